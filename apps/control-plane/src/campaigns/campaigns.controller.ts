@@ -1,0 +1,47 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { CampaignsService } from './campaigns.service.js';
+
+const example = {
+  id: 'thank-you-for-buying',
+  name: 'Thank you for buying',
+  status: 'live',
+  trigger: { type: 'event', eventType: 'purchase' },
+  webhookIds: ['order-confirmation'],
+};
+
+@ApiTags('control plane')
+@Controller('v1/campaigns')
+export class CampaignsController {
+  constructor(private readonly campaigns: CampaignsService) {}
+
+  @Post()
+  @ApiBody({ schema: { example } })
+  @ApiCreatedResponse({ description: 'Stored and live on every evaluator within a second' })
+  @ApiBadRequestResponse({ description: 'Each invalid field with its JSON path; nothing stored' })
+  create(@Body() body: unknown) {
+    return this.campaigns.create(body);
+  }
+
+  @Get()
+  list() {
+    return this.campaigns.list();
+  }
+
+  @Get(':id')
+  get(@Param('id') id: string) {
+    return this.campaigns.get(id);
+  }
+
+  @Put(':id')
+  @ApiBody({ schema: { example } })
+  replace(@Param('id') id: string, @Body() body: unknown) {
+    return this.campaigns.replace(id, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async delete(@Param('id') id: string) {
+    await this.campaigns.delete(id);
+  }
+}

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { campaignDefinitionSchema, type CampaignDefinition } from '@cuewire/campaigns';
+import { Topics, type ConfigRecord } from '@cuewire/contracts';
+import { ConfigViews } from '@cuewire/kafka-nest';
+import { parseRequest, RequestValidationError, type FieldError } from '@cuewire/platform';
+import { ConfigObjectStore } from '../config-objects/config-object.store.js';
+import { newObjectId, objectIdSchema } from '../config-objects/object-id.js';
+
+export interface CampaignView extends CampaignDefinition {
+  id: string;
+  version: number;
+  updatedAt: string;
+}
+
+@Injectable()
+export class CampaignsService {
+  constructor(
+    private readonly store: ConfigObjectStore,
+    private readonly config: ConfigViews,
+  ) {}
+
+  list(): CampaignView[] {
+    return this.config.campaigns.values().map((r) => this.view(r));
+  }
+
+  get(id: string): CampaignView {
+    return this.view(this.store.get(this.config.campaigns, 'campaign', id));
+  }
+
+  async create(body: unknown): Promise<CampaignView> {
+    const { id, ...rest } = (body ?? {}) as Record<string, unknown>;
+    const campaignId = id === undefined ? newObjectId('cmp') : parseRequest(objectIdSchema, id, ['id']);
+    if (this.config.campaigns.get(campaignId)) throw new RequestValidationError([{ path: '$.id', message: `campaign ${campaignId} already exists` }]);
+    return this.save(campaignId, rest);
+  }
+
+  async replace(id: string, body: unknown): Promise<CampaignView> {
+    this.store.get(this.config.campaigns, 'campaign', id);
+    return this.save(id, body);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.store.delete(Topics.campaignConfig, this.config.campaigns, 'campaign', id);
+  }
+
+  private async save(id: string, body: unknown): Promise<CampaignView> {
+    const definition = parseRequest(campaignDefinitionSchema, body);
+    const missing: FieldError[] = definition.webhookIds.flatMap((webhookId, i) =>
+      this.config.webhooks.get(webhookId) ? [] : [{ path: `$.webhookIds[${i}]`, message: `webhook ${webhookId} does not exist` }],
+    );
+    if (missing.length > 0) throw new RequestValidationError(missing);
+    return this.view(await this.store.put(Topics.campaignConfig, this.config.campaigns, 'campaign', id, definition));
+  }
+
+  private view(record: ConfigRecord): CampaignView {
+    return { id: record.id, version: record.revision, updatedAt: new Date(record.updatedAt).toISOString(), ...(JSON.parse(record.body) as CampaignDefinition) };
+  }
+}

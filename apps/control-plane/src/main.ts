@@ -1,0 +1,4 @@
+import { startServices } from '@cuewire/platform';
+import { controlPlaneTarget } from './control-plane.module.js';
+
+await startServices([controlPlaneTarget]);

@@ -1,0 +1,18 @@
+import { Body, Controller, HttpCode, Param, Patch } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBody, ApiTags } from '@nestjs/swagger';
+import { UpsertProfileUseCase } from './upsert-profile.usecase.js';
+
+@ApiTags('ingest')
+@Controller('v1/customers')
+export class ProfilesController {
+  constructor(private readonly upsertProfile: UpsertProfileUseCase) {}
+
+  /** Merges attributes into the customer's profile (null removes one). */
+  @Patch(':customerId')
+  @HttpCode(202)
+  @ApiBody({ schema: { example: { attributes: { firstName: 'Ada', country: 'CA', vip: true } } } })
+  @ApiAcceptedResponse({ description: 'Accepted: durably written to the profiles topic' })
+  upsert(@Param('customerId') customerId: string, @Body() body: unknown) {
+    return this.upsertProfile.execute(customerId, body);
+  }
+}

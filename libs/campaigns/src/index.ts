@@ -1,0 +1,2 @@
+export * from './campaign.definition.js';
+export * from './event-trigger.evaluator.js';

@@ -1,0 +1,56 @@
+import {
+  campaignTriggerSchema,
+  configRecordSchema,
+  customerEventSchema,
+  customerProfileSchema,
+  deadLetterSchema,
+  deliveryResultSchema,
+  enrichedEventSchema,
+  webhookRequestSchema,
+} from './generated/schemas.js';
+import type {
+  CampaignTrigger,
+  ConfigRecord,
+  CustomerEvent,
+  CustomerProfileUpdate,
+  DeadLetter,
+  DeliveryResult,
+  EnrichedEvent,
+  WebhookRequest,
+} from './generated/types.js';
+
+/**
+ * A topic's contract: its name, the Avro schema of its values (registered under
+ * `<name>-value`, TopicNameStrategy) and how it is created. Keys are plain UTF-8 strings.
+ * `T` is only a type tag, so a handler for a topic gets the right value type.
+ */
+export interface TopicContract<T> {
+  readonly name: string;
+  readonly schema: object;
+  /** Compacted topics keep the latest record per key (control-plane config). */
+  readonly compacted: boolean;
+  readonly _value?: T;
+}
+
+function topic<T>(name: string, schema: object, compacted = false): TopicContract<T> {
+  return { name, schema, compacted };
+}
+
+/** Every topic Cuewire uses. Names are versioned; change the suffix only with a migration plan. */
+export const Topics = {
+  customerEvents: topic<CustomerEvent>('cw.customer-events.v1', customerEventSchema),
+  customerProfiles: topic<CustomerProfileUpdate>('cw.customer-profiles.v1', customerProfileSchema),
+  enrichedEvents: topic<EnrichedEvent>('cw.enriched-events.v1', enrichedEventSchema),
+  campaignTriggers: topic<CampaignTrigger>('cw.campaign-triggers.v1', campaignTriggerSchema),
+  webhookRequests: topic<WebhookRequest>('cw.webhook-requests.v1', webhookRequestSchema),
+  deliveryResults: topic<DeliveryResult>('cw.delivery-results.v1', deliveryResultSchema),
+  deadLetters: topic<DeadLetter>('cw.dead-letters.v1', deadLetterSchema),
+  campaignConfig: topic<ConfigRecord>('cw.config.campaigns.v1', configRecordSchema, true),
+  webhookConfig: topic<ConfigRecord>('cw.config.webhooks.v1', configRecordSchema, true),
+  segmentConfig: topic<ConfigRecord>('cw.config.segments.v1', configRecordSchema, true),
+} as const;
+
+export type TopicKey = keyof typeof Topics;
+export type ValueOf<C> = C extends TopicContract<infer T> ? T : never;
+
+export const allTopics: readonly TopicContract<unknown>[] = Object.values(Topics);

@@ -1,0 +1,75 @@
+import { Agent, request } from 'undici';
+import type { PrivateNetworkGuard } from './private-network.guard.js';
+
+export interface OutboundRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly body: string | Buffer;
+  readonly timeoutMs: number;
+}
+
+export interface OutboundResponse {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  /** At most `maxResponseBytes` of the body. */
+  readonly bodyExcerpt: string;
+  readonly latencyMs: number;
+}
+
+export interface WebhookHttpClientOptions {
+  readonly guard: PrivateNetworkGuard;
+  readonly maxResponseBytes?: number;
+  readonly connections?: number;
+}
+
+/** Outbound HTTP for webhooks: per-origin pools, timeouts, bounded reads, no redirects, TLS verified. */
+export class WebhookHttpClient {
+  private readonly agent: Agent;
+  private readonly maxResponseBytes: number;
+
+  constructor(private readonly options: WebhookHttpClientOptions) {
+    this.maxResponseBytes = options.maxResponseBytes ?? 4096;
+    this.agent = new Agent({ connections: options.connections ?? 64, connect: { rejectUnauthorized: true } });
+  }
+
+  async send(req: OutboundRequest): Promise<OutboundResponse> {
+    const target = new URL(req.url);
+    await this.options.guard.assertAllowed(target.hostname);
+    const started = performance.now();
+    const response = await request(target, {
+      dispatcher: this.agent,
+      method: req.method as 'POST',
+      headers: req.headers,
+      body: req.method === 'GET' ? undefined : req.body,
+      headersTimeout: req.timeoutMs,
+      bodyTimeout: req.timeoutMs,
+      signal: AbortSignal.timeout(req.timeoutMs),
+    });
+    const bodyExcerpt = await this.readBounded(response.body);
+    return {
+      statusCode: response.statusCode,
+      headers: Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v ?? '')])),
+      bodyExcerpt,
+      latencyMs: Math.round(performance.now() - started),
+    };
+  }
+
+  private async readBounded(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= this.maxResponseBytes) {
+        body.destroy();
+        break;
+      }
+    }
+    return Buffer.concat(chunks).subarray(0, this.maxResponseBytes).toString('utf8');
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}

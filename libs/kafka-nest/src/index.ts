@@ -1,0 +1,5 @@
+export * from './kafka-consumer.decorator.js';
+export * from './kafka.module.js';
+export * from './config-views.js';
+export * from './kafka.tokens.js';
+export * from './parsed-config.catalog.js';

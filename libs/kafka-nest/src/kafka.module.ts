@@ -1,0 +1,111 @@
+import {
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
+import { allTopics } from '@cuewire/contracts';
+import { AvroSerde, ConsumeLoop, ensureTopics, TypedProducer, type KafkaSettings } from '@cuewire/kafka';
+import { APP_CONFIG, ReadinessRegistry, type BaseEnv } from '@cuewire/platform';
+import { KAFKA_SETTINGS, TOPICS_READY, toLoopLogger } from './kafka.tokens.js';
+import { KAFKA_CONSUMER, type KafkaConsumerOptions, type KafkaRecordHandler } from './kafka-consumer.decorator.js';
+
+
+/** Creates the topics, then starts one consume loop per @KafkaConsumer provider; stops them on shutdown. */
+@Injectable()
+export class KafkaConsumersHost implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Kafka');
+  private readonly loops: ConsumeLoop<unknown>[] = [];
+
+  constructor(
+    @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
+    @Inject(TOPICS_READY) _topicsReady: true,
+    @Inject(APP_CONFIG) private readonly config: BaseEnv,
+    private readonly discovery: DiscoveryService,
+    private readonly serde: AvroSerde,
+    private readonly producer: TypedProducer,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.readiness.add({
+      name: 'kafka',
+      check: async () => {
+        const stopped = this.loops.filter((l) => !l.isRunning).length;
+        if (stopped > 0) throw new Error(`${stopped} consume loop(s) not running`);
+        return { consumers: this.loops.length };
+      },
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const log = toLoopLogger(this.logger);
+    for (const wrapper of this.discovery.getProviders()) {
+      const meta = wrapper.metatype ? (Reflect.getMetadata(KAFKA_CONSUMER, wrapper.metatype) as KafkaConsumerOptions | undefined) : undefined;
+      if (!meta || !wrapper.instance) continue;
+      const handler = wrapper.instance as KafkaRecordHandler;
+      const loop = new ConsumeLoop({
+        groupId: `${this.config.KAFKA_GROUP_PREFIX}.${meta.group}`,
+        topics: meta.topics,
+        handler: (record) => handler.handle(record),
+        settings: this.settings,
+        serde: this.serde,
+        producer: this.producer,
+        logger: log,
+        maxBatch: meta.maxBatch,
+        startFrom: meta.startFrom,
+      });
+      await loop.start();
+      this.loops.push(loop);
+      this.logger.log(`consuming ${meta.topics.map((t) => t.name).join(', ')} as ${meta.group}`);
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.loops.map((loop) => loop.stop()));
+    await this.producer.close();
+  }
+}
+
+/** Kafka for Nest apps: settings from the validated env, one serde and one producer per process. */
+@Global()
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    {
+      provide: KAFKA_SETTINGS,
+      inject: [APP_CONFIG],
+      useFactory: (env: BaseEnv): KafkaSettings => ({
+        brokers: env.KAFKA_BROKERS,
+        clientId: env.KAFKA_CLIENT_ID,
+        schemaRegistryUrl: env.SCHEMA_REGISTRY_URL,
+        partitions: env.KAFKA_TOPIC_PARTITIONS,
+        replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+      }),
+    },
+    { provide: AvroSerde, inject: [KAFKA_SETTINGS], useFactory: (s: KafkaSettings) => new AvroSerde(s.schemaRegistryUrl) },
+    {
+      provide: TypedProducer,
+      inject: [KAFKA_SETTINGS, AvroSerde, TOPICS_READY],
+      useFactory: (s: KafkaSettings, serde: AvroSerde) => new TypedProducer(s, serde),
+    },
+    {
+      // Topics exist and writer schemas are registered before anything produces or consumes.
+      provide: TOPICS_READY,
+      inject: [KAFKA_SETTINGS, AvroSerde],
+      useFactory: async (settings: KafkaSettings, serde: AvroSerde) => {
+        await ensureTopics(settings, allTopics);
+        await Promise.all(allTopics.map((t) => serde.schemaId(t)));
+        return true;
+      },
+    },
+    KafkaConsumersHost,
+  ],
+  exports: [KAFKA_SETTINGS, TOPICS_READY, AvroSerde, TypedProducer],
+})
+export class KafkaModule {}

@@ -1,0 +1,53 @@
+import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import type { TopicContract } from '@cuewire/contracts';
+
+/**
+ * Avro values in the Confluent wire format (magic byte 0, 4-byte schema id, Avro body),
+ * with schemas registered under `<topic>-value` (TopicNameStrategy). Writers register on
+ * first use; readers resolve any id they meet through the registry (cached).
+ */
+export class AvroSerde {
+  private readonly registry: SchemaRegistry;
+  private readonly ids = new Map<string, Promise<number>>();
+
+  constructor(schemaRegistryUrl: string) {
+    this.registry = new SchemaRegistry({ host: schemaRegistryUrl });
+  }
+
+  /** Registers (idempotently) the topic's schema and returns its id. */
+  schemaId(contract: TopicContract<unknown>): Promise<number> {
+    let id = this.ids.get(contract.name);
+    if (!id) {
+      id = this.registry
+        .register(
+          { type: SchemaType.AVRO, schema: JSON.stringify(contract.schema) },
+          // The registry enforces BACKWARD evolution per subject from the first registration on.
+          { subject: `${contract.name}-value`, compatibility: COMPATIBILITY.BACKWARD, updateConfig: true },
+        )
+        .then((r) => r.id);
+      id.catch(() => this.ids.delete(contract.name));
+      this.ids.set(contract.name, id);
+    }
+    return id;
+  }
+
+  async encode<T>(contract: TopicContract<T>, value: T): Promise<Buffer> {
+    return this.registry.encode(await this.schemaId(contract), value);
+  }
+
+  /** Throws when the bytes are not a registered Avro value in the wire format. */
+  async decode<T = unknown>(bytes: Buffer): Promise<T> {
+    if (bytes.length < 5 || bytes[0] !== 0) {
+      throw new UndecodableRecordError('value is not in the Confluent wire format (magic byte 0 + schema id)');
+    }
+    try {
+      return (await this.registry.decode(bytes)) as T;
+    } catch (error) {
+      throw new UndecodableRecordError(`Avro decode failed: ${(error as Error).message}`);
+    }
+  }
+}
+
+export class UndecodableRecordError extends Error {
+  override readonly name = 'UndecodableRecordError';
+}

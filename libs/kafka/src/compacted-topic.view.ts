@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { Consumer, MessagesStreamModes, stringDeserializer, type MessagesStream } from '@platformatic/kafka';
+import type { TopicContract } from '@cuewire/contracts';
+import type { AvroSerde } from './avro-serde.js';
+import type { KafkaSettings } from './kafka-settings.js';
+import type { ConsumeLoopLogger } from './consume-loop.js';
+
+/**
+ * An in-memory copy of a compacted topic (latest value per key), read from the beginning by
+ * every process and followed live. `ready` resolves once everything written before start-up
+ * has been read, so a service never acts on half-loaded config. Each process reads with its
+ * own throw-away group: every replica needs every record.
+ */
+export class CompactedTopicView<T> extends EventEmitter<{ change: [key: string, value: T | null] }> {
+  private readonly entries = new Map<string, T>();
+  private consumer?: Consumer<string, Buffer, string, string>;
+  private stream?: MessagesStream<string, Buffer, string, string>;
+  private readonly pending = new Map<number, bigint>();
+  /** Records are applied strictly in arrival order, although decoding is async. */
+  private applied: Promise<void> = Promise.resolve();
+  private resolveReady!: () => void;
+  readonly ready = new Promise<void>((resolve) => (this.resolveReady = resolve));
+
+  constructor(
+    private readonly contract: TopicContract<T>,
+    private readonly settings: KafkaSettings,
+    private readonly serde: AvroSerde,
+    private readonly logger: ConsumeLoopLogger,
+  ) {
+    super();
+  }
+
+  get(key: string): T | undefined {
+    return this.entries.get(key);
+  }
+
+  values(): T[] {
+    return [...this.entries.values()];
+  }
+
+  /** Applies a write this process just made, so its own reads see it at once. */
+  apply(key: string, value: T | null): void {
+    if (value === null) this.entries.delete(key);
+    else this.entries.set(key, value);
+    this.emit('change', key, value);
+  }
+
+  async start(): Promise<void> {
+    this.consumer = new Consumer({
+      clientId: `${this.settings.clientId}-view`,
+      groupId: `cuewire-view-${this.contract.name}-${randomUUID()}`,
+      bootstrapBrokers: [...this.settings.brokers],
+      deserializers: { key: stringDeserializer, headerKey: stringDeserializer, headerValue: stringDeserializer },
+      autocommit: false,
+      maxWaitTime: 100,
+    });
+    const ends = await this.consumer.listOffsets({ topics: [this.contract.name] });
+    (ends.get(this.contract.name) ?? []).forEach((end, partition) => end > 0n && this.pending.set(partition, end));
+    if (this.pending.size === 0) this.resolveReady();
+    this.stream = await this.consumer.consume({ topics: [this.contract.name], mode: MessagesStreamModes.EARLIEST });
+    this.stream.on('data', (message) => {
+      this.applied = this.applied.then(() => this.onMessage(message.key, message.value, message.partition, message.offset));
+    });
+    this.stream.on('error', (err) => this.logger.error({ err, topic: this.contract.name }, 'config view stream error'));
+  }
+
+  private async onMessage(key: string, value: Buffer | null | undefined, partition: number, offset: bigint): Promise<void> {
+    try {
+      this.apply(key, value && value.length > 0 ? await this.serde.decode<T>(value) : null);
+    } catch (err) {
+      this.logger.error({ err, topic: this.contract.name, key }, 'undecodable config record ignored');
+    }
+    const end = this.pending.get(partition);
+    if (end !== undefined && offset + 1n >= end) {
+      this.pending.delete(partition);
+      if (this.pending.size === 0) this.resolveReady();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.stream?.close().catch(() => undefined);
+    await this.consumer?.close(true).catch(() => undefined);
+  }
+}
