@@ -9,9 +9,10 @@
 // events (timed on its own), produce them (idempotent, acks=all, batches with several sends in flight,
 // timed until every ack), then consume them with a fresh consumer group from the beginning:
 // decode every value through the registry, commit after each batch, stop when all are read.
-// Both consumers get the same fetch limits (maxBytes 10 MB, the kafkajs default; maxBytesPerPartition
-// sized to ~consume-batch messages) so batches, and therefore commits, have the same cadence.
+// Both consumers get the same fetch limits (maxBytes 10 MiB, the kafkajs default; maxBytesPerPartition
+// sized for ~consume-batch messages) so batches, and therefore commits, have about the same cadence.
 // Client order alternates between runs. Progress goes to stderr, the report to stdout.
+import { cpus, loadavg } from 'node:os'
 import * as kafkajs from './lib/kafkajs.mjs'
 import * as platformatic from './lib/platformatic.mjs'
 import { decodeAll, deleteSubject, encodeAll, freshRegistry, makeEvents, registerSchema } from './lib/payload.mjs'
@@ -52,6 +53,7 @@ const events = makeEvents(N)
 
 async function measure(name, run) {
   const client = clients[name]
+  const load = loadavg()[0] // other load on the machine skews wall-clock rates; shown per run
   const topic = `bench.${name}.${runId}.r${run}`
   const entry = { name, topic, groupId: `${topic}.group`, subject: `${topic}-value` }
   created.push(entry)
@@ -61,7 +63,9 @@ async function measure(name, run) {
   notes.forEach(n => registryNotes.add(n))
   const enc = await encodeAll(registry, id, events)
   const prod = await client.produce({ topic, messages: enc.messages, batchSize: args.batchSize, inFlight: args.inFlight })
-  const fetchLimits = { maxBytes: 10 * 1024 * 1024, maxBytesPerPartition: Math.ceil((args.consumeBatch * enc.bytes) / N) }
+  // 1.3x headroom: the broker returns whole record batches, so a limit of exactly consume-batch messages
+  // gives kafkajs (one eachBatch per partition fetch) ~700-message batches; with it both average ~1000.
+  const fetchLimits = { maxBytes: 10 * 1024 * 1024, maxBytesPerPartition: Math.ceil((1.3 * args.consumeBatch * enc.bytes) / N) }
   const cons = await client.consume({
     topic,
     groupId: entry.groupId,
@@ -74,7 +78,7 @@ async function measure(name, run) {
   if (cons.count !== N || cons.mismatches !== 0 || committed !== N) {
     throw new Error(`${name} run ${run}: consumed ${cons.count}/${N}, ${cons.mismatches} key/value mismatches, committed ${committed}/${N}`)
   }
-  const r = { run, bytes: enc.bytes, encodeMs: enc.ms, produceMs: prod.ms, consumeMs: cons.ms, joinMs: cons.joinMs, batches: cons.batches, schemaId: id }
+  const r = { run, bytes: enc.bytes, encodeMs: enc.ms, produceMs: prod.ms, produceCpuMs: prod.cpuMs, consumeMs: cons.ms, consumeCpuMs: cons.cpuMs, joinMs: cons.joinMs, batches: cons.batches, schemaId: id, load }
   results[name].push(r)
   log(
     `  run ${run} ${client.label.padEnd(26)} produce ${rate(r.produceMs)} msg/s (incl. encode ${rate(r.encodeMs + r.produceMs)}),` +
@@ -85,6 +89,7 @@ async function measure(name, run) {
 
 const rate = ms => Math.round(N / (ms / 1000)).toLocaleString('en-US')
 const tStart = performance.now()
+const startLoad = loadavg()[0]
 let exitCode = 0
 try {
   for (let run = 1; run <= args.runs; run++) {
@@ -123,13 +128,17 @@ function report() {
     ['Produce, raw client (MB/s)', rs => mbs(rs, r => r.produceMs)],
     ['Produce incl. Avro encode (msg/s)', rs => msgs(rs, r => r.encodeMs + r.produceMs)],
     ['Consume + decode + commit (msg/s)', rs => msgs(rs, r => r.consumeMs)],
-    ['Consume + decode + commit (MB/s)', rs => mbs(rs, r => r.consumeMs)]
+    ['Consume + decode + commit (MB/s)', rs => mbs(rs, r => r.consumeMs)],
+    // CPU time of this Node process per message: less sensitive to other load than wall-clock rates.
+    ['Produce CPU µs/msg (lower is better)', rs => rs.map(r => (1000 * r.produceCpuMs) / N)],
+    ['Consume CPU µs/msg (lower is better)', rs => rs.map(r => (1000 * r.consumeCpuMs) / N)]
   ]
   const [a, b] = [clients.kafkajs.label, clients.platformatic.label]
   console.log(`## Results: ${N.toLocaleString('en-US')} messages x ${args.runs} runs, median (min–max), spread = ±half range`)
   console.log(`\nAvg message ${avg.toFixed(0)} B (key + Avro value, Confluent wire format); ${args.partitions} partitions;`)
   console.log(`producer batches of ${args.batchSize}, ${args.inFlight} send() calls in flight; consumer batches of`)
-  console.log(`~${args.consumeBatch} (maxBytes 10 MiB, maxBytesPerPartition ${Math.ceil(args.consumeBatch * avg)} B); Node ${process.version}.\n`)
+  console.log(`~${args.consumeBatch} (maxBytes 10 MiB, maxBytesPerPartition ${Math.ceil(1.3 * args.consumeBatch * avg)} B); Node ${process.version};`)
+  console.log(`${cpus().length} CPUs, load average at start ${startLoad.toFixed(2)}.\n`)
   console.log(`| Metric | ${a} | spread | ${b} | spread | platformatic / kafkajs |`)
   console.log('|---|---:|---:|---:|---:|---:|')
   for (const [title, f] of rows) {
@@ -144,11 +153,11 @@ function report() {
     ` decode alone ${summary(dec)} msg/s.\n`)
 
   console.log('### Per run\n')
-  console.log('| Run | Client | encode ms | produce ms | consume ms | join ms | consumed batches (avg size) | schema id |')
-  console.log('|---:|---|---:|---:|---:|---:|---:|---:|')
+  console.log('| Run | Client | encode ms | produce ms (CPU ms) | consume ms (CPU ms) | join ms | consumed batches (avg size) | schema id | load avg (1 min) |')
+  console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|')
   const all = [...results.kafkajs.map(r => [a, r]), ...results.platformatic.map(r => [b, r])].sort((x, y) => x[1].run - y[1].run)
   for (const [label, r] of all) {
-    console.log(`| ${r.run} | ${label} | ${r.encodeMs.toFixed(0)} | ${r.produceMs.toFixed(0)} | ${r.consumeMs.toFixed(0)} | ${r.joinMs.toFixed(0)} | ${r.batches} (${Math.round(N / r.batches)}) | ${r.schemaId} |`)
+    console.log(`| ${r.run} | ${label} | ${r.encodeMs.toFixed(0)} | ${r.produceMs.toFixed(0)} (${r.produceCpuMs.toFixed(0)}) | ${r.consumeMs.toFixed(0)} (${r.consumeCpuMs.toFixed(0)}) | ${r.joinMs.toFixed(0)} | ${r.batches} (${Math.round(N / r.batches)}) | ${r.schemaId} | ${r.load.toFixed(2)} |`)
   }
   console.log('\n### Warnings and errors seen\n')
   for (const client of Object.values(clients)) {

@@ -5,6 +5,7 @@
 import { readFileSync, readdirSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { schemaResolver } from './schema-resolver.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const schemaDir = join(root, 'schemas');
@@ -12,31 +13,7 @@ const outDir = join(root, 'libs', 'contracts', 'src', 'generated');
 
 const files = readdirSync(schemaDir).filter((f) => f.endsWith('.avsc')).sort();
 const parsed = files.map((file) => ({ file, schema: JSON.parse(readFileSync(join(schemaDir, file), 'utf8')) }));
-
-const fullName = (s) => (s.name.includes('.') || !s.namespace ? s.name : `${s.namespace}.${s.name}`);
-const named = new Map(parsed.map(({ schema }) => [fullName(schema), schema]));
-
-/** Inline references to records from other files, once per schema (Avro forbids redefinition). */
-function resolve(node, seen) {
-  if (typeof node === 'string') {
-    if (named.has(node) && !seen.has(node)) {
-      seen.add(node);
-      return resolve(structuredClone(named.get(node)), seen);
-    }
-    return node;
-  }
-  if (Array.isArray(node)) return node.map((n) => resolve(n, seen));
-  if (node && typeof node === 'object') {
-    if ((node.type === 'record' || node.type === 'enum' || node.type === 'fixed') && node.name) seen.add(fullName(node));
-    const out = { ...node };
-    if (out.fields) out.fields = out.fields.map((f) => ({ ...f, type: resolve(f.type, seen) }));
-    if (out.items) out.items = resolve(out.items, seen);
-    if (out.values) out.values = resolve(out.values, seen);
-    if (typeof out.type !== 'string' || named.has(out.type)) out.type = resolve(out.type, seen);
-    return out;
-  }
-  return node;
-}
+const resolveSchema = schemaResolver(parsed.map((p) => p.schema));
 
 // Avro -> TypeScript, for the subset our schemas use (records, enums, arrays, maps, unions,
 // primitives, timestamp-millis). @ovotech/avro-ts emits TS namespaces, which suit neither
@@ -77,7 +54,7 @@ const schemaLines = [];
 const typeChunks = [];
 const emitted = new Set();
 for (const { file, schema } of parsed) {
-  const resolved = resolve(schema, new Set());
+  const resolved = resolveSchema(schema);
   schemaLines.push(`/** From schemas/${file}. */\nexport const ${camel(file)}Schema = ${JSON.stringify(resolved, null, 2)} as const;\n`);
   collectTypes(resolved, typeChunks, emitted);
 }

@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { allTopics } from '@cuewire/contracts';
-import { AvroSerde, ConsumeLoop, ensureTopics, TypedProducer, type KafkaSettings } from '@cuewire/kafka';
+import { AvroSerde, ConsumeLoop, ensureTopics, physicalTopic, TypedProducer, type KafkaSettings } from '@cuewire/kafka';
 import { APP_CONFIG, ReadinessRegistry, type BaseEnv } from '@cuewire/platform';
 import { KAFKA_SETTINGS, TOPICS_READY, toLoopLogger } from './kafka.tokens.js';
 import { KAFKA_CONSUMER, type KafkaConsumerOptions, type KafkaRecordHandler } from './kafka-consumer.decorator.js';
@@ -86,6 +86,7 @@ export class KafkaConsumersHost implements OnModuleInit, OnApplicationBootstrap,
         schemaRegistryUrl: env.SCHEMA_REGISTRY_URL,
         partitions: env.KAFKA_TOPIC_PARTITIONS,
         replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+        topicPrefix: env.KAFKA_TOPIC_PREFIX,
       }),
     },
     { provide: AvroSerde, inject: [KAFKA_SETTINGS], useFactory: (s: KafkaSettings) => new AvroSerde(s.schemaRegistryUrl) },
@@ -100,7 +101,7 @@ export class KafkaConsumersHost implements OnModuleInit, OnApplicationBootstrap,
       inject: [KAFKA_SETTINGS, AvroSerde],
       useFactory: async (settings: KafkaSettings, serde: AvroSerde) => {
         await ensureTopics(settings, allTopics);
-        await Promise.all(allTopics.map((t) => serde.schemaId(t)));
+        await Promise.all(allTopics.map((t) => serde.schemaId(physicalTopic(settings, t), t.schema)));
         return true;
       },
     },

@@ -1,5 +1,4 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import type { TopicContract } from '@cuewire/contracts';
 
 /**
  * Avro values in the Confluent wire format (magic byte 0, 4-byte schema id, Avro body),
@@ -14,25 +13,25 @@ export class AvroSerde {
     this.registry = new SchemaRegistry({ host: schemaRegistryUrl });
   }
 
-  /** Registers (idempotently) the topic's schema and returns its id. */
-  schemaId(contract: TopicContract<unknown>): Promise<number> {
-    let id = this.ids.get(contract.name);
+  /** Registers (idempotently) the value schema of a topic (by its name on the cluster) and returns its id. */
+  schemaId(topic: string, schema: object): Promise<number> {
+    let id = this.ids.get(topic);
     if (!id) {
       id = this.registry
         .register(
-          { type: SchemaType.AVRO, schema: JSON.stringify(contract.schema) },
+          { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
           // The registry enforces BACKWARD evolution per subject from the first registration on.
-          { subject: `${contract.name}-value`, compatibility: COMPATIBILITY.BACKWARD, updateConfig: true },
+          { subject: `${topic}-value`, compatibility: COMPATIBILITY.BACKWARD, updateConfig: true },
         )
         .then((r) => r.id);
-      id.catch(() => this.ids.delete(contract.name));
-      this.ids.set(contract.name, id);
+      id.catch(() => this.ids.delete(topic));
+      this.ids.set(topic, id);
     }
     return id;
   }
 
-  async encode<T>(contract: TopicContract<T>, value: T): Promise<Buffer> {
-    return this.registry.encode(await this.schemaId(contract), value);
+  async encode<T>(topic: string, schema: object, value: T): Promise<Buffer> {
+    return this.registry.encode(await this.schemaId(topic, schema), value);
   }
 
   /** Throws when the bytes are not a registered Avro value in the wire format. */

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { Consumer, MessagesStreamModes, stringDeserializer, type MessagesStream } from '@platformatic/kafka';
 import type { TopicContract } from '@cuewire/contracts';
 import type { AvroSerde } from './avro-serde.js';
-import type { KafkaSettings } from './kafka-settings.js';
+import { physicalTopic, type KafkaSettings } from './kafka-settings.js';
 import type { ConsumeLoopLogger } from './consume-loop.js';
 
 /**
@@ -29,7 +29,10 @@ export class CompactedTopicView<T> extends EventEmitter<{ change: [key: string, 
     private readonly logger: ConsumeLoopLogger,
   ) {
     super();
+    this.topic = physicalTopic(settings, contract);
   }
+
+  private readonly topic: string;
 
   get(key: string): T | undefined {
     return this.entries.get(key);
@@ -49,27 +52,27 @@ export class CompactedTopicView<T> extends EventEmitter<{ change: [key: string, 
   async start(): Promise<void> {
     this.consumer = new Consumer({
       clientId: `${this.settings.clientId}-view`,
-      groupId: `cuewire-view-${this.contract.name}-${randomUUID()}`,
+      groupId: `cuewire-view-${this.topic}-${randomUUID()}`,
       bootstrapBrokers: [...this.settings.brokers],
       deserializers: { key: stringDeserializer, headerKey: stringDeserializer, headerValue: stringDeserializer },
       autocommit: false,
       maxWaitTime: 100,
     });
-    const ends = await this.consumer.listOffsets({ topics: [this.contract.name] });
-    (ends.get(this.contract.name) ?? []).forEach((end, partition) => end > 0n && this.pending.set(partition, end));
+    const ends = await this.consumer.listOffsets({ topics: [this.topic] });
+    (ends.get(this.topic) ?? []).forEach((end, partition) => end > 0n && this.pending.set(partition, end));
     if (this.pending.size === 0) this.resolveReady();
-    this.stream = await this.consumer.consume({ topics: [this.contract.name], mode: MessagesStreamModes.EARLIEST });
+    this.stream = await this.consumer.consume({ topics: [this.topic], mode: MessagesStreamModes.EARLIEST });
     this.stream.on('data', (message) => {
       this.applied = this.applied.then(() => this.onMessage(message.key, message.value, message.partition, message.offset));
     });
-    this.stream.on('error', (err) => this.logger.error({ err, topic: this.contract.name }, 'config view stream error'));
+    this.stream.on('error', (err) => this.logger.error({ err, topic: this.topic }, 'config view stream error'));
   }
 
   private async onMessage(key: string, value: Buffer | null | undefined, partition: number, offset: bigint): Promise<void> {
     try {
       this.apply(key, value && value.length > 0 ? await this.serde.decode<T>(value) : null);
     } catch (err) {
-      this.logger.error({ err, topic: this.contract.name, key }, 'undecodable config record ignored');
+      this.logger.error({ err, topic: this.topic, key }, 'undecodable config record ignored');
     }
     const end = this.pending.get(partition);
     if (end !== undefined && offset + 1n >= end) {

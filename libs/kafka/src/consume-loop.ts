@@ -1,9 +1,8 @@
-import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Consumer, MessagesStreamModes, stringDeserializer, type Message, type MessagesStream } from '@platformatic/kafka';
 import { Topics, type TopicContract } from '@cuewire/contracts';
 import { UndecodableRecordError, type AvroSerde } from './avro-serde.js';
-import type { KafkaSettings } from './kafka-settings.js';
+import { physicalTopic, type KafkaSettings } from './kafka-settings.js';
 import { consumeMetrics } from './kafka.metrics.js';
 import { PoisonRecordError, type ConsumedRecord, type OutgoingRecord, type RecordHandler } from './records.js';
 import type { TypedProducer } from './typed-producer.js';
@@ -41,7 +40,9 @@ export class ConsumeLoop<T> {
   private consumer?: Consumer<string, Buffer, string, string>;
   private stream?: MessagesStream<string, Buffer, string, string>;
   private stopping = false;
-  private readonly wake = new AbortController();
+  /** Records fetched but not yet handled; the stream is paused while this is full. */
+  private readonly queue: RawMessage[] = [];
+  private wake?: () => void;
   private running?: Promise<void>;
   private readonly maxBatch: number;
 
@@ -54,6 +55,20 @@ export class ConsumeLoop<T> {
   }
 
   async start(): Promise<void> {
+    await this.connect();
+    this.running = this.run();
+  }
+
+  /** Finishes the batch in flight, commits it, leaves the group. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.wake?.();
+    await this.running?.catch(() => undefined);
+    await this.disconnect();
+  }
+
+  private async connect(): Promise<void> {
     const { settings, groupId, topics } = this.options;
     this.consumer = new Consumer({
       clientId: `${settings.clientId}-${groupId}`,
@@ -64,62 +79,76 @@ export class ConsumeLoop<T> {
       sessionTimeout: 20_000,
       heartbeatInterval: 1_000,
       maxWaitTime: 200,
+      // The 50 MiB default makes the first record of a large backlog wait seconds.
+      maxBytes: 10 * 1_048_576,
     });
-    this.stream = await this.consumer.consume({
-      topics: topics.map((t) => t.name),
+    const stream = await this.consumer.consume({
+      topics: topics.map((t) => physicalTopic(settings, t)),
       mode: MessagesStreamModes.COMMITTED,
       fallbackMode: this.options.startFrom ?? 'earliest',
     });
-    this.stream.on('error', (error) => this.options.logger.error({ err: error, groupId }, 'consumer stream error'));
-    this.running = this.run();
+    stream.on('error', (error) => this.options.logger.error({ err: error, groupId }, 'consumer stream error'));
+    stream.on('data', (message: RawMessage) => {
+      this.queue.push(message);
+      if (this.queue.length >= this.maxBatch * 2) stream.pause();
+      this.wake?.();
+    });
+    stream.on('close', () => this.wake?.());
+    this.stream = stream;
   }
 
-  /** Finishes the batch in flight, commits it, leaves the group. */
-  async stop(): Promise<void> {
-    if (this.stopping) return;
-    this.stopping = true;
-    this.wake.abort();
-    await this.running?.catch(() => undefined);
+  private async disconnect(): Promise<void> {
+    this.queue.length = 0;
     await this.stream?.close().catch(() => undefined);
     await this.consumer?.close(true).catch(() => undefined);
   }
 
+  /**
+   * Any failure (a handler's transient error, a produce or commit error, a rebalance that
+   * destroyed the stream) discards what was fetched and reconnects from the committed
+   * offsets: nothing uncommitted is skipped, and per-partition order holds.
+   */
   private async run(): Promise<void> {
+    let failures = 0;
     while (!this.stopping) {
-      const batch = await this.nextBatch();
-      if (batch.length > 0) await this.processWithRetry(batch);
+      try {
+        if (this.stream!.destroyed) throw new Error('consumer stream closed');
+        const batch = await this.nextBatch();
+        if (batch.length === 0) continue;
+        await this.process(batch);
+        failures = 0;
+      } catch (error) {
+        failures++;
+        const delay = Math.min(30_000, 200 * 2 ** Math.min(failures, 8));
+        this.options.logger.error({ err: error, groupId: this.options.groupId, failures, retryInMs: delay }, 'batch failed; resuming from the committed offsets');
+        await this.disconnect();
+        await sleep(delay);
+        await this.reconnect();
+      }
+    }
+  }
+
+  private async reconnect(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.connect();
+        return;
+      } catch (error) {
+        this.options.logger.error({ err: error, groupId: this.options.groupId }, 'reconnect failed; retrying');
+        await this.disconnect();
+        await sleep(2_000);
+      }
     }
   }
 
   private async nextBatch(): Promise<RawMessage[]> {
-    const stream = this.stream!;
-    const batch: RawMessage[] = [];
-    for (;;) {
-      while (batch.length < this.maxBatch) {
-        const message = stream.read() as RawMessage | null;
-        if (message === null) break;
-        batch.push(message);
-      }
-      if (batch.length > 0 || this.stopping || stream.destroyed) return batch;
-      await Promise.race([once(stream, 'readable', { signal: this.wake.signal }), once(stream, 'close', { signal: this.wake.signal })]).catch(
-        () => undefined, // aborted by stop()
-      );
+    while (this.queue.length === 0 && !this.stopping && !this.stream!.destroyed) {
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = undefined;
     }
-  }
-
-  private async processWithRetry(batch: RawMessage[]): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.process(batch);
-        return;
-      } catch (error) {
-        const delay = Math.min(30_000, 200 * 2 ** attempt);
-        this.options.logger.error({ err: error, groupId: this.options.groupId, attempt, retryInMs: delay }, 'batch failed; retrying');
-        // Stopping mid-retry leaves the batch uncommitted: the next owner replays it.
-        if (this.stopping) return;
-        await sleep(delay);
-      }
-    }
+    const batch = this.queue.splice(0, this.maxBatch);
+    if (this.stream!.isPaused() && this.queue.length < this.maxBatch) this.stream!.resume();
+    return batch;
   }
 
   private async process(batch: RawMessage[]): Promise<void> {
@@ -169,7 +198,7 @@ export class ConsumeLoop<T> {
     const value = message.value == null || message.value.length === 0 ? null : await this.options.serde.decode<T>(message.value);
     if (message.key == null) throw new UndecodableRecordError('record has no key');
     return {
-      topic: message.topic,
+      topic: message.topic.slice(this.options.settings.topicPrefix.length),
       partition: message.partition,
       offset: message.offset,
       key: message.key,

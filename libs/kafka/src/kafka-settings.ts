@@ -5,4 +5,14 @@ export interface KafkaSettings {
   readonly schemaRegistryUrl: string;
   readonly partitions: number;
   readonly replicationFactor: number;
+  /**
+   * Prepended to every topic name (and so to every schema subject): several installs, or
+   * test runs, can share one cluster without seeing each other's records. Usually empty.
+   */
+  readonly topicPrefix: string;
+}
+
+/** The topic's name on the cluster. */
+export function physicalTopic(settings: Pick<KafkaSettings, 'topicPrefix'>, contract: { readonly name: string }): string {
+  return settings.topicPrefix + contract.name;
 }

@@ -10,6 +10,7 @@ export interface OutgoingRecord<T = unknown> {
 
 /** A decoded record as handlers see it. */
 export interface ConsumedRecord<T> {
+  /** The contract's topic name (without the install's topic prefix). */
   readonly topic: string;
   readonly partition: number;
   readonly offset: bigint;

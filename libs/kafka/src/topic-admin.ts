@@ -1,6 +1,6 @@
 import { Admin } from '@platformatic/kafka';
 import type { TopicContract } from '@cuewire/contracts';
-import type { KafkaSettings } from './kafka-settings.js';
+import { physicalTopic, type KafkaSettings } from './kafka-settings.js';
 
 /**
  * Creates the topics a service uses when they are missing (services own their topics;
@@ -11,17 +11,18 @@ export async function ensureTopics(settings: KafkaSettings, contracts: readonly 
   try {
     const existing = new Set(await admin.listTopics());
     for (const contract of contracts) {
-      if (existing.has(contract.name)) continue;
+      const name = physicalTopic(settings, contract);
+      if (existing.has(name)) continue;
       try {
         await admin.createTopics({
-          topics: [contract.name],
+          topics: [name],
           partitions: settings.partitions,
           replicas: settings.replicationFactor,
           configs: contract.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
         });
       } catch (error) {
         // Another replica may have created it between our list and create.
-        if (!(await admin.listTopics()).includes(contract.name)) throw error;
+        if (!(await admin.listTopics()).includes(name)) throw error;
       }
     }
   } finally {

@@ -1,6 +1,6 @@
-import { ProduceAcks, Producer, stringSerializer } from '@platformatic/kafka';
+import { compatibilityPartitioner, ProduceAcks, Producer, stringSerializer } from '@platformatic/kafka';
 import type { AvroSerde } from './avro-serde.js';
-import type { KafkaSettings } from './kafka-settings.js';
+import { physicalTopic, type KafkaSettings } from './kafka-settings.js';
 import type { OutgoingRecord } from './records.js';
 
 /**
@@ -10,12 +10,18 @@ import type { OutgoingRecord } from './records.js';
 export class TypedProducer {
   private readonly producer: Producer<string, Buffer, string, string>;
 
-  constructor(settings: KafkaSettings, private readonly serde: AvroSerde) {
+  constructor(
+    private readonly settings: KafkaSettings,
+    private readonly serde: AvroSerde,
+  ) {
     this.producer = new Producer({
       clientId: `${settings.clientId}-producer`,
       bootstrapBrokers: [...settings.brokers],
       idempotent: true,
       acks: ProduceAcks.ALL,
+      // Java-client key hashing: records from direct producers (any client) and from us land on
+      // the same partition for the same customer, which per-customer ordering relies on.
+      partitioner: compatibilityPartitioner,
       serializers: { key: stringSerializer, headerKey: stringSerializer, headerValue: stringSerializer },
     });
   }
@@ -23,12 +29,15 @@ export class TypedProducer {
   async send(records: readonly OutgoingRecord[]): Promise<void> {
     if (records.length === 0) return;
     const messages = await Promise.all(
-      records.map(async (r) => ({
-        topic: r.topic.name,
-        key: r.key,
-        value: r.value === null ? (null as unknown as Buffer) : await this.serde.encode(r.topic, r.value),
-        headers: r.headers ? new Map(Object.entries(r.headers)) : undefined,
-      })),
+      records.map(async (r) => {
+        const topic = physicalTopic(this.settings, r.topic);
+        return {
+          topic,
+          key: r.key,
+          value: r.value === null ? (null as unknown as Buffer) : await this.serde.encode(topic, r.topic.schema, r.value),
+          headers: r.headers ? new Map(Object.entries(r.headers)) : undefined,
+        };
+      }),
     );
     await this.producer.send({ messages });
   }

@@ -15,6 +15,8 @@ export const baseEnvSchema = z.object({
   KAFKA_CLIENT_ID: z.string().default('cuewire'),
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(7).default(1),
+  /** Prepended to every topic and schema subject, so installs (or test runs) can share a cluster. */
+  KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, . _ - only').default(''),
   /** Consumer group names are prefixed, so several installs can share one cluster. */
   KAFKA_GROUP_PREFIX: z.string().default('cuewire'),
   SCHEMA_REGISTRY_URL: z.url().default('http://127.0.0.1:8081/apis/ccompat/v7'),

@@ -6,8 +6,16 @@ import Handlebars from 'handlebars';
  */
 export function createTemplateEngine(): typeof Handlebars {
   const hbs = Handlebars.create();
-  // Safe embedding of any value inside a JSON body: {{{json customer.name}}} → "Ada \"A\" L."
-  hbs.registerHelper('json', (value: unknown) => new hbs.SafeString(JSON.stringify(value ?? null)));
+  // Safe embedding of any value inside a JSON body: {{json customer.name}} → "Ada \"A\" L.".
+  // Handlebars' strict mode does not cover helper arguments, so a missing value (or a
+  // blocked prototype lookup such as `constructor`) is reported here rather than sent as null.
+  hbs.registerHelper('json', (value: unknown, options: Handlebars.HelperOptions & { loc?: { start: { line: number; column: number } } }) => {
+    if (value === undefined) {
+      const at = options.loc ? ` at line ${options.loc.start.line}, column ${options.loc.start.column}` : '';
+      throw new Error(`json: the value${at} is missing`);
+    }
+    return new hbs.SafeString(JSON.stringify(value));
+  });
   return hbs;
 }
 

@@ -1,0 +1,66 @@
+import { createTemplateEngine, TemplateCompileError } from './template-engine.js';
+import { webhookDefinitionSchema, type Webhook } from './webhook.definition.js';
+import { CompiledWebhook, deliveryIdFor, RenderError } from './webhook-request.renderer.js';
+
+const engine = createTemplateEngine();
+const webhook = (overrides: Partial<Webhook> = {}): Webhook => ({
+  ...webhookDefinitionSchema.parse({
+    name: 'orders',
+    url: 'https://example.test/orders/{{customer.id}}',
+    headers: { 'X-Campaign': '{{campaign.id}}' },
+    body: '{"name": {{json customer.firstName}}, "total": {{json event.properties.total}}, "items": {{json event.properties.items}} }',
+  }),
+  id: 'wh1',
+  revision: 1,
+  ...overrides,
+});
+const context = {
+  customer: { id: 'c-1', firstName: 'Ada "The Countess" </script>\n{{x}}' },
+  campaign: { id: 'thanks' },
+  event: { properties: { total: 129.5, items: [{ sku: 'PLATE', qty: 2 }] } },
+};
+
+describe('webhook rendering', () => {
+  it('renders URL, headers and a JSON body with values embedded as data', () => {
+    const rendered = new CompiledWebhook(engine, webhook()).render(context);
+    expect(rendered.url).toBe('https://example.test/orders/c-1');
+    expect(rendered.headers).toEqual({ 'content-type': 'application/json', 'x-campaign': 'thanks' });
+    expect(JSON.parse(rendered.body)).toEqual({ name: context.customer.firstName, total: 129.5, items: [{ sku: 'PLATE', qty: 2 }] });
+  });
+
+  it('fails on a missing field instead of rendering an empty string (strict)', () => {
+    expect(() => new CompiledWebhook(engine, webhook({ body: '{"x": {{json customer.lastName}} }' })).render(context)).toThrow(RenderError);
+  });
+
+  it('does not reach prototype properties', () => {
+    expect(() => new CompiledWebhook(engine, webhook({ body: '{"x": {{json customer.constructor}} }' })).render(context)).toThrow(/missing/);
+  });
+
+  it('rejects a rendered body that is not JSON', () => {
+    expect(() => new CompiledWebhook(engine, webhook({ body: '{"name": {{customer.firstName}} }' })).render(context)).toThrow(/not valid JSON/);
+  });
+
+  it('reports template syntax errors with the field and line at compile time', () => {
+    try {
+      new CompiledWebhook(engine, webhook({ body: '{\n"a": {{json x}}}' }));
+      throw new Error('expected a compile error');
+    } catch (error) {
+      expect(error).toBeInstanceOf(TemplateCompileError);
+      expect((error as TemplateCompileError).field).toBe('body');
+      expect((error as Error).message).toMatch(/line 2/);
+    }
+  });
+
+  it('strips CR/LF from rendered header values (no header injection)', () => {
+    const rendered = new CompiledWebhook(engine, webhook({ headers: { 'X-Name': '{{customer.firstName}}' } })).render(context);
+    expect(rendered.headers['x-name']).not.toMatch(/[\r\n]/);
+  });
+});
+
+describe('delivery id', () => {
+  it('is deterministic per trigger and webhook', () => {
+    expect(deliveryIdFor('trg_1', 'wh1')).toBe(deliveryIdFor('trg_1', 'wh1'));
+    expect(deliveryIdFor('trg_1', 'wh1')).not.toBe(deliveryIdFor('trg_1', 'wh2'));
+    expect(deliveryIdFor('trg_1', 'wh1')).toMatch(/^msg_[0-9a-f]{32}$/);
+  });
+});

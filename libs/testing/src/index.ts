@@ -1,0 +1,4 @@
+export * from './wait-for.js';
+export * from './http-receiver.js';
+export * from './service-process.js';
+export * from './kafka-probe.js';

@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { waitFor } from './wait-for.js';
+
+const repoRoot = join(import.meta.dirname, '..', '..', '..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A built Cuewire service running as its own process (dist/apps/<app>/src/main.js). */
+export class ServiceProcess {
+  private exited?: Promise<number | null>;
+
+  private constructor(
+    readonly app: string,
+    readonly url: string,
+    private readonly child: ChildProcess,
+    readonly logFile: string,
+  ) {
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  /** Starts the app and waits until /health/ready answers 200. */
+  static async start(app: string, env: Record<string, string>, readyTimeoutMs = 60_000): Promise<ServiceProcess> {
+    const port = await freePort();
+    const logDir = join(repoRoot, '.cuewire', 'test-logs');
+    mkdirSync(logDir, { recursive: true });
+    const logFile = join(logDir, `${app}-${port}.log`);
+    const log = createWriteStream(logFile);
+    const child = spawn(process.execPath, [join(repoRoot, 'dist', 'apps', app, 'src', 'main.js')], {
+      env: { ...process.env, NODE_ENV: 'test', HTTP_PORT: String(port), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    const service = new ServiceProcess(app, `http://127.0.0.1:${port}`, child, logFile);
+    let exitCode: number | null | undefined;
+    void service.exited!.then((code) => (exitCode = code));
+    await waitFor(
+      `${app} to be ready (log: ${logFile})`,
+      async () => {
+        if (exitCode !== undefined) throw new Error(`${app} exited with ${exitCode}; see ${logFile}`);
+        const res = await fetch(`${service.url}/health/ready`);
+        return res.status === 200;
+      },
+      readyTimeoutMs,
+      250,
+    );
+    return service;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Graceful stop (SIGTERM: finish in-flight work, commit, leave the group). */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    this.child.kill('SIGTERM');
+    await this.exited;
+  }
+
+  /** Crash: SIGKILL, nothing finishes. */
+  async kill(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+}

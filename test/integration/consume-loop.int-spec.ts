@@ -1,0 +1,110 @@
+import { Topics, type CustomerEvent, type DeadLetter } from '@cuewire/contracts';
+import { AvroSerde, ConsumeLoop, ensureTopics, PoisonRecordError, recordOutput, TypedProducer, type ConsumedRecord } from '@cuewire/kafka';
+import { KafkaProbe, waitFor } from '@cuewire/testing';
+import { quietLogger, scratchTopic, testKafkaSettings } from './kafka-env.js';
+
+const settings = testKafkaSettings();
+const serde = new AvroSerde(settings.schemaRegistryUrl);
+
+const event = (customerId: string, n: number): CustomerEvent => ({
+  eventId: `${customerId}-${n}`,
+  customerId,
+  type: 'purchase',
+  occurredAt: 1_795_000_000_000 + n,
+  receivedAt: 1_795_000_000_000 + n,
+  source: 'it',
+  properties: JSON.stringify({ n }),
+});
+
+describe('consume loop', () => {
+  let producer: TypedProducer;
+  let probe: KafkaProbe;
+
+  beforeAll(() => {
+    producer = new TypedProducer(settings, serde);
+    probe = new KafkaProbe([...settings.brokers]);
+  });
+  afterAll(async () => {
+    await producer.close();
+    await probe.close();
+  });
+
+  async function runLoop(group: string, input: typeof Topics.customerEvents, handler: (r: ConsumedRecord<CustomerEvent>) => Promise<ReturnType<typeof recordOutput>[] | void>) {
+    const loop = new ConsumeLoop({ groupId: group, topics: [input], handler, settings, serde, producer, logger: quietLogger });
+    await loop.start();
+    return loop;
+  }
+
+  it('hands records to the handler in order per customer, writes its outputs, and commits them', async () => {
+    const input = scratchTopic(Topics.customerEvents, 'in');
+    const output = scratchTopic(Topics.customerEvents, 'out');
+    await ensureTopics(settings, [input, output, Topics.deadLetters]);
+    const sent = Array.from({ length: 60 }, (_, i) => event(`c${i % 3}`, i));
+    await producer.send(sent.map((e) => recordOutput(input, e.customerId, e)));
+
+    const seen: CustomerEvent[] = [];
+    const loop = await runLoop(`it-${input.name}`, input, async (r) => {
+      seen.push(r.value!);
+      return [recordOutput(output, r.key, { ...r.value!, type: 'copied' })];
+    });
+    await waitFor('all records handled', () => seen.length >= 60);
+    await loop.stop();
+
+    for (const customer of ['c0', 'c1', 'c2']) {
+      const order = seen.filter((e) => e.customerId === customer).map((e) => e.occurredAt);
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+    }
+    const copies = await probe.readUntil(output.name, (rs) => rs.length >= 60);
+    expect(copies).toHaveLength(60);
+
+    // Restarting the group replays nothing: every offset was committed after its output was acked.
+    const replayed: CustomerEvent[] = [];
+    const again = await runLoop(`it-${input.name}`, input, async (r) => void replayed.push(r.value!));
+    await producer.send([recordOutput(input, 'c9', event('c9', 999))]);
+    await waitFor('the new record', () => replayed.length >= 1);
+    await again.stop();
+    expect(replayed.map((e) => e.eventId)).toEqual(['c9-999']);
+  });
+
+  it('sends an undecodable record to the dead-letter topic with the reason and keeps consuming', async () => {
+    const input = scratchTopic(Topics.customerEvents, 'poison');
+    await ensureTopics(settings, [input, Topics.deadLetters]);
+    const key = `poison-${input.name}`;
+    await probe.produceRaw(input.name, key, Buffer.from('{"not":"avro"}'));
+    await producer.send([recordOutput(input, 'after', event('after', 1))]);
+
+    const seen: string[] = [];
+    const loop = await runLoop(`it-${input.name}`, input, async (r) => void seen.push(r.value!.eventId));
+    await waitFor('the valid record after the poison one', () => seen.includes('after-1'));
+    await loop.stop();
+
+    const letters = await probe.readUntil(Topics.deadLetters.name, (rs) => rs.some((r) => r.key === key));
+    const letter = await serde.decode<DeadLetter>(letters.find((r) => r.key === key)!.value);
+    expect(letter).toMatchObject({ sourceTopic: input.name, stage: 'decode', consumerGroup: `it-${input.name}` });
+    expect(letter.reason).toMatch(/wire format/);
+    expect(letter.value!.toString()).toBe('{"not":"avro"}');
+  });
+
+  it('dead-letters a record the handler declares poison, and retries transient failures without skipping', async () => {
+    const input = scratchTopic(Topics.customerEvents, 'retry');
+    await ensureTopics(settings, [input, Topics.deadLetters]);
+    await producer.send([event('r', 1), event('r', 2), event('r', 3)].map((e) => recordOutput(input, e.customerId, e)));
+
+    let transientFailures = 0;
+    const handled: string[] = [];
+    const loop = await runLoop(`it-${input.name}`, input, async (r) => {
+      if (r.value!.eventId === 'r-2') throw new PoisonRecordError('r-2 is invalid');
+      if (r.value!.eventId === 'r-3' && transientFailures++ < 2) throw new Error('redis is down');
+      handled.push(r.value!.eventId);
+    });
+    await waitFor('r-3 after the transient failures', () => handled.includes('r-3'), 30_000);
+    await loop.stop();
+    expect(transientFailures).toBe(3);
+    expect(handled.filter((id) => id === 'r-2')).toEqual([]);
+    expect(handled).toContain('r-1');
+
+    const letters = await probe.readUntil(Topics.deadLetters.name, (rs) => rs.some((r) => r.key === 'r' && r.value.length > 0));
+    const reasons = await Promise.all(letters.filter((r) => r.key === 'r').map(async (r) => (await serde.decode<DeadLetter>(r.value)).reason));
+    expect(reasons).toContain('r-2 is invalid');
+  });
+});
