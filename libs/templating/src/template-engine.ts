@@ -16,6 +16,8 @@ export function createTemplateEngine(): typeof Handlebars {
     }
     return new hbs.SafeString(JSON.stringify(value));
   });
+  // {{json (default customer.firstName "there")}}: a fallback for optional fields.
+  hbs.registerHelper('default', (value: unknown, fallback: unknown) => (value === undefined || value === null || value === '' ? fallback : value));
   return hbs;
 }
 

@@ -32,6 +32,11 @@ describe('webhook rendering', () => {
     expect(() => new CompiledWebhook(engine, webhook({ body: '{"x": {{json customer.lastName}} }' })).render(context)).toThrow(RenderError);
   });
 
+  it('uses the default helper for optional fields', () => {
+    const rendered = new CompiledWebhook(engine, webhook({ body: '{"x": {{json (default customer.lastName "n/a")}} }' })).render(context);
+    expect(JSON.parse(rendered.body)).toEqual({ x: 'n/a' });
+  });
+
   it('does not reach prototype properties', () => {
     expect(() => new CompiledWebhook(engine, webhook({ body: '{"x": {{json customer.constructor}} }' })).render(context)).toThrow(/missing/);
   });

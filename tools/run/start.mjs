@@ -1,0 +1,101 @@
+// `npm start`: the whole stack on local defaults. Starts Kafka, the schema registry and Redis
+// (unless KAFKA_BROKERS / SCHEMA_REGISTRY_URL / REDIS_URL point at existing servers), runs
+// every Cuewire service in one process, and a demo receiver that prints the webhooks it gets.
+// Ctrl-C stops it all: the services drain and commit, then what this script started stops.
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { infraDown, infraUp } from '../infra/infra.mjs';
+import { startDemoReceiver } from '../../dist/tools/demo/src/demo-receiver.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const port = Number(process.env.HTTP_PORT ?? 8080);
+const receiverPort = Number(process.env.DEMO_RECEIVER_PORT ?? 9999);
+const logDir = join(root, '.cuewire', 'logs');
+
+const infra = await infraUp({ profile: 'dev' });
+mkdirSync(logDir, { recursive: true });
+const logFile = join(logDir, 'cuewire.log');
+const log = createWriteStream(logFile, { flags: 'a' });
+
+const receiver = await startDemoReceiver(receiverPort);
+const services = spawn(process.execPath, [join(root, 'dist', 'apps', 'cuewire', 'src', 'main.js')], {
+  env: {
+    ...process.env,
+    KAFKA_BROKERS: infra.kafkaBrokers,
+    SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
+    REDIS_URL: infra.redisUrl,
+    HTTP_PORT: String(port),
+    CUEWIRE_TARGETS: process.env.CUEWIRE_TARGETS ?? 'all',
+    // Local runs deliver to receivers on this machine (the demo receiver); production keeps the guard closed.
+    DISPATCH_ALLOW_PRIVATE_CIDRS: process.env.DISPATCH_ALLOW_PRIVATE_CIDRS ?? '127.0.0.0/8',
+  },
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
+
+// Full JSON logs go to the file; warnings and errors are echoed here.
+for (const stream of [services.stdout, services.stderr]) {
+  stream.pipe(log, { end: false });
+  stream.on('data', (chunk) => {
+    for (const line of chunk.toString().split('\n')) {
+      const level = /"level":(\d+)/.exec(line)?.[1];
+      if (level && Number(level) >= 40) console.error(`[cuewire] ${line}`);
+    }
+  });
+}
+
+const api = `http://127.0.0.1:${port}`;
+const ready = await waitForReady(`${api}/health/ready`, 120_000);
+if (ready) {
+  console.log(`
+Cuewire is running (all services in one process; logs: ${logFile})
+  ingest + control plane  ${api}   (POST /v1/events, PATCH /v1/customers/{id}, /v1/webhooks, /v1/campaigns)
+  OpenAPI                 ${api}/docs
+  health / metrics        ${api}/health/ready   ${api}/metrics
+  demo receiver           ${receiver.url}   (prints every webhook it receives)
+  Kafka                   ${infra.kafkaBrokers}
+  schema registry         ${infra.schemaRegistryUrl}
+  Redis                   ${infra.redisUrl}
+Try the README's curl example, or \`npm run demo\` in another terminal. Ctrl-C stops everything.`);
+}
+
+let stopping = false;
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nstopping Cuewire…');
+  services.kill('SIGTERM');
+  await new Promise((resolve) => (services.exitCode !== null ? resolve() : services.once('exit', resolve)));
+  await receiver.close();
+  if (infra.started.length > 0) {
+    console.log(`stopping ${infra.started.join(', ')}…`);
+    await infraDown({ profile: 'dev' });
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+services.on('exit', (code) => {
+  if (!stopping) {
+    console.error(`Cuewire exited with code ${code}; see ${logFile}`);
+    void shutdown(code ?? 1);
+  }
+});
+if (!ready) {
+  console.error(`Cuewire did not become ready; see ${logFile}`);
+  await shutdown(1);
+}
+
+async function waitForReady(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && services.exitCode === null) {
+    try {
+      if ((await fetch(url)).status === 200) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
+}
