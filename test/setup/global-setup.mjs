@@ -8,7 +8,7 @@ export default async function globalSetup(globalConfig) {
   const selected = globalConfig.selectProjects ?? [];
   if (selected.length > 0 && selected.every((p) => p === 'unit')) return;
   const started = Date.now();
-  const infra = await infraUp({ profile: 'test', log: (...a) => console.error('[infra]', ...a) });
+  const infra = await infraUp({ profile: 'test', log: (...a) => console.error(...a) });
   process.env.KAFKA_BROKERS = infra.kafkaBrokers;
   process.env.SCHEMA_REGISTRY_URL = infra.schemaRegistryUrl;
   process.env.REDIS_URL = infra.redisUrl;
