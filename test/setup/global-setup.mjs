@@ -2,6 +2,8 @@
 // tests, on the 'test' profile's ports, unless KAFKA_BROKERS / SCHEMA_REGISTRY_URL /
 // REDIS_URL point at existing servers. Builds the services the e2e tests run as processes.
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { infraUp } from '../../tools/infra/infra.mjs';
 
 export default async function globalSetup(globalConfig) {
@@ -12,7 +14,10 @@ export default async function globalSetup(globalConfig) {
   process.env.KAFKA_BROKERS = infra.kafkaBrokers;
   process.env.SCHEMA_REGISTRY_URL = infra.schemaRegistryUrl;
   process.env.REDIS_URL = infra.redisUrl;
-  globalThis.__cuewireInfraStarted = infra.started;
+  // Jest does not share globals between setup and teardown in ESM mode: leave a note instead.
+  const note = join(globalConfig.rootDir, '.jest', 'infra-started.json');
+  mkdirSync(join(globalConfig.rootDir, '.jest'), { recursive: true });
+  writeFileSync(note, JSON.stringify(infra.started));
   console.error(`\n[infra] ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${infra.kafkaBrokers}, ${infra.schemaRegistryUrl}, ${infra.redisUrl}`);
   if (!selected.length || selected.includes('e2e')) {
     execFileSync(process.execPath, ['--run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'], cwd: globalConfig.rootDir });

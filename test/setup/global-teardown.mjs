@@ -1,6 +1,12 @@
 // Stops what global-setup started (nothing that was already running, nothing external).
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { infraDown } from '../../tools/infra/infra.mjs';
 
-export default async function globalTeardown() {
-  if (globalThis.__cuewireInfraStarted?.length) await infraDown({ profile: 'test', log: () => undefined });
+export default async function globalTeardown(globalConfig) {
+  const note = join(globalConfig.rootDir, '.jest', 'infra-started.json');
+  if (!existsSync(note)) return;
+  const started = JSON.parse(readFileSync(note, 'utf8'));
+  rmSync(note);
+  if (started.length > 0) await infraDown({ profile: 'test', log: () => undefined });
 }
