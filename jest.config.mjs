@@ -16,6 +16,13 @@ const swc = [
   },
 ];
 
+// Only the projects that need servers carry the setup: Jest runs a project's global hooks
+// only when tests of that project run, and the same file once however many projects share it.
+const withInfrastructure = {
+  globalSetup: '<rootDir>/test/setup/global-setup.mjs',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
+};
+
 const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
@@ -28,15 +35,13 @@ const common = {
 };
 
 export default {
-  globalSetup: '<rootDir>/test/setup/global-setup.mjs',
-  globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
   // Integration and e2e tests wait on real servers; unit specs finish in milliseconds anyway.
   testTimeout: 120_000,
   reporters: ['default', ['<rootDir>/test/setup/summary-reporter.mjs', {}]],
   rootDir: import.meta.dirname,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'], slowTestThreshold: 30 },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
+    { ...common, ...withInfrastructure, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'], slowTestThreshold: 30 },
+    { ...common, ...withInfrastructure, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
   ],
 };

@@ -1,14 +1,13 @@
 // Starts the real infrastructure (Kafka, Apicurio, Redis) for integration and end-to-end
 // tests, on the 'test' profile's ports, unless KAFKA_BROKERS / SCHEMA_REGISTRY_URL /
 // REDIS_URL point at existing servers. Builds the services the e2e tests run as processes.
+// Registered on the integration and e2e projects only (jest.config.mjs).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { infraUp } from '../../tools/infra/infra.mjs';
 
 export default async function globalSetup(globalConfig) {
-  const selected = globalConfig.selectProjects ?? [];
-  if (selected.length > 0 && selected.every((p) => p === 'unit')) return;
   const started = Date.now();
   const infra = await infraUp({ profile: 'test', log: (...a) => console.error(...a) });
   process.env.KAFKA_BROKERS = infra.kafkaBrokers;
@@ -19,7 +18,6 @@ export default async function globalSetup(globalConfig) {
   mkdirSync(join(globalConfig.rootDir, '.jest'), { recursive: true });
   writeFileSync(note, JSON.stringify(infra.started));
   console.error(`\n[infra] ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${infra.kafkaBrokers}, ${infra.schemaRegistryUrl}, ${infra.redisUrl}`);
-  if (!selected.length || selected.includes('e2e')) {
-    execFileSync(process.execPath, ['--run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'], cwd: globalConfig.rootDir });
-  }
+  // End-to-end tests run the built services (about a second with SWC).
+  execFileSync(process.execPath, ['--run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'], cwd: globalConfig.rootDir });
 }

@@ -1,14 +1,37 @@
 import { createHash } from 'node:crypto';
-import type { Campaign } from './campaign.definition.js';
+import { isActive, type Campaign } from './campaign.definition.js';
+import { allConditionsHold } from './conditions/condition.evaluator.js';
 
 export interface EvaluatedEvent {
   readonly eventId: string;
   readonly type: string;
+  readonly properties?: unknown;
 }
 
-/** Does this event fire this campaign? Pure: status and trigger only (filters come later). */
-export function firesOnEvent(campaign: Campaign, event: EvaluatedEvent): boolean {
-  return campaign.status === 'live' && campaign.trigger.type === 'event' && campaign.trigger.eventType === event.type;
+export interface CustomerContext {
+  readonly profile: unknown;
+  readonly segments: readonly string[];
+}
+
+/** Profile and segment filters (the campaign-history rules need the customer's history: evaluated by the caller). */
+export function customerQualifies(campaign: Campaign, customer: CustomerContext): boolean {
+  const { filters, audience } = campaign;
+  if (audience && !customer.segments.includes(audience.segmentId)) return false;
+  if (!allConditionsHold(filters?.profile, customer.profile)) return false;
+  if (filters?.segments?.in && !filters.segments.in.every((s) => customer.segments.includes(s))) return false;
+  if (filters?.segments?.notIn?.some((s) => customer.segments.includes(s))) return false;
+  return true;
+}
+
+/** Does this event fire this single-event campaign for this customer at `now`? Pure. */
+export function firesOnEvent(campaign: Campaign, event: EvaluatedEvent, customer: CustomerContext = { profile: {}, segments: [] }, now = Date.now()): boolean {
+  return (
+    isActive(campaign, now) &&
+    campaign.trigger.type === 'event' &&
+    campaign.trigger.eventType === event.type &&
+    allConditionsHold(campaign.trigger.where, event.properties ?? {}) &&
+    customerQualifies(campaign, customer)
+  );
 }
 
 /**

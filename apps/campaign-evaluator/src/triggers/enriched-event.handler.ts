@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { firesOnEvent, triggerIdFor } from '@cuewire/campaigns';
-import { Topics, type CampaignTrigger, type EnrichedEvent } from '@cuewire/contracts';
+import { parseJsonObject, Topics, type CampaignTrigger, type EnrichedEvent } from '@cuewire/contracts';
 import { recordOutput, type ConsumedRecord, type OutgoingRecord } from '@cuewire/kafka';
 import { KafkaConsumer, type KafkaRecordHandler } from '@cuewire/kafka-nest';
 import { CampaignCatalog } from '../catalog/campaign.catalog.js';
@@ -15,9 +15,13 @@ export class EnrichedEventHandler implements KafkaRecordHandler<EnrichedEvent> {
     const enriched = record.value;
     if (!enriched) return [];
     const { event } = enriched;
+    const customer = { profile: parseJsonObject(enriched.profile, 'profile'), segments: enriched.segments };
+    const evaluated = { eventId: event.eventId, type: event.type, properties: parseJsonObject(event.properties, 'properties') };
+    const now = Date.now();
     const triggers: OutgoingRecord<CampaignTrigger>[] = [];
+    // Single-event triggers; sequences, schedules and caps need the durable per-customer state (next step).
     for (const campaign of this.catalog.all()) {
-      if (!firesOnEvent(campaign, event)) continue;
+      if (!firesOnEvent(campaign, evaluated, customer, now)) continue;
       triggers.push(
         recordOutput(Topics.campaignTriggers, event.customerId, {
           triggerId: triggerIdFor(campaign, [event.eventId]),

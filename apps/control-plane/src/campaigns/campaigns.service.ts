@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { campaignDefinitionSchema, type CampaignDefinition } from '@cuewire/campaigns';
+import { campaignDefinitionSchema, referencedSegments, type CampaignDefinition } from '@cuewire/campaigns';
 import { Topics, type ConfigRecord } from '@cuewire/contracts';
 import { ConfigViews } from '@cuewire/kafka-nest';
 import { parseRequest, RequestValidationError, type FieldError } from '@cuewire/platform';
@@ -48,6 +48,9 @@ export class CampaignsService {
     const missing: FieldError[] = definition.webhookIds.flatMap((webhookId, i) =>
       this.config.webhooks.get(webhookId) ? [] : [{ path: `$.webhookIds[${i}]`, message: `webhook ${webhookId} does not exist` }],
     );
+    for (const { segmentId, path } of referencedSegments(definition)) {
+      if (!this.config.segments.get(segmentId)) missing.push({ path, message: `segment ${segmentId} does not exist` });
+    }
     if (missing.length > 0) throw new RequestValidationError(missing);
     return this.view(await this.store.put(Topics.campaignConfig, this.config.campaigns, 'campaign', id, definition));
   }

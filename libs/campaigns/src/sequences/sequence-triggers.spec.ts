@@ -1,0 +1,91 @@
+import { allOfOnEvent, emptyAllOf } from './all-of.trigger.js';
+import { emptyNotFollowedBy, notFollowedByOnEvent, notFollowedByOnTimer, timerIdFor, type NotFollowedBySpec } from './not-followed-by.trigger.js';
+import type { SequenceEvent } from './sequence.types.js';
+
+const MIN = 60_000;
+const ev = (eventId: string, type: string, occurredAt: number, properties: object = {}): SequenceEvent => ({ eventId, type, occurredAt, properties });
+
+describe('all-of trigger (any order, within a window)', () => {
+  const steps = [{ eventType: 'app_launch' }, { eventType: 'notification_view' }];
+  const hour = 60 * MIN;
+
+  const feed = (events: SequenceEvent[]) => {
+    let state = emptyAllOf();
+    const fired: string[][] = [];
+    for (const e of events) {
+      const t = allOfOnEvent(steps, hour, state, e);
+      state = t.state;
+      fired.push(...t.fired);
+    }
+    return fired;
+  };
+
+  it('fires when both happen within the window, in either order', () => {
+    expect(feed([ev('a', 'app_launch', 0), ev('b', 'notification_view', 30 * MIN)])).toEqual([['a', 'b']]);
+    expect(feed([ev('b', 'notification_view', 0), ev('a', 'app_launch', 30 * MIN)])).toEqual([['a', 'b']]);
+  });
+
+  it('fires at exactly the window length, not one millisecond later', () => {
+    expect(feed([ev('a', 'app_launch', 0), ev('b', 'notification_view', hour)])).toEqual([['a', 'b']]);
+    expect(feed([ev('a', 'app_launch', 0), ev('b', 'notification_view', hour + 1)])).toEqual([]);
+  });
+
+  it('uses the latest occurrence, so an old A followed by a fresh A still pairs with B', () => {
+    expect(feed([ev('a1', 'app_launch', 0), ev('a2', 'app_launch', 2 * hour), ev('b', 'notification_view', 2 * hour + MIN)])).toEqual([['a2', 'b']]);
+  });
+
+  it('needs a fresh set after firing', () => {
+    expect(feed([ev('a', 'app_launch', 0), ev('b', 'notification_view', MIN), ev('b2', 'notification_view', 2 * MIN)])).toEqual([['a', 'b']]);
+  });
+
+  it('respects step filters', () => {
+    const filtered = [{ eventType: 'purchase', where: [{ field: 'total', op: 'gte' as const, value: 100, match: 'any' as const }] }, { eventType: 'review' }];
+    const t1 = allOfOnEvent(filtered, hour, emptyAllOf(), ev('p', 'purchase', 0, { total: 50 }));
+    expect(allOfOnEvent(filtered, hour, t1.state, ev('r', 'review', MIN)).fired).toEqual([]);
+  });
+});
+
+describe('not-followed-by trigger', () => {
+  const spec: NotFollowedBySpec = {
+    campaignId: 'abandoned-cart',
+    customerId: 'c1',
+    first: { eventType: 'cart_add' },
+    then: { eventType: 'purchase' },
+    withinMs: 30 * MIN,
+  };
+
+  it('asks for a durable timer at A + T, and fires when it comes due with A still pending', () => {
+    const t = notFollowedByOnEvent(spec, emptyNotFollowedBy(), ev('cart-1', 'cart_add', 0));
+    expect(t.schedule).toEqual([{ timerId: timerIdFor('abandoned-cart', 'c1', 'cart-1'), dueAt: 30 * MIN }]);
+    expect(notFollowedByOnTimer(spec, t.state, t.schedule[0].timerId, 30 * MIN).fired).toEqual([['cart-1']]);
+  });
+
+  it('does not fire when B arrives in time, and cancels the timer', () => {
+    const a = notFollowedByOnEvent(spec, emptyNotFollowedBy(), ev('cart-1', 'cart_add', 0));
+    const b = notFollowedByOnEvent(spec, a.state, ev('buy-1', 'purchase', 29 * MIN));
+    expect(b.cancel).toEqual([a.schedule[0].timerId]);
+    expect(notFollowedByOnTimer(spec, b.state, a.schedule[0].timerId, 30 * MIN).fired).toEqual([]);
+  });
+
+  it('fires when B comes after the deadline', () => {
+    const a = notFollowedByOnEvent(spec, emptyNotFollowedBy(), ev('cart-1', 'cart_add', 0));
+    const b = notFollowedByOnEvent(spec, a.state, ev('buy-1', 'purchase', 31 * MIN));
+    expect(notFollowedByOnTimer(spec, b.state, a.schedule[0].timerId, 31 * MIN).fired).toEqual([['cart-1']]);
+  });
+
+  it('fires once even when the timer is delivered twice (restart, rebalance)', () => {
+    const a = notFollowedByOnEvent(spec, emptyNotFollowedBy(), ev('cart-1', 'cart_add', 0));
+    const first = notFollowedByOnTimer(spec, a.state, a.schedule[0].timerId, 40 * MIN);
+    expect(notFollowedByOnTimer(spec, first.state, a.schedule[0].timerId, 41 * MIN).fired).toEqual([]);
+  });
+
+  it('ignores a timer that is not yet due (clock skew between replicas)', () => {
+    const a = notFollowedByOnEvent(spec, emptyNotFollowedBy(), ev('cart-1', 'cart_add', 0));
+    expect(notFollowedByOnTimer(spec, a.state, a.schedule[0].timerId, 29 * MIN).fired).toEqual([]);
+  });
+
+  it('ignores the replay of an A it already waits on', () => {
+    const a = notFollowedByOnEvent(spec, emptyNotFollowedBy(), ev('cart-1', 'cart_add', 0));
+    expect(notFollowedByOnEvent(spec, a.state, ev('cart-1', 'cart_add', 0)).schedule).toEqual([]);
+  });
+});
