@@ -1,11 +1,28 @@
 import { Module } from '@nestjs/common';
 import { ConfigViewsModule, KafkaModule } from '@cuewire/kafka-nest';
 import type { ServiceTarget } from '@cuewire/platform';
+import { RedisModule } from '@cuewire/redis';
 import { campaignEvaluatorEnvSchema } from './campaign-evaluator.env.js';
 import { CampaignCatalog } from './catalog/campaign.catalog.js';
+import { CLOCK, systemClock } from './clock.js';
+import { SequenceStateRepository } from './sequences/sequence-state.repository.js';
+import { SequenceEvaluator } from './sequences/sequence.evaluator.js';
+import { DueTimersRepository } from './timers/due-timers.repository.js';
+import { TimerPoller } from './timers/timer.poller.js';
 import { EnrichedEventHandler } from './triggers/enriched-event.handler.js';
 
-@Module({ imports: [KafkaModule, ConfigViewsModule], providers: [CampaignCatalog, EnrichedEventHandler] })
+@Module({
+  imports: [KafkaModule, ConfigViewsModule, RedisModule],
+  providers: [
+    { provide: CLOCK, useValue: systemClock },
+    CampaignCatalog,
+    SequenceStateRepository,
+    DueTimersRepository,
+    SequenceEvaluator,
+    TimerPoller,
+    EnrichedEventHandler,
+  ],
+})
 export class CampaignEvaluatorModule {}
 
 export const campaignEvaluatorTarget: ServiceTarget = { name: 'campaign-evaluator', module: CampaignEvaluatorModule, env: campaignEvaluatorEnvSchema };

@@ -7,4 +7,14 @@ export const RedisKeys = {
   profile: (customerId: string) => `profile:{${customerId}}`,
   segments: (customerId: string) => `segments:{${customerId}}`,
   deliveredMark: (deliveryId: string) => `delivered:{${deliveryId}}`,
+  /** Ingest: a client eventId already produced for this customer (expires with the dedupe window). */
+  ingestedEventMark: (customerId: string, eventId: string) => `ingested:{${customerId}}:${eventId}`,
+  /** feedback-receiver: an engagement event (by its deterministic id) Kafka has acknowledged. */
+  feedbackSeen: (eventId: string) => `feedback-seen:{${eventId}}`,
+  /** feedback-receiver: which email_open event was the first of a delivery. */
+  feedbackFirstOpen: (deliveryId: string) => `feedback-first-open:{${deliveryId}}`,
+  /** campaign-evaluator: one customer's progress through one sequence campaign (all-of, not-followed-by). */
+  sequenceState: (customerId: string, campaignId: string) => `seq:{${customerId}}:${campaignId}`,
+  /** campaign-evaluator: durable timers, a sorted set scored by due time (claimed with a lease). */
+  dueTimers: () => 'timers:due',
 } as const;

@@ -1,0 +1,85 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  allOfOnEvent,
+  customerQualifies,
+  emptyAllOf,
+  emptyNotFollowedBy,
+  isActive,
+  notFollowedByOnEvent,
+  parseDuration,
+  type AllOfState,
+  type Campaign,
+  type CustomerContext,
+  type NotFollowedBySpec,
+  type NotFollowedByState,
+  type SequenceEvent,
+} from '@cuewire/campaigns';
+import type { CustomerEvent } from '@cuewire/contracts';
+import type { OutgoingRecord } from '@cuewire/kafka';
+import { CLOCK, type Clock } from '../clock.js';
+import { DueTimersRepository } from '../timers/due-timers.repository.js';
+import { campaignTrigger } from '../triggers/campaign-trigger.factory.js';
+import { SequenceStateRepository, type SequenceRecord } from './sequence-state.repository.js';
+
+export const notFollowedBySpec = (campaign: Campaign, customerId: string): NotFollowedBySpec => {
+  if (campaign.trigger.type !== 'not-followed-by') throw new TypeError(`${campaign.id} is not a not-followed-by campaign`);
+  return { campaignId: campaign.id, customerId, first: campaign.trigger.first, then: campaign.trigger.then, withinMs: parseDuration(campaign.trigger.within)! };
+};
+
+/** Keeps only the events the state still refers to (the record stays small). */
+function keepReferenced(events: Record<string, CustomerEvent>, ids: Iterable<string>): Record<string, CustomerEvent> {
+  return Object.fromEntries([...ids].filter((id) => events[id]).map((id) => [id, events[id]]));
+}
+
+/** Feeds one event to the sequence campaigns (all-of, not-followed-by) and persists their progress. */
+@Injectable()
+export class SequenceEvaluator {
+  constructor(
+    private readonly states: SequenceStateRepository,
+    private readonly timers: DueTimersRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async onEvent(campaign: Campaign, event: CustomerEvent, properties: unknown, customer: CustomerContext, profile: string): Promise<OutgoingRecord[]> {
+    if (!isActive(campaign, this.clock()) || !customerQualifies(campaign, customer)) return [];
+    const seq: SequenceEvent = { eventId: event.eventId, type: event.type, occurredAt: event.occurredAt, properties };
+    if (campaign.trigger.type === 'all-of') return this.allOf(campaign, event, seq, profile);
+    if (campaign.trigger.type === 'not-followed-by') return this.notFollowedBy(campaign, event, seq);
+    return [];
+  }
+
+  private async allOf(campaign: Campaign, event: CustomerEvent, seq: SequenceEvent, profile: string): Promise<OutgoingRecord[]> {
+    if (campaign.trigger.type !== 'all-of') return [];
+    const { events: steps, within } = campaign.trigger;
+    const firedWith = await this.states.update<AllOfState, CustomerEvent[][]>(event.customerId, campaign.id, (current) => {
+      const t = allOfOnEvent(steps, parseDuration(within)!, current?.state ?? emptyAllOf(), seq);
+      const events = { ...(current?.events ?? {}), [event.eventId]: event };
+      const fired = t.fired.map((ids) => ids.map((id) => events[id]).filter(Boolean));
+      const kept = keepReferenced(events, Object.values(t.state.latest).map((o) => o.eventId));
+      return { next: { campaignVersion: current?.campaignVersion ?? campaign.version, state: t.state, events: kept }, result: fired };
+    });
+    return firedWith.map((events) => campaignTrigger(campaign, event.customerId, events, profile, this.clock()));
+  }
+
+  private async notFollowedBy(campaign: Campaign, event: CustomerEvent, seq: SequenceEvent): Promise<OutgoingRecord[]> {
+    const spec = notFollowedBySpec(campaign, event.customerId);
+    let cancel: readonly string[] = [];
+    await this.states.update<NotFollowedByState, void>(event.customerId, campaign.id, async (current) => {
+      const t = notFollowedByOnEvent(spec, current?.state ?? emptyNotFollowedBy(), seq);
+      cancel = t.cancel;
+      const events = { ...(current?.events ?? {}), [event.eventId]: event };
+      const next: SequenceRecord<NotFollowedByState> = {
+        campaignVersion: current?.campaignVersion ?? campaign.version,
+        state: t.state,
+        events: keepReferenced(events, t.state.pending.map((p) => p.eventId)),
+      };
+      // A timer is scheduled before the state that refers to it is stored (scheduling is
+      // idempotent): a crash in between leaves a timer that finds nothing pending, never a
+      // pending wait without a timer.
+      await this.timers.schedule(t.schedule);
+      return { next: t.state.pending.length > 0 ? next : null, result: undefined };
+    });
+    await this.timers.cancel(cancel);
+    return [];
+  }
+}

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HttpReceiver, ServiceProcess, waitFor } from '@cuewire/testing';
+
+/**
+ * "Cart add not followed by a purchase within T" through the real pipeline, with a short T:
+ * fires when nothing follows, stays silent when the purchase comes in time, and fires once
+ * when the evaluator is killed with SIGKILL in the middle of the window and restarted.
+ */
+describe('not-followed-by campaign', () => {
+  const run = randomUUID().slice(0, 8);
+  const env = {
+    KAFKA_TOPIC_PREFIX: `nfb-${run}.`,
+    KAFKA_TOPIC_PARTITIONS: '3',
+    KAFKA_GROUP_PREFIX: `nfb-${run}`,
+    REDIS_KEY_PREFIX: `nfb-${run}:`,
+    DISPATCH_ALLOW_PRIVATE_CIDRS: '127.0.0.0/8',
+    EVALUATOR_TIMER_POLL_MS: '200',
+  };
+  const windowSeconds = 6;
+  const services: ServiceProcess[] = [];
+  let receiver: HttpReceiver;
+  let ingest: ServiceProcess;
+  let evaluator: ServiceProcess;
+
+  const post = (base: ServiceProcess, path: string, body: unknown) =>
+    fetch(`${base.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const event = (customerId: string, type: string) => post(ingest, '/v1/events', { customerId, type, properties: { sku: 'PLATE-6' } });
+  const webhooksFor = (customerId: string) => receiver.requests.filter((r) => r.path === `/abandoned/${customerId}`);
+
+  beforeAll(async () => {
+    receiver = await HttpReceiver.start();
+    const controlPlane = await ServiceProcess.start('control-plane', env);
+    services.push(controlPlane);
+    expect(
+      (await post(controlPlane, '/v1/webhooks', { id: 'call-centre', name: 'Call centre', url: `${receiver.url}/abandoned/{{customer.id}}`, body: '{"customer": {{json customer.id}}, "sku": {{json event.properties.sku}} }' })).status,
+    ).toBe(201);
+    const campaign = await post(controlPlane, '/v1/campaigns', {
+      id: 'abandoned-cart',
+      name: 'Abandoned cart',
+      status: 'live',
+      trigger: { type: 'not-followed-by', first: { eventType: 'cart_add' }, then: { eventType: 'purchase' }, within: `PT${windowSeconds}S` },
+      webhookIds: ['call-centre'],
+    });
+    expect(campaign.status).toBe(201);
+    const started = await Promise.all(['ingest', 'segmenter', 'campaign-evaluator', 'renderer', 'dispatcher'].map((app) => ServiceProcess.start(app, env)));
+    services.push(...started);
+    [ingest, , evaluator] = started;
+  }, 180_000);
+
+  afterAll(async () => {
+    await Promise.all(services.map((s) => s.stop()));
+    await receiver?.stop();
+  });
+
+  it('fires when the purchase does not come, not when it comes in time, and once across an evaluator crash', async () => {
+    const [abandons, buys, crash] = [`abandons-${run}`, `buys-${run}`, `crash-${run}`];
+    const started = Date.now();
+    expect((await event(abandons, 'cart_add')).status).toBe(202);
+    expect((await event(buys, 'cart_add')).status).toBe(202);
+    expect((await event(crash, 'cart_add')).status).toBe(202);
+    await sleep(1_500);
+    expect((await event(buys, 'purchase')).status).toBe(202);
+
+    // Kill the evaluator in the middle of the window; the timers are durable.
+    await evaluator.kill();
+    services.splice(services.indexOf(evaluator), 1);
+    services.push(await ServiceProcess.start('campaign-evaluator', env));
+
+    await waitFor('the abandoned-cart webhooks', () => webhooksFor(abandons).length > 0 && webhooksFor(crash).length > 0, 60_000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(windowSeconds * 1_000);
+    expect(JSON.parse(webhooksFor(abandons)[0].body)).toEqual({ customer: abandons, sku: 'PLATE-6' });
+
+    await sleep(3_000); // time for any duplicate or wrong firing to show up
+    expect(webhooksFor(buys)).toEqual([]);
+    expect(webhooksFor(abandons)).toHaveLength(1);
+    expect(new Set(webhooksFor(crash).map((r) => r.headers['webhook-id'])).size).toBe(1);
+    expect(webhooksFor(crash)).toHaveLength(1);
+  });
+});
