@@ -9,6 +9,8 @@ import { SequenceStateRepository } from './sequences/sequence-state.repository.j
 import { SequenceEvaluator } from './sequences/sequence.evaluator.js';
 import { DueTimersRepository } from './timers/due-timers.repository.js';
 import { TimerPoller } from './timers/timer.poller.js';
+import { ScheduleProgressRepository } from './schedules/schedule-progress.repository.js';
+import { SchedulePoller } from './schedules/schedule.poller.js';
 import { EnrichedEventHandler } from './triggers/enriched-event.handler.js';
 
 @Module({
@@ -20,6 +22,8 @@ import { EnrichedEventHandler } from './triggers/enriched-event.handler.js';
     DueTimersRepository,
     SequenceEvaluator,
     TimerPoller,
+    ScheduleProgressRepository,
+    SchedulePoller,
     EnrichedEventHandler,
   ],
 })

@@ -8,3 +8,4 @@ export * from './sequences/all-of.trigger.js';
 export * from './sequences/not-followed-by.trigger.js';
 export * from './schedules/campaign-schedule.js';
 export * from './caps/frequency-cap.js';
+export * from './segments/segment.definition.js';

@@ -5,7 +5,12 @@
  */
 export const RedisKeys = {
   profile: (customerId: string) => `profile:{${customerId}}`,
+  /** Pattern matching every profile key (for re-evaluation scans). */
+  profilePattern: () => 'profile:{*}',
+  /** segmenter: the ids of the segments a customer is in (a set). */
   segments: (customerId: string) => `segments:{${customerId}}`,
+  /** segmenter: a segment's members, a sorted set (score 0, ordered by id) so fan-outs can resume after a member id. */
+  segmentMembers: (segmentId: string) => `segment-members:{${segmentId}}`,
   deliveredMark: (deliveryId: string) => `delivered:{${deliveryId}}`,
   /** Ingest: a client eventId already produced for this customer (expires with the dedupe window). */
   ingestedEventMark: (customerId: string, eventId: string) => `ingested:{${customerId}}:${eventId}`,
@@ -17,4 +22,8 @@ export const RedisKeys = {
   sequenceState: (customerId: string, campaignId: string) => `seq:{${customerId}}:${campaignId}`,
   /** campaign-evaluator: durable timers, a sorted set scored by due time (claimed with a lease). */
   dueTimers: () => 'timers:due',
+  /** campaign-evaluator: a scheduled campaign's progress (last slot done, slot in progress, fan-out position). */
+  scheduleProgress: (campaignId: string) => `schedule:{${campaignId}}`,
+  /** campaign-evaluator: which replica fans out a scheduled campaign now (a lease). */
+  scheduleLease: (campaignId: string) => `schedule-lease:{${campaignId}}`,
 } as const;

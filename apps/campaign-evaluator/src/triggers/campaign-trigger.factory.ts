@@ -16,3 +16,18 @@ export function campaignTrigger(campaign: Campaign, customerId: string, events: 
     firedAt,
   });
 }
+
+/** A scheduled slot's trigger for one member: its id depends on the slot, not on any event. */
+export function scheduledTrigger(campaign: Campaign, customerId: string, slot: number, profile: string, firedAt: number): OutgoingRecord<CampaignTrigger> {
+  return recordOutput(Topics.campaignTriggers, customerId, {
+    triggerId: triggerIdFor(campaign, [`schedule:${slot}:${customerId}`]),
+    campaignId: campaign.id,
+    campaignVersion: campaign.version,
+    campaignName: campaign.name,
+    customerId,
+    webhookIds: campaign.webhookIds,
+    events: [],
+    profile,
+    firedAt,
+  });
+}

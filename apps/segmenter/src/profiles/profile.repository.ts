@@ -22,8 +22,10 @@ return encoded
 export class ProfileRepository {
   constructor(private readonly redis: RedisConnection) {}
 
-  async merge(customerId: string, attributes: JsonObject): Promise<void> {
-    await this.redis.client.eval(MERGE_SCRIPT, 1, RedisKeys.profile(customerId), JSON.stringify(attributes));
+  /** Merges and returns the stored profile after the merge. */
+  async merge(customerId: string, attributes: JsonObject): Promise<JsonObject> {
+    const merged = (await this.redis.client.eval(MERGE_SCRIPT, 1, RedisKeys.profile(customerId), JSON.stringify(attributes))) as string;
+    return JSON.parse(merged) as JsonObject;
   }
 
   /** The stored profile as JSON text ('{}' when the customer is unknown). */

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { customerQualifies, isActive, nextRunAfter, type Campaign } from '@cuewire/campaigns';
+import { parseJsonObject } from '@cuewire/contracts';
+import { TypedProducer } from '@cuewire/kafka';
+import { APP_CONFIG } from '@cuewire/platform';
+import type { CampaignEvaluatorEnv } from '../campaign-evaluator.env.js';
+import { CampaignCatalog } from '../catalog/campaign.catalog.js';
+import { CLOCK, type Clock } from '../clock.js';
+import { scheduledTrigger } from '../triggers/campaign-trigger.factory.js';
+import { ScheduleProgressRepository } from './schedule-progress.repository.js';
+
+/**
+ * Scheduled campaigns: when a slot (a one-off time or a cron occurrence in the campaign's time
+ * zone) comes due, the audience segment is fanned out page by page, in member-id order, one
+ * replica at a time (a lease), resuming after the last acknowledged page after a crash.
+ */
+@Injectable()
+export class SchedulePoller implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('SchedulePoller');
+  private readonly holder = randomUUID();
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    private readonly catalog: CampaignCatalog,
+    private readonly progress: ScheduleProgressRepository,
+    private readonly producer: TypedProducer,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: CampaignEvaluatorEnv,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.pollOnce()
+        .catch((err: unknown) => this.logger.error({ err }, 'schedule poll failed'))
+        .finally(() => (this.running = undefined));
+    }, this.config.EVALUATOR_SCHEDULE_POLL_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  async pollOnce(): Promise<void> {
+    for (const campaign of this.catalog.all()) {
+      if (campaign.trigger.type === 'schedule' && campaign.audience && isActive(campaign, this.clock())) await this.run(campaign);
+    }
+  }
+
+  private async run(campaign: Campaign): Promise<void> {
+    if (campaign.trigger.type !== 'schedule') return;
+    const now = this.clock();
+    await this.progress.initialize(campaign.id, campaign.trigger.at ? 0 : now);
+    let state = await this.progress.get(campaign.id);
+    const window = { start: campaign.window?.start ? Date.parse(campaign.window.start) : undefined, end: campaign.window?.end ? Date.parse(campaign.window.end) : undefined };
+    const slot = state.slot ?? nextRunAfter(campaign.trigger, state.lastDone ?? now, window);
+    if (slot === null || slot === undefined || slot > now) return;
+    const { EVALUATOR_SCHEDULE_LEASE_MS: leaseMs, EVALUATOR_SCHEDULE_PAGE: page } = this.config;
+    if (!(await this.progress.takeLease(campaign.id, this.holder, leaseMs))) return;
+    if (state.slot === undefined) await this.progress.start(campaign.id, slot);
+    state = await this.progress.get(campaign.id);
+    let after = state.after;
+    let fired = 0;
+    for (;;) {
+      if (this.stopped || !(await this.progress.takeLease(campaign.id, this.holder, leaseMs))) return;
+      const members = await this.progress.members(campaign.audience!.segmentId, after, page);
+      if (members.length === 0) break;
+      const profiles = await this.progress.profiles(members);
+      const triggers = members.flatMap((customerId, i) => {
+        const profile = profiles[i] ?? '{}';
+        if (!customerQualifies(campaign, { profile: parseJsonObject(profile, 'profile'), segments: [campaign.audience!.segmentId] })) return [];
+        return [scheduledTrigger(campaign, customerId, slot, profile, this.clock())];
+      });
+      await this.producer.send(triggers);
+      after = members[members.length - 1];
+      await this.progress.advance(campaign.id, after);
+      fired += triggers.length;
+    }
+    await this.progress.finish(campaign.id, slot);
+    this.logger.log(`campaign ${campaign.id}: slot ${new Date(slot).toISOString()} fanned out (${fired} triggers from this replica)`);
+  }
+}

@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { RedisConnection, RedisKeys } from '@cuewire/redis';
+
+/**
+ * Segment membership in both directions: a customer's segment ids (for enrichment) and each
+ * segment's members ordered by id (for counting and for resumable scheduled fan-outs).
+ */
+@Injectable()
+export class SegmentMembershipRepository {
+  constructor(private readonly redis: RedisConnection) {}
+
+  async of(customerId: string): Promise<string[]> {
+    return (await this.redis.client.smembers(RedisKeys.segments(customerId))).sort();
+  }
+
+  /** Sets the customer's segments to exactly `segmentIds`, moving them in and out of member sets. */
+  async set(customerId: string, segmentIds: readonly string[], known: ReadonlySet<string>): Promise<void> {
+    const before = await this.of(customerId);
+    const added = segmentIds.filter((s) => !before.includes(s));
+    // A segment deleted from the control plane is dropped from the customer too.
+    const removed = before.filter((s) => !segmentIds.includes(s) || !known.has(s));
+    if (added.length === 0 && removed.length === 0) return;
+    const tx = this.redis.client.multi();
+    if (removed.length > 0) tx.srem(RedisKeys.segments(customerId), ...removed);
+    if (added.length > 0) tx.sadd(RedisKeys.segments(customerId), ...added);
+    for (const s of added) tx.zadd(RedisKeys.segmentMembers(s), 0, customerId);
+    for (const s of removed) tx.zrem(RedisKeys.segmentMembers(s), customerId);
+    await tx.exec();
+  }
+}
