@@ -1,17 +1,26 @@
 import { Module } from '@nestjs/common';
 import { ConfigViewsModule, KafkaModule } from '@cuewire/kafka-nest';
 import type { ServiceTarget } from '@cuewire/platform';
+import { RedisModule } from '@cuewire/redis';
 import { CampaignsController } from './campaigns/campaigns.controller.js';
 import { CampaignsService } from './campaigns/campaigns.service.js';
+import { TriggerOnDemandUseCase } from './campaigns/trigger-on-demand.usecase.js';
 import { ConfigObjectStore } from './config-objects/config-object.store.js';
 import { controlPlaneEnvSchema } from './control-plane.env.js';
+import { SegmentsController } from './segments/segments.controller.js';
+import { SegmentsService } from './segments/segments.service.js';
+import { CustomerProfileRepository } from './webhooks/customer-profile.repository.js';
+import { WebhookOutbound } from './webhooks/webhook-outbound.provider.js';
+import { WebhookPresetsController } from './webhooks/webhook-presets.controller.js';
+import { WebhookTrialService } from './webhooks/webhook-trial.service.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
 
 @Module({
-  imports: [KafkaModule, ConfigViewsModule],
-  controllers: [WebhooksController, CampaignsController],
-  providers: [ConfigObjectStore, WebhooksService, CampaignsService],
+  // Redis: send test and preview can render with a stored customer profile.
+  imports: [KafkaModule, ConfigViewsModule, RedisModule],
+  controllers: [WebhooksController, WebhookPresetsController, CampaignsController, SegmentsController],
+  providers: [ConfigObjectStore, WebhooksService, WebhookOutbound, WebhookTrialService, CustomerProfileRepository, CampaignsService, TriggerOnDemandUseCase, SegmentsService],
 })
 export class ControlPlaneModule {}
 

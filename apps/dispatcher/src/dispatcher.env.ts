@@ -1,12 +1,9 @@
 import { z } from 'zod';
+import { outboundEnvSchema } from '@cuewire/delivery';
 
 export const dispatcherEnvSchema = z.object({
-  /** Private ranges webhooks may reach anyway (CIDRs, comma-separated), e.g. 127.0.0.0/8 for local receivers. */
-  DISPATCH_ALLOW_PRIVATE_CIDRS: z
-    .string()
-    .default('')
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
-  DISPATCH_MAX_RESPONSE_BYTES: z.coerce.number().int().min(0).max(1_048_576).default(4_096),
+  // DISPATCH_ALLOW_PRIVATE_CIDRS, DISPATCH_MAX_RESPONSE_BYTES, CUEWIRE_SECRETS_KEY: shared with the control plane's send test.
+  ...outboundEnvSchema.shape,
   /** How long an acknowledged delivery id is remembered (replays inside it are not re-sent). */
   DISPATCH_DELIVERED_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
 });

@@ -1,3 +1,6 @@
+export * from './render-budget.js';
 export * from './template-engine.js';
+export * from './template-context.js';
 export * from './webhook.definition.js';
+export * from './webhook-presets.js';
 export * from './webhook-request.renderer.js';

@@ -1,10 +1,11 @@
 import { createTemplateEngine, TemplateCompileError } from './template-engine.js';
-import { webhookDefinitionSchema, type Webhook } from './webhook.definition.js';
+import { webhookSettingsSchema, type Webhook } from './webhook.definition.js';
 import { CompiledWebhook, deliveryIdFor, RenderError } from './webhook-request.renderer.js';
 
 const engine = createTemplateEngine();
 const webhook = (overrides: Partial<Webhook> = {}): Webhook => ({
-  ...webhookDefinitionSchema.parse({
+  auth: { type: 'none' },
+  ...webhookSettingsSchema.parse({
     name: 'orders',
     url: 'https://example.test/orders/{{customer.id}}',
     headers: { 'X-Campaign': '{{campaign.id}}' },
@@ -37,8 +38,13 @@ describe('webhook rendering', () => {
     expect(JSON.parse(rendered.body)).toEqual({ x: 'n/a' });
   });
 
-  it('does not reach prototype properties', () => {
-    expect(() => new CompiledWebhook(engine, webhook({ body: '{"x": {{json customer.constructor}} }' })).render(context)).toThrow(/missing/);
+  it('does not reach prototype properties (refused when compiled, so at save time)', () => {
+    expect(() => new CompiledWebhook(engine, webhook({ body: '{"x": {{json customer.constructor}} }' }))).toThrow(/"constructor" may not be used/);
+  });
+
+  it('renders plain text as is, with a charset', () => {
+    const rendered = new CompiledWebhook(engine, webhook({ contentType: 'text/plain', body: 'Hi {{customer.firstName}}' })).render(context);
+    expect(rendered).toMatchObject({ headers: { 'content-type': 'text/plain; charset=utf-8' }, body: `Hi ${context.customer.firstName}` });
   });
 
   it('rejects a rendered body that is not JSON', () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type Handlebars from 'handlebars';
 import { compileTemplate, type CompiledTemplate } from './template-engine.js';
-import type { Webhook } from './webhook.definition.js';
+import type { WebhookSettings } from './webhook.definition.js';
 
 export interface RenderedRequest {
   readonly method: string;
@@ -12,21 +12,39 @@ export interface RenderedRequest {
 
 export class RenderError extends Error {
   override readonly name = 'RenderError';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
 }
 
-/** A webhook's templates compiled once; render many times. */
+const CONTENT_TYPE_HEADER: Record<WebhookSettings['contentType'], string> = {
+  'application/json': 'application/json',
+  'application/x-www-form-urlencoded': 'application/x-www-form-urlencoded',
+  'text/plain': 'text/plain; charset=utf-8',
+};
+
+type CompilableWebhook = WebhookSettings & { readonly id: string; readonly revision?: number };
+
+/** A webhook's templates compiled once; render many times. Secrets never pass through here. */
 export class CompiledWebhook {
   private readonly url: CompiledTemplate;
   private readonly body: CompiledTemplate;
   private readonly headers: [string, CompiledTemplate][];
+  private readonly form: [string, CompiledTemplate][];
 
+  /** `lenient` compiles for the save-time sample check (see compileTemplate); deliveries always render strict. */
   constructor(
     engine: typeof Handlebars,
-    readonly webhook: Webhook,
+    readonly webhook: CompilableWebhook,
+    mode: 'strict' | 'lenient' = 'strict',
   ) {
-    this.url = compileTemplate(engine, webhook.url, 'url');
-    this.body = compileTemplate(engine, webhook.body, 'body');
-    this.headers = Object.entries(webhook.headers).map(([name, source]) => [name, compileTemplate(engine, source, `headers.${name}`)]);
+    this.url = compileTemplate(engine, webhook.url, 'url', mode);
+    this.body = compileTemplate(engine, webhook.body, 'body', mode);
+    this.headers = Object.entries(webhook.headers).map(([name, source]) => [name, compileTemplate(engine, source, `headers.${name}`, mode)]);
+    this.form = Object.entries(webhook.form ?? {}).map(([name, source]) => [name, compileTemplate(engine, source, `form.${name}`, mode)]);
   }
 
   render(context: object): RenderedRequest {
@@ -34,22 +52,35 @@ export class CompiledWebhook {
       try {
         return template(context);
       } catch (error) {
-        throw new RenderError(`${field}: ${(error as Error).message}`);
+        throw new RenderError(field, (error as Error).message);
       }
     };
     const url = run('url', this.url);
-    if (!/^https?:\/\//i.test(url)) throw new RenderError(`url: rendered URL "${url.slice(0, 200)}" is not http(s)`);
-    const body = run('body', this.body);
-    if (this.webhook.contentType === 'application/json' && body.trim() !== '') {
-      try {
-        JSON.parse(body);
-      } catch (error) {
-        throw new RenderError(`body: rendered body is not valid JSON (${(error as Error).message})`);
-      }
-    }
-    const headers: Record<string, string> = { 'content-type': this.webhook.contentType };
+    if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) throw new RenderError('url', `rendered URL "${url.slice(0, 200)}" is not a valid http(s) URL`);
+    const headers: Record<string, string> = { 'content-type': CONTENT_TYPE_HEADER[this.webhook.contentType] };
+    // CR/LF in a header value would start a new header (injection); they become spaces.
     for (const [name, template] of this.headers) headers[name.toLowerCase()] = run(`headers.${name}`, template).replace(/[\r\n]/g, ' ');
-    return { method: this.webhook.method, url, headers, body };
+    return { method: this.webhook.method, url, headers, body: this.renderBody(run) };
+  }
+
+  private renderBody(run: (field: string, template: CompiledTemplate) => string): string {
+    const { contentType, formJsonField } = this.webhook;
+    if (contentType === 'application/x-www-form-urlencoded' && !formJsonField) {
+      // Each field's value is encoded by us, so no value can add or break a field.
+      return new URLSearchParams(this.form.map(([name, template]): [string, string] => [name, run(`form.${name}`, template)])).toString();
+    }
+    const body = run('body', this.body);
+    if (contentType === 'text/plain') return body;
+    if (body.trim() !== '' || formJsonField) assertJson(body);
+    return formJsonField ? new URLSearchParams([[formJsonField, body]]).toString() : body;
+  }
+}
+
+function assertJson(body: string): void {
+  try {
+    JSON.parse(body);
+  } catch (error) {
+    throw new RenderError('body', `rendered body is not valid JSON (${(error as Error).message})`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { CampaignsService } from './campaigns.service.js';
+import { TriggerOnDemandUseCase } from './trigger-on-demand.usecase.js';
 
 const example = {
   id: 'thank-you-for-buying',
@@ -13,7 +14,10 @@ const example = {
 @ApiTags('control plane')
 @Controller('v1/campaigns')
 export class CampaignsController {
-  constructor(private readonly campaigns: CampaignsService) {}
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly triggerOnDemand: TriggerOnDemandUseCase,
+  ) {}
 
   @Post()
   @ApiBody({ schema: { example } })
@@ -37,6 +41,14 @@ export class CampaignsController {
   @ApiBody({ schema: { example } })
   replace(@Param('id') id: string, @Body() body: unknown) {
     return this.campaigns.replace(id, body);
+  }
+
+  /** Fires an on-demand campaign for listed customers or a segment (202 once Kafka has the requests). */
+  @Post(':id/trigger')
+  @HttpCode(202)
+  @ApiBody({ schema: { example: { customerIds: ['c-42', 'c-43'] } } })
+  trigger(@Param('id') id: string, @Body() body: unknown) {
+    return this.triggerOnDemand.execute(id, body);
   }
 
   @Delete(':id')

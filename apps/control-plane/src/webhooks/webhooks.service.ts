@@ -1,85 +1,98 @@
-import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Topics, type ConfigRecord } from '@cuewire/contracts';
 import { ConfigViews } from '@cuewire/kafka-nest';
 import { parseRequest, RequestValidationError } from '@cuewire/platform';
-import { CompiledWebhook, createTemplateEngine, TemplateCompileError, webhookDefinitionSchema, type WebhookDefinition } from '@cuewire/templating';
+import { expandPreset, PresetParamsError, storedWebhookSchema, webhookDefinitionSchema, type StoredWebhook } from '@cuewire/templating';
+import { z } from 'zod';
 import { ConfigObjectStore } from '../config-objects/config-object.store.js';
 import { newObjectId, objectIdSchema } from '../config-objects/object-id.js';
+import { checkTemplates } from './webhook-templates.check.js';
+import { WebhookOutbound } from './webhook-outbound.provider.js';
+import { rotateSigningSecret, sealCredentials } from './webhook-secrets.sealer.js';
+import { webhookView, type WebhookView } from './webhook.view.js';
 
-const engine = createTemplateEngine();
-
-export interface WebhookView extends Omit<WebhookDefinition, 'signing'> {
-  id: string;
-  revision: number;
-  updatedAt: string;
-  signing?: { type: 'standard-webhooks'; activeSecrets: number };
-  /** Returned once, when Cuewire generated the secret. */
-  generatedSecret?: string;
-}
+const rotateSchema = z
+  .object({
+    /** How long the current secrets keep signing next to the new one. 0 = retire them now. */
+    overlapSeconds: z.number().int().min(0).max(30 * 24 * 3600).default(24 * 3600),
+    /** Bring your own new secret; generated when absent. */
+    secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be whsec_ followed by base64').optional(),
+  })
+  .strict();
 
 @Injectable()
 export class WebhooksService {
   constructor(
     private readonly store: ConfigObjectStore,
     private readonly config: ConfigViews,
+    private readonly outbound: WebhookOutbound,
   ) {}
 
   list(): WebhookView[] {
-    return this.config.webhooks.values().map((r) => this.view(r));
+    return this.config.webhooks.values().map((r) => webhookView(r));
   }
 
   get(id: string): WebhookView {
-    return this.view(this.store.get(this.config.webhooks, 'webhook', id));
+    return webhookView(this.store.get(this.config.webhooks, 'webhook', id));
+  }
+
+  /** The stored webhook (secrets sealed), for preview and send test. */
+  stored(id: string): StoredWebhook & { id: string; revision: number } {
+    const record = this.store.get(this.config.webhooks, 'webhook', id);
+    return { ...storedWebhookSchema.parse(JSON.parse(record.body)), id, revision: record.revision };
   }
 
   async create(body: unknown): Promise<WebhookView> {
-    const { id, ...rest } = (body ?? {}) as Record<string, unknown>;
+    const { id, preset, params, ...rest } = (body ?? {}) as Record<string, unknown>;
     const webhookId = id === undefined ? newObjectId('wh') : parseRequest(objectIdSchema, id, ['id']);
     if (this.config.webhooks.get(webhookId)) throw new RequestValidationError([{ path: '$.id', message: `webhook ${webhookId} already exists` }]);
-    return this.save(webhookId, rest);
+    if (preset === undefined && params !== undefined) throw new RequestValidationError([{ path: '$.params', message: 'only with preset' }]);
+    return this.save(webhookId, preset === undefined ? rest : this.fromPreset(preset, params, rest));
   }
 
   async replace(id: string, body: unknown): Promise<WebhookView> {
-    const existing = this.store.get(this.config.webhooks, 'webhook', id);
-    return this.save(id, body, JSON.parse(existing.body) as WebhookDefinition);
+    this.store.get(this.config.webhooks, 'webhook', id);
+    return this.save(id, body, this.stored(id));
   }
 
   async delete(id: string): Promise<void> {
     await this.store.delete(Topics.webhookConfig, this.config.webhooks, 'webhook', id);
   }
 
-  private async save(id: string, body: unknown, previous?: WebhookDefinition): Promise<WebhookView> {
-    const definition = parseRequest(webhookDefinitionSchema, body);
-    this.assertTemplatesCompile(id, definition);
-    let generatedSecret: string | undefined;
-    if (definition.signing && !definition.signing.secrets) {
-      // Secrets are write-only: an update without them keeps the current ones.
-      const kept = previous?.signing?.secrets;
-      generatedSecret = kept ? undefined : `whsec_${randomBytes(32).toString('base64')}`;
-      definition.signing = { ...definition.signing, secrets: kept ?? [generatedSecret!] };
-    }
-    const record = await this.store.put(Topics.webhookConfig, this.config.webhooks, 'webhook', id, definition);
-    return { ...this.view(record), ...(generatedSecret ? { generatedSecret } : {}) };
+  async rotate(id: string, body: unknown) {
+    const current = this.stored(id);
+    const { overlapSeconds, secret } = parseRequest(rotateSchema, body ?? {});
+    const now = Date.now();
+    const rotated = rotateSigningSecret(id, current.signing, this.outbound.box, overlapSeconds, now, secret);
+    const { id: _id, revision: _revision, ...definition } = current;
+    const record = await this.put(id, { ...definition, signing: rotated.signing });
+    const view = webhookView(record, now);
+    // The new secret is shown this once; it is stored sealed and never returned again.
+    return { id: rotated.created.id, secret: rotated.secret, overlapSeconds, signing: view.signing };
   }
 
-  private assertTemplatesCompile(id: string, definition: WebhookDefinition): void {
+  private fromPreset(preset: unknown, params: unknown, overrides: Record<string, unknown>): Record<string, unknown> {
     try {
-      new CompiledWebhook(engine, { ...definition, id, revision: 0 });
+      return expandPreset(parseRequest(z.string(), preset, ['preset']), params, overrides);
     } catch (error) {
-      if (error instanceof TemplateCompileError) throw new RequestValidationError([{ path: `$.${error.field}`, message: error.message }]);
+      if (error instanceof PresetParamsError) throw new RequestValidationError(error.issues.map((i) => ({ path: `$.${i.path.map(String).join('.')}`, message: i.message })));
       throw error;
     }
   }
 
-  private view(record: ConfigRecord): WebhookView {
-    const { signing, ...definition } = JSON.parse(record.body) as WebhookDefinition;
-    return {
-      id: record.id,
-      revision: record.revision,
-      updatedAt: new Date(record.updatedAt).toISOString(),
-      ...definition,
-      ...(signing ? { signing: { type: signing.type, activeSecrets: signing.secrets?.length ?? 0 } } : {}),
-    };
+  /** Validates everything (schema, templates, sample render, secrets) before anything is written. */
+  private async save(id: string, body: unknown, previous?: StoredWebhook): Promise<WebhookView> {
+    const definition = parseRequest(webhookDefinitionSchema, body);
+    const { auth: _auth, signing: _signing, ...settings } = definition;
+    checkTemplates(this.outbound.engine, { ...settings, id });
+    const credentials = sealCredentials(id, definition, previous, this.outbound.box, Date.now());
+    if (Array.isArray(credentials)) throw new RequestValidationError(credentials);
+    const stored: StoredWebhook = { ...settings, auth: credentials.auth, ...(credentials.signing ? { signing: credentials.signing } : {}) };
+    const record = await this.put(id, stored);
+    return { ...webhookView(record), ...(credentials.generatedSecret ? { generatedSecret: credentials.generatedSecret } : {}) };
+  }
+
+  private put(id: string, stored: StoredWebhook): Promise<ConfigRecord> {
+    return this.store.put(Topics.webhookConfig, this.config.webhooks, 'webhook', id, stored);
   }
 }

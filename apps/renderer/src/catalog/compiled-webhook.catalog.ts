@@ -1,16 +1,17 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigViews, ParsedConfigCatalog } from '@cuewire/kafka-nest';
-import { CompiledWebhook, createTemplateEngine, webhookDefinitionSchema } from '@cuewire/templating';
+import { APP_CONFIG } from '@cuewire/platform';
+import { CompiledWebhook, createTemplateEngine, storedWebhookSchema, templateLimitsFrom } from '@cuewire/templating';
+import type { RendererEnv } from '../renderer.env.js';
 
-const engine = createTemplateEngine();
-
-/** Webhooks with their templates compiled once per revision. */
+/** Webhooks with their templates compiled once per revision. The renderer never sees secrets (they stay sealed, unread). */
 @Injectable()
 export class CompiledWebhookCatalog extends ParsedConfigCatalog<CompiledWebhook> {
-  constructor(config: ConfigViews) {
+  constructor(config: ConfigViews, @Inject(APP_CONFIG) env: RendererEnv) {
+    const engine = createTemplateEngine(templateLimitsFrom(env));
     super(
       config.webhooks,
-      (record) => new CompiledWebhook(engine, { ...webhookDefinitionSchema.parse(JSON.parse(record.body)), id: record.id, revision: record.revision }),
+      (record) => new CompiledWebhook(engine, { ...storedWebhookSchema.parse(JSON.parse(record.body)), id: record.id, revision: record.revision }),
       new Logger('CompiledWebhookCatalog'),
     );
   }

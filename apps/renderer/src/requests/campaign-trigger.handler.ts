@@ -2,11 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { Topics, type CampaignTrigger, type WebhookRequest } from '@cuewire/contracts';
 import { PoisonRecordError, recordOutput, type ConsumedRecord, type OutgoingRecord } from '@cuewire/kafka';
 import { KafkaConsumer, type KafkaRecordHandler } from '@cuewire/kafka-nest';
-import { deliveryIdFor, RenderError } from '@cuewire/templating';
+import { deliveryIdFor, RenderError, templateContext } from '@cuewire/templating';
 import { CompiledWebhookCatalog } from '../catalog/compiled-webhook.catalog.js';
-import { templateContext } from './template-context.js';
 
-/** Renders each trigger's webhooks into complete HTTP requests (one per webhook). */
+/**
+ * Renders each trigger's webhooks into complete HTTP requests (one per webhook), per content
+ * type (JSON, form fields, JSON in one form field, plain text). A template that fails for this
+ * trigger's data (missing field, invalid JSON, over its size or time budget) dead-letters the
+ * trigger with the reason; it never stops the consumer.
+ */
 @Injectable()
 @KafkaConsumer({ group: 'renderer', topics: [Topics.campaignTriggers] })
 export class CampaignTriggerHandler implements KafkaRecordHandler<CampaignTrigger> {
@@ -35,7 +39,7 @@ export class CampaignTriggerHandler implements KafkaRecordHandler<CampaignTrigge
           deliveryId,
           triggerId: trigger.triggerId,
           webhookId,
-          webhookRevision: compiled.webhook.revision,
+          webhookRevision: compiled.webhook.revision ?? 0,
           campaignId: trigger.campaignId,
           customerId: trigger.customerId,
           method: rendered.method,

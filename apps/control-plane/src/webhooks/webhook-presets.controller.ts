@@ -1,0 +1,16 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { describePresets } from '@cuewire/templating';
+
+const presets = describePresets();
+
+@ApiTags('control plane')
+@Controller('v1/webhook-presets')
+export class WebhookPresetsController {
+  /** Create one with POST /v1/webhooks {"preset": "<id>", "params": {…}, …any field to override}. */
+  @Get()
+  @ApiOkResponse({ description: 'Provider presets (SendGrid, Twilio, Slack, generic JSON) with their parameters as JSON Schema' })
+  list() {
+    return presets;
+  }
+}

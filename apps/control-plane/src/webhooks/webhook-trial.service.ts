@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import { deliveryHeaders, openCredentials, redactHeaders } from '@cuewire/delivery';
+import { parseRequest, RequestValidationError } from '@cuewire/platform';
+import { CompiledWebhook, isSuccessStatus, RenderError, sampleTemplateContext, type TemplateContext } from '@cuewire/templating';
+import { z } from 'zod';
+import { CustomerProfileRepository } from './customer-profile.repository.js';
+import { WebhookOutbound } from './webhook-outbound.provider.js';
+import { WebhooksService } from './webhooks.service.js';
+
+const trialSchema = z
+  .object({
+    /** Replaces top-level parts of the sample context (customer, event, events, campaign, …). */
+    context: z.record(z.string(), z.unknown()).optional(),
+    /** Renders with this customer's profile as the segmenter keeps it. */
+    customerId: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+
+/** A template that cannot render with the given data: 422 with the field, like a 400's errors. */
+class RenderFailed extends HttpException {
+  constructor(error: RenderError) {
+    super({ title: 'The webhook does not render with this context', errors: [{ path: `$.${error.field}`, message: error.message }] }, HttpStatus.UNPROCESSABLE_ENTITY);
+  }
+}
+
+/**
+ * Preview (render, do not send) and send test (render, deliver once, show request and
+ * response). Both build exactly what the pipeline would: strict rendering, auth and
+ * Standard Webhooks signing with the secrets active now; secrets are redacted in what is
+ * returned. A test delivery has a `msg_test_…` id and is not written to delivery-results, so
+ * it never counts in campaign statistics.
+ */
+@Injectable()
+export class WebhookTrialService {
+  constructor(
+    private readonly webhooks: WebhooksService,
+    private readonly outbound: WebhookOutbound,
+    private readonly profiles: CustomerProfileRepository,
+  ) {}
+
+  async preview(id: string, body: unknown) {
+    const { request } = await this.build(id, body);
+    return { request: request.shown };
+  }
+
+  async test(id: string, body: unknown) {
+    const { request, webhook } = await this.build(id, body);
+    try {
+      const response = await this.outbound.http.send({ ...request.sent, timeoutMs: webhook.timeoutMs });
+      return { ok: isSuccessStatus(webhook.successCodes, response.statusCode), request: request.shown, response: { status: response.statusCode, headers: response.headers, bodyExcerpt: response.bodyExcerpt, latencyMs: response.latencyMs } };
+    } catch (error) {
+      return { ok: false, request: request.shown, response: null, error: (error as Error).message };
+    }
+  }
+
+  private async build(id: string, body: unknown) {
+    const webhook = this.webhooks.stored(id);
+    const input = parseRequest(trialSchema, body ?? {});
+    const context = await this.context(webhook, input);
+    let rendered;
+    try {
+      rendered = new CompiledWebhook(this.outbound.engine, webhook).render(context);
+    } catch (error) {
+      if (error instanceof RenderError) throw new RenderFailed(error);
+      throw error;
+    }
+    const deliveryId = `msg_test_${randomBytes(12).toString('hex')}`;
+    const credentials = openCredentials(webhook, this.outbound.box);
+    const headers = deliveryHeaders(rendered.headers, deliveryId, rendered.body, credentials);
+    const sent = { method: rendered.method, url: rendered.url, headers, body: rendered.body };
+    return { webhook, request: { sent, shown: { ...sent, deliveryId, headers: redactHeaders(headers, credentials) } } };
+  }
+
+  private async context(webhook: { id: string; name: string }, input: z.infer<typeof trialSchema>): Promise<TemplateContext> {
+    let profile;
+    if (input.customerId) {
+      const attributes = await this.profiles.find(input.customerId);
+      if (!attributes) throw new RequestValidationError([{ path: '$.customerId', message: `customer ${input.customerId} has no profile` }]);
+      profile = { id: input.customerId, attributes };
+    }
+    return { ...sampleTemplateContext(webhook, profile), ...(input.context as Partial<TemplateContext> | undefined) };
+  }
+}
