@@ -1,18 +1,25 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiTags } from '@nestjs/swagger';
-import { RecordEngagementUseCase } from './record-engagement.usecase.js';
+import { parseRequest } from '@cuewire/platform';
+import { engagementInputSchema } from './engagement.js';
+import { RecordEngagementsUseCase } from './record-engagements.usecase.js';
 
 @ApiTags('feedback')
 @Controller('v1/feedback')
 export class EngagementsController {
-  constructor(private readonly recordEngagement: RecordEngagementUseCase) {}
+  constructor(private readonly recordEngagements: RecordEngagementsUseCase) {}
 
-  /** A normalized engagement (open, click, bounce, delivery receipt); 202 once Kafka has it. */
+  /**
+   * A normalized engagement (open, click, bounce, delivery receipt); 202 once Kafka has it.
+   * With a deliveryId it is deduplicated: a repeat returns the same eventId with `duplicate: true`.
+   */
   @Post('engagements')
   @HttpCode(202)
-  @ApiBody({ schema: { example: { customerId: 'c-42', type: 'email_click', deliveryId: 'msg_…', campaignId: 'welcome' } } })
+  @ApiBody({ schema: { example: { customerId: 'c-42', type: 'email_click', deliveryId: 'msg_…', campaignId: 'welcome', url: 'https://shop.example/p/1' } } })
   @ApiAcceptedResponse({ description: 'Published to the customer-events topic' })
-  record(@Body() body: unknown) {
-    return this.recordEngagement.execute(body);
+  async record(@Body() body: unknown): Promise<{ eventId: string; duplicate: boolean }> {
+    const input = parseRequest(engagementInputSchema, body);
+    const result = await this.recordEngagements.execute([{ ...input, provider: 'api' }]);
+    return { eventId: result.eventIds[0], duplicate: result.duplicates > 0 };
   }
 }
