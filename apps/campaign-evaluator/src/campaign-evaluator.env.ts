@@ -5,6 +5,8 @@ export const campaignEvaluatorEnvSchema = z.object({
   EVALUATOR_TIMER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
   /** A claimed timer comes due again after this long if its claimer died. */
   EVALUATOR_TIMER_LEASE_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /** Optional: at most this many campaign firings per customer per 24 h, across campaigns. */
+  EVALUATOR_DAILY_CAP_PER_CUSTOMER: z.coerce.number().int().min(1).optional(),
   /** How often scheduled campaigns are checked for a due slot. */
   EVALUATOR_SCHEDULE_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   /** A fan-out whose replica died is taken over after this long. */

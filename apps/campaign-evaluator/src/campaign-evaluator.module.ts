@@ -5,6 +5,9 @@ import { RedisModule } from '@cuewire/redis';
 import { campaignEvaluatorEnvSchema } from './campaign-evaluator.env.js';
 import { CampaignCatalog } from './catalog/campaign.catalog.js';
 import { CLOCK, systemClock } from './clock.js';
+import { CustomerHistoryRepository } from './history/customer-history.repository.js';
+import { FiringGate } from './history/firing-gate.js';
+import { TriggerEmitter } from './triggers/trigger.emitter.js';
 import { SequenceStateRepository } from './sequences/sequence-state.repository.js';
 import { SequenceEvaluator } from './sequences/sequence.evaluator.js';
 import { DueTimersRepository } from './timers/due-timers.repository.js';
@@ -18,6 +21,9 @@ import { EnrichedEventHandler } from './triggers/enriched-event.handler.js';
   providers: [
     { provide: CLOCK, useValue: systemClock },
     CampaignCatalog,
+    CustomerHistoryRepository,
+    FiringGate,
+    TriggerEmitter,
     SequenceStateRepository,
     DueTimersRepository,
     SequenceEvaluator,

@@ -47,7 +47,12 @@ export const campaignDefinitionSchema = z
     name: z.string().min(1).max(200),
     status: z.enum(['draft', 'live', 'paused', 'ended']).default('draft'),
     /** Only a live campaign inside its window fires. */
-    window: z.object({ start: z.iso.datetime({ offset: true }).optional(), end: z.iso.datetime({ offset: true }).optional(), timeZone: timeZone.optional() }).strict().optional(),
+    window: z
+      .object({ start: z.iso.datetime({ offset: true }).optional(), end: z.iso.datetime({ offset: true }).optional(), timeZone: timeZone.optional() })
+      .strict()
+      // Checked on the window itself, so it is reported even when other fields are invalid too.
+      .refine((w) => !w.start || !w.end || Date.parse(w.end) > Date.parse(w.start), { message: 'must be after window.start', path: ['end'] })
+      .optional(),
     audience: z.object({ segmentId: z.string().min(1).max(64) }).strict().optional(),
     trigger: triggerSchema,
     filters: z
@@ -63,9 +68,6 @@ export const campaignDefinitionSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (c.window?.start && c.window.end && Date.parse(c.window.end) <= Date.parse(c.window.start)) {
-      ctx.addIssue({ code: 'custom', path: ['window', 'end'], message: 'must be after window.start' });
-    }
     if (c.trigger.type === 'schedule' && !c.audience) ctx.addIssue({ code: 'custom', path: ['audience'], message: 'a scheduled campaign needs an audience segment' });
   });
 

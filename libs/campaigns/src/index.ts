@@ -9,3 +9,4 @@ export * from './sequences/not-followed-by.trigger.js';
 export * from './schedules/campaign-schedule.js';
 export * from './caps/frequency-cap.js';
 export * from './segments/segment.definition.js';
+export * from './history/campaign-history.js';

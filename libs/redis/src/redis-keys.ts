@@ -22,6 +22,10 @@ export const RedisKeys = {
   sequenceState: (customerId: string, campaignId: string) => `seq:{${customerId}}:${campaignId}`,
   /** campaign-evaluator: durable timers, a sorted set scored by due time (claimed with a lease). */
   dueTimers: () => 'timers:due',
+  /** campaign-evaluator: what a customer received (sorted set: `campaignId␀triggerId` by fire time). */
+  campaignHistory: (customerId: string) => `history:{${customerId}}`,
+  /** campaign-evaluator: a customer's clicks on campaign messages (sorted set: `campaignId␀eventId` by time). */
+  campaignClicks: (customerId: string) => `clicks:{${customerId}}`,
   /** campaign-evaluator: a scheduled campaign's progress (last slot done, slot in progress, fan-out position). */
   scheduleProgress: (campaignId: string) => `schedule:{${campaignId}}`,
   /** campaign-evaluator: which replica fans out a scheduled campaign now (a lease). */

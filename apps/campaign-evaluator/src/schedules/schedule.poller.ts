@@ -7,7 +7,7 @@ import { APP_CONFIG } from '@cuewire/platform';
 import type { CampaignEvaluatorEnv } from '../campaign-evaluator.env.js';
 import { CampaignCatalog } from '../catalog/campaign.catalog.js';
 import { CLOCK, type Clock } from '../clock.js';
-import { scheduledTrigger } from '../triggers/campaign-trigger.factory.js';
+import { TriggerEmitter } from '../triggers/trigger.emitter.js';
 import { ScheduleProgressRepository } from './schedule-progress.repository.js';
 
 /**
@@ -27,6 +27,7 @@ export class SchedulePoller implements OnApplicationBootstrap, OnApplicationShut
     private readonly catalog: CampaignCatalog,
     private readonly progress: ScheduleProgressRepository,
     private readonly producer: TypedProducer,
+    private readonly emitter: TriggerEmitter,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: CampaignEvaluatorEnv,
   ) {}
@@ -71,11 +72,15 @@ export class SchedulePoller implements OnApplicationBootstrap, OnApplicationShut
       const members = await this.progress.members(campaign.audience!.segmentId, after, page);
       if (members.length === 0) break;
       const profiles = await this.progress.profiles(members);
-      const triggers = members.flatMap((customerId, i) => {
-        const profile = profiles[i] ?? '{}';
-        if (!customerQualifies(campaign, { profile: parseJsonObject(profile, 'profile'), segments: [campaign.audience!.segmentId] })) return [];
-        return [scheduledTrigger(campaign, customerId, slot, profile, this.clock())];
-      });
+      const now = this.clock();
+      const perMember = await Promise.all(
+        members.map((customerId, i) => {
+          const profile = profiles[i] ?? '{}';
+          if (!customerQualifies(campaign, { profile: parseJsonObject(profile, 'profile'), segments: [campaign.audience!.segmentId] })) return [];
+          return this.emitter.forSlot(campaign, customerId, slot, profile, now);
+        }),
+      );
+      const triggers = perMember.flat();
       await this.producer.send(triggers);
       after = members[members.length - 1];
       await this.progress.advance(campaign.id, after);

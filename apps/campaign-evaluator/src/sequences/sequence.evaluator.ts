@@ -18,7 +18,7 @@ import type { CustomerEvent } from '@cuewire/contracts';
 import type { OutgoingRecord } from '@cuewire/kafka';
 import { CLOCK, type Clock } from '../clock.js';
 import { DueTimersRepository } from '../timers/due-timers.repository.js';
-import { campaignTrigger } from '../triggers/campaign-trigger.factory.js';
+import { TriggerEmitter } from '../triggers/trigger.emitter.js';
 import { SequenceStateRepository, type SequenceRecord } from './sequence-state.repository.js';
 
 export const notFollowedBySpec = (campaign: Campaign, customerId: string): NotFollowedBySpec => {
@@ -37,6 +37,7 @@ export class SequenceEvaluator {
   constructor(
     private readonly states: SequenceStateRepository,
     private readonly timers: DueTimersRepository,
+    private readonly emitter: TriggerEmitter,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -58,7 +59,8 @@ export class SequenceEvaluator {
       const kept = keepReferenced(events, Object.values(t.state.latest).map((o) => o.eventId));
       return { next: { campaignVersion: current?.campaignVersion ?? campaign.version, state: t.state, events: kept }, result: fired };
     });
-    return firedWith.map((events) => campaignTrigger(campaign, event.customerId, events, profile, this.clock()));
+    const now = this.clock();
+    return (await Promise.all(firedWith.map((events) => this.emitter.forEvents(campaign, event.customerId, events, profile, now)))).flat();
   }
 
   private async notFollowedBy(campaign: Campaign, event: CustomerEvent, seq: SequenceEvent): Promise<OutgoingRecord[]> {

@@ -9,7 +9,7 @@ import { CampaignCatalog } from '../catalog/campaign.catalog.js';
 import { CLOCK, type Clock } from '../clock.js';
 import { notFollowedBySpec } from '../sequences/sequence.evaluator.js';
 import { SequenceStateRepository } from '../sequences/sequence-state.repository.js';
-import { campaignTrigger } from '../triggers/campaign-trigger.factory.js';
+import { TriggerEmitter } from '../triggers/trigger.emitter.js';
 import { DueTimersRepository } from './due-timers.repository.js';
 
 /**
@@ -28,6 +28,7 @@ export class TimerPoller implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly states: SequenceStateRepository,
     private readonly catalog: CampaignCatalog,
     private readonly producer: TypedProducer,
+    private readonly emitter: TriggerEmitter,
     private readonly redis: RedisConnection,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: CampaignEvaluatorEnv,
@@ -65,8 +66,9 @@ export class TimerPoller implements OnApplicationBootstrap, OnApplicationShutdow
       const profile = (await this.redis.client.get(RedisKeys.profile(customerId))) ?? '{}';
       const qualifies = isActive(campaign, now) && customerQualifies(campaign, { profile: parseJsonObject(profile, 'profile'), segments: [] });
       if (t && t.fired.length > 0 && qualifies) {
-        const triggers = t.fired.map((ids) => campaignTrigger({ ...campaign, version: record.campaignVersion }, customerId, ids.map((id) => record.events[id]).filter(Boolean), profile, now));
-        await this.producer.send(triggers);
+        const asStarted = { ...campaign, version: record.campaignVersion };
+        const triggers = await Promise.all(t.fired.map((ids) => this.emitter.forEvents(asStarted, customerId, ids.map((id) => record.events[id]).filter(Boolean), profile, now)));
+        await this.producer.send(triggers.flat());
       }
       await this.states.update<NotFollowedByState, void>(customerId, campaignId, (current) => {
         if (!current) return { next: null, result: undefined };

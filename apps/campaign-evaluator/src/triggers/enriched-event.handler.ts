@@ -1,12 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { firesOnEvent } from '@cuewire/campaigns';
+import { customerQualifies, firesOnEvent, isActive } from '@cuewire/campaigns';
 import { parseJsonObject, Topics, type EnrichedEvent } from '@cuewire/contracts';
 import type { ConsumedRecord, OutgoingRecord } from '@cuewire/kafka';
 import { KafkaConsumer, type KafkaRecordHandler } from '@cuewire/kafka-nest';
 import { CampaignCatalog } from '../catalog/campaign.catalog.js';
 import { CLOCK, type Clock } from '../clock.js';
 import { SequenceEvaluator } from '../sequences/sequence.evaluator.js';
-import { campaignTrigger } from './campaign-trigger.factory.js';
+import { CustomerHistoryRepository } from '../history/customer-history.repository.js';
+import { TriggerEmitter } from './trigger.emitter.js';
+
+/** Engagements that count as "clicked its message" for rules on other campaigns. */
+const CLICKS = new Set(['email_click', 'sms_click', 'push_click']);
+/** The event the control plane writes to fire an on-demand campaign for one customer. */
+export const ON_DEMAND_EVENT = 'cuewire.on_demand';
 
 /** Matches each enriched event against the live campaigns: single-event triggers fire at once, sequences advance. */
 @Injectable()
@@ -15,6 +21,8 @@ export class EnrichedEventHandler implements KafkaRecordHandler<EnrichedEvent> {
   constructor(
     private readonly catalog: CampaignCatalog,
     private readonly sequences: SequenceEvaluator,
+    private readonly emitter: TriggerEmitter,
+    private readonly history: CustomerHistoryRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -26,10 +34,17 @@ export class EnrichedEventHandler implements KafkaRecordHandler<EnrichedEvent> {
     const properties = parseJsonObject(event.properties, 'properties');
     const now = this.clock();
     const outputs: OutgoingRecord[] = [];
+    if (CLICKS.has(event.type) && typeof properties.campaignId === 'string') {
+      await this.history.recordClick(event.customerId, properties.campaignId, event.eventId, event.occurredAt);
+    }
     for (const campaign of this.catalog.all()) {
       if (campaign.trigger.type === 'event') {
         if (firesOnEvent(campaign, { eventId: event.eventId, type: event.type, properties }, customer, now)) {
-          outputs.push(campaignTrigger(campaign, event.customerId, [event], enriched.profile, now));
+          outputs.push(...(await this.emitter.forEvents(campaign, event.customerId, [event], enriched.profile, now)));
+        }
+      } else if (campaign.trigger.type === 'on-demand') {
+        if (event.type === ON_DEMAND_EVENT && properties.campaignId === campaign.id && isActive(campaign, now) && customerQualifies(campaign, customer)) {
+          outputs.push(...(await this.emitter.forEvents(campaign, event.customerId, [event], enriched.profile, now)));
         }
       } else {
         outputs.push(...(await this.sequences.onEvent(campaign, event, properties, customer, enriched.profile)));
