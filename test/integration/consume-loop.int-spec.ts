@@ -88,23 +88,25 @@ describe('consume loop', () => {
   it('dead-letters a record the handler declares poison, and retries transient failures without skipping', async () => {
     const input = scratchTopic(Topics.customerEvents, 'retry');
     await ensureTopics(settings, [input, Topics.deadLetters]);
-    await producer.send([event('r', 1), event('r', 2), event('r', 3)].map((e) => recordOutput(input, e.customerId, e)));
+    // Keys unique to this run: the dead-letter topic is shared with earlier runs.
+    const key = `r-${input.name}`;
+    await producer.send([event(key, 1), event(key, 2), event(key, 3)].map((e) => recordOutput(input, e.customerId, e)));
 
     let transientFailures = 0;
     const handled: string[] = [];
     const loop = await runLoop(`it-${input.name}`, input, async (r) => {
-      if (r.value!.eventId === 'r-2') throw new PoisonRecordError('r-2 is invalid');
-      if (r.value!.eventId === 'r-3' && transientFailures++ < 2) throw new Error('redis is down');
+      if (r.value!.eventId === `${key}-2`) throw new PoisonRecordError(`${key}-2 is invalid`);
+      if (r.value!.eventId === `${key}-3` && transientFailures++ < 2) throw new Error('redis is down');
       handled.push(r.value!.eventId);
     });
-    await waitFor('r-3 after the transient failures', () => handled.includes('r-3'), 30_000);
+    await waitFor('the third record after the transient failures', () => handled.includes(`${key}-3`), 30_000);
     await loop.stop();
     expect(transientFailures).toBe(3);
-    expect(handled.filter((id) => id === 'r-2')).toEqual([]);
-    expect(handled).toContain('r-1');
+    expect(handled.filter((id) => id === `${key}-2`)).toEqual([]);
+    expect(handled).toContain(`${key}-1`);
 
-    const letters = await probe.readUntil(Topics.deadLetters.name, (rs) => rs.some((r) => r.key === 'r' && r.value.length > 0));
-    const reasons = await Promise.all(letters.filter((r) => r.key === 'r').map(async (r) => (await serde.decode<DeadLetter>(r.value)).reason));
-    expect(reasons).toContain('r-2 is invalid');
+    const letters = await probe.readUntil(Topics.deadLetters.name, (rs) => rs.some((r) => r.key === key && r.value.length > 0));
+    const reasons = await Promise.all(letters.filter((r) => r.key === key).map(async (r) => (await serde.decode<DeadLetter>(r.value)).reason));
+    expect(reasons).toContain(`${key}-2 is invalid`);
   });
 });

@@ -1,4 +1,4 @@
-// Apicurio Registry 3.3.3 (in-memory storage), used through its Confluent-compatible API.
+// Apicurio Registry 3.3.3 (H2 file storage in the state dir), used through its Confluent-compatible API.
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -40,6 +40,14 @@ export function apicurioComponent(cfg) {
         // *:9000; move it so several registries (dev, test, others) can coexist.
         `-Dquarkus.management.port=${cfg.registryManagementPort}`,
         `-Dquarkus.management.host=${HOST}`,
+        // Schemas live in an H2 file next to Kafka's data: records on disk keep schema ids a
+        // restarted registry still knows (in-memory storage would orphan them), and
+        // `down --clean` wipes both together.
+        '-Dapicurio.storage.kind=sql',
+        '-Dapicurio.storage.sql.kind=h2',
+        `-Dapicurio.datasource.url=jdbc:h2:file:${path.join(cfg.stateDir, 'registry', 'registry')};DB_CLOSE_ON_EXIT=FALSE`,
+        '-Dapicurio.datasource.username=sa',
+        '-Dapicurio.datasource.password=sa',
         '-jar',
         'quarkus-run.jar',
       ];
