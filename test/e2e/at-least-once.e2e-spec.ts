@@ -1,16 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import avro from 'avsc';
 import { Topics, type CustomerEvent, type EnrichedEvent } from '@cuewire/contracts';
 import { AvroSerde, ensureTopics, recordOutput, TypedProducer, type KafkaSettings } from '@cuewire/kafka';
-import { KafkaProbe, ServiceProcess } from '@cuewire/testing';
+import { isolatedRun, KafkaProbe, ServiceProcess } from '@cuewire/testing';
 
 /**
  * DESIGN.md: "Nothing accepted is lost … a crash replays, never drops." The segmenter is killed
  * with SIGKILL in the middle of a run and restarted; every event must come out enriched.
  */
 describe('nothing accepted is lost', () => {
-  const run = randomUUID().slice(0, 8);
-  const env = { KAFKA_TOPIC_PREFIX: `crash-${run}.`, KAFKA_TOPIC_PARTITIONS: '3', KAFKA_GROUP_PREFIX: `crash-${run}`, REDIS_KEY_PREFIX: `crash-${run}:` };
+  const { env } = isolatedRun('crash');
   const settings: KafkaSettings = {
     brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','),
     clientId: 'crash-test',

@@ -1,20 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HttpReceiver, ServiceProcess, waitFor } from '@cuewire/testing';
+import { HttpReceiver, isolatedRun, ServiceProcess, waitFor } from '@cuewire/testing';
 
 /**
  * Audiences kept by the segmenter, caps, on-demand firing and rules on other campaigns,
  * through the real pipeline.
  */
 describe('campaign engine through the pipeline', () => {
-  const run = randomUUID().slice(0, 8);
-  const env = {
-    KAFKA_TOPIC_PREFIX: `engine-${run}.`,
-    KAFKA_TOPIC_PARTITIONS: '3',
-    KAFKA_GROUP_PREFIX: `engine-${run}`,
-    REDIS_KEY_PREFIX: `engine-${run}:`,
-    DISPATCH_ALLOW_PRIVATE_CIDRS: '127.0.0.0/8',
-  };
+  const { id: run, env } = isolatedRun('engine', { DISPATCH_ALLOW_PRIVATE_CIDRS: '127.0.0.0/8' });
   const services: ServiceProcess[] = [];
   let receiver: HttpReceiver;
   let controlPlane: ServiceProcess;

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HttpReceiver, ServiceProcess, waitFor } from '@cuewire/testing';
+import { HttpReceiver, isolatedRun, ServiceProcess, waitFor } from '@cuewire/testing';
 
 /**
  * "Cart add not followed by a purchase within T" through the real pipeline, with a short T:
@@ -8,15 +7,7 @@ import { HttpReceiver, ServiceProcess, waitFor } from '@cuewire/testing';
  * when the evaluator is killed with SIGKILL in the middle of the window and restarted.
  */
 describe('not-followed-by campaign', () => {
-  const run = randomUUID().slice(0, 8);
-  const env = {
-    KAFKA_TOPIC_PREFIX: `nfb-${run}.`,
-    KAFKA_TOPIC_PARTITIONS: '3',
-    KAFKA_GROUP_PREFIX: `nfb-${run}`,
-    REDIS_KEY_PREFIX: `nfb-${run}:`,
-    DISPATCH_ALLOW_PRIVATE_CIDRS: '127.0.0.0/8',
-    EVALUATOR_TIMER_POLL_MS: '200',
-  };
+  const { id: run, env } = isolatedRun('nfb', { DISPATCH_ALLOW_PRIVATE_CIDRS: '127.0.0.0/8', EVALUATOR_TIMER_POLL_MS: '200' });
   const windowSeconds = 6;
   const services: ServiceProcess[] = [];
   let receiver: HttpReceiver;

@@ -1,26 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import avro from 'avsc';
 import { Redis } from 'ioredis';
 import { Topics, type CampaignTrigger } from '@cuewire/contracts';
-import { KafkaProbe, ServiceProcess } from '@cuewire/testing';
+import { isolatedRun, KafkaProbe, ServiceProcess } from '@cuewire/testing';
 
 /**
  * A scheduled campaign over a 100,000-member segment yields every trigger exactly once (by
  * trigger id), even when the evaluator is killed with SIGKILL in the middle of the fan-out.
  */
 describe('scheduled fan-out', () => {
-  const run = randomUUID().slice(0, 8);
   const members = 100_000;
   const page = 500;
-  const env = {
-    KAFKA_TOPIC_PREFIX: `sched-${run}.`,
-    KAFKA_TOPIC_PARTITIONS: '3',
-    KAFKA_GROUP_PREFIX: `sched-${run}`,
-    REDIS_KEY_PREFIX: `sched-${run}:`,
-    EVALUATOR_SCHEDULE_POLL_MS: '200',
-    EVALUATOR_SCHEDULE_LEASE_MS: '2000',
-    EVALUATOR_SCHEDULE_PAGE: String(page),
-  };
+  const { env } = isolatedRun('sched', { EVALUATOR_SCHEDULE_POLL_MS: '200', EVALUATOR_SCHEDULE_LEASE_MS: '2000', EVALUATOR_SCHEDULE_PAGE: String(page) });
   const triggerType = avro.Type.forSchema(Topics.campaignTriggers.schema as avro.Schema);
   const triggerIdOf = (value: Buffer) => (triggerType.fromBuffer(value.subarray(5)) as CampaignTrigger).triggerId;
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { keyPrefix: env.REDIS_KEY_PREFIX });

@@ -1,25 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Webhook } from 'standardwebhooks';
 import { Topics, type DeadLetter } from '@cuewire/contracts';
 import { AvroSerde } from '@cuewire/kafka';
-import { HttpReceiver, KafkaProbe, ServiceProcess, waitFor } from '@cuewire/testing';
+import { HttpReceiver, isolatedRun, KafkaProbe, ServiceProcess, waitFor } from '@cuewire/testing';
 
 /**
  * The walking skeleton, end to end: every service as its own process, over the real broker,
  * registry and Redis, to a real HTTP receiver on loopback.
  */
 describe('walking skeleton: a purchase becomes a signed webhook', () => {
-  const run = randomUUID().slice(0, 8);
-  const env = {
-    // Own topics and schema subjects for this run: earlier runs' records and live campaigns stay invisible.
-    KAFKA_TOPIC_PREFIX: `e2e-${run}.`,
-    KAFKA_TOPIC_PARTITIONS: '3',
-    KAFKA_GROUP_PREFIX: `e2e-${run}`,
-    REDIS_KEY_PREFIX: `e2e-${run}:`,
-    DISPATCH_ALLOW_PRIVATE_CIDRS: '127.0.0.0/8',
-    LOG_LEVEL: 'info',
-  };
+  const { id: run, env } = isolatedRun('e2e', { DISPATCH_ALLOW_PRIVATE_CIDRS: '127.0.0.0/8' });
   const services: ServiceProcess[] = [];
   let receiver: HttpReceiver;
   let controlPlane: ServiceProcess;

@@ -2,3 +2,4 @@ export * from './wait-for.js';
 export * from './http-receiver.js';
 export * from './service-process.js';
 export * from './kafka-probe.js';
+export * from './isolated-run.js';

@@ -7,6 +7,7 @@ import { APP_CONFIG } from '@cuewire/platform';
 import type { CampaignEvaluatorEnv } from '../campaign-evaluator.env.js';
 import { CampaignCatalog } from '../catalog/campaign.catalog.js';
 import { CLOCK, type Clock } from '../clock.js';
+import { singleFlightInterval } from '../polling/single-flight-interval.js';
 import { TriggerEmitter } from '../triggers/trigger.emitter.js';
 import { ScheduleProgressRepository } from './schedule-progress.repository.js';
 
@@ -19,8 +20,7 @@ import { ScheduleProgressRepository } from './schedule-progress.repository.js';
 export class SchedulePoller implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('SchedulePoller');
   private readonly holder = randomUUID();
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private poller?: { stop(): Promise<void> };
   private stopped = false;
 
   constructor(
@@ -33,18 +33,12 @@ export class SchedulePoller implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.pollOnce()
-        .catch((err: unknown) => this.logger.error({ err }, 'schedule poll failed'))
-        .finally(() => (this.running = undefined));
-    }, this.config.EVALUATOR_SCHEDULE_POLL_MS);
+    this.poller = singleFlightInterval(() => this.pollOnce(), this.config.EVALUATOR_SCHEDULE_POLL_MS, (err) => this.logger.error({ err }, 'schedule poll failed'));
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
+    await this.poller?.stop();
   }
 
   async pollOnce(): Promise<void> {
@@ -74,7 +68,7 @@ export class SchedulePoller implements OnApplicationBootstrap, OnApplicationShut
       const profiles = await this.progress.profiles(members);
       const now = this.clock();
       const perMember = await Promise.all(
-        members.map((customerId, i) => {
+        members.map(async (customerId, i) => {
           const profile = profiles[i] ?? '{}';
           if (!customerQualifies(campaign, { profile: parseJsonObject(profile, 'profile'), segments: [campaign.audience!.segmentId] })) return [];
           return this.emitter.forSlot(campaign, customerId, slot, profile, now);

@@ -7,6 +7,7 @@ import { RedisConnection, RedisKeys } from '@cuewire/redis';
 import type { CampaignEvaluatorEnv } from '../campaign-evaluator.env.js';
 import { CampaignCatalog } from '../catalog/campaign.catalog.js';
 import { CLOCK, type Clock } from '../clock.js';
+import { singleFlightInterval } from '../polling/single-flight-interval.js';
 import { notFollowedBySpec } from '../sequences/sequence.evaluator.js';
 import { SequenceStateRepository } from '../sequences/sequence-state.repository.js';
 import { TriggerEmitter } from '../triggers/trigger.emitter.js';
@@ -20,8 +21,7 @@ import { DueTimersRepository } from './due-timers.repository.js';
 @Injectable()
 export class TimerPoller implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('TimerPoller');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private poller?: { stop(): Promise<void> };
 
   constructor(
     private readonly timers: DueTimersRepository,
@@ -35,17 +35,11 @@ export class TimerPoller implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.pollOnce()
-        .then(() => undefined, (err: unknown) => this.logger.error({ err }, 'timer poll failed'))
-        .finally(() => (this.running = undefined));
-    }, this.config.EVALUATOR_TIMER_POLL_MS);
+    this.poller = singleFlightInterval(() => this.pollOnce(), this.config.EVALUATOR_TIMER_POLL_MS, (err) => this.logger.error({ err }, 'timer poll failed'));
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.poller?.stop();
   }
 
   /** Claims and fires what is due now; returns how many timers it handled. */
