@@ -14,14 +14,15 @@ describe('not-followed-by campaign', () => {
   let ingest: ServiceProcess;
   let evaluator: ServiceProcess;
 
-  const post = (base: ServiceProcess, path: string, body: unknown) =>
-    fetch(`${base.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  let controlPlane: ServiceProcess;
+  const post = (base: ServiceProcess, path: string, body: unknown, method = 'POST') =>
+    fetch(`${base.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const event = (customerId: string, type: string) => post(ingest, '/v1/events', { customerId, type, properties: { sku: 'PLATE-6' } });
   const webhooksFor = (customerId: string) => receiver.requests.filter((r) => r.path === `/abandoned/${customerId}`);
 
   beforeAll(async () => {
     receiver = await HttpReceiver.start();
-    const controlPlane = await ServiceProcess.start('control-plane', env);
+    controlPlane = await ServiceProcess.start('control-plane', env);
     services.push(controlPlane);
     expect(
       (await post(controlPlane, '/v1/webhooks', { id: 'call-centre', name: 'Call centre', url: `${receiver.url}/abandoned/{{customer.id}}`, body: '{"customer": {{json customer.id}}, "sku": {{json event.properties.sku}} }' })).status,
@@ -67,5 +68,23 @@ describe('not-followed-by campaign', () => {
     expect(webhooksFor(abandons)).toHaveLength(1);
     expect(new Set(webhooksFor(crash).map((r) => r.headers['webhook-id'])).size).toBe(1);
     expect(webhooksFor(crash)).toHaveLength(1);
+  });
+
+  it('keeps a customer part-way through on the version they started under when the campaign is edited', async () => {
+    const [before, after] = [`before-edit-${run}`, `after-edit-${run}`];
+    expect((await event(before, 'cart_add')).status).toBe(202);
+    await sleep(500);
+    const edited = await post(controlPlane, '/v1/campaigns/abandoned-cart', {
+      name: 'Abandoned cart (a day)',
+      status: 'live',
+      trigger: { type: 'not-followed-by', first: { eventType: 'cart_add' }, then: { eventType: 'purchase' }, within: 'P1D' },
+      webhookIds: ['call-centre'],
+    }, 'PUT');
+    expect(edited.status).toBe(200);
+    await sleep(1_500); // the edit reaches the evaluator's view
+    expect((await event(after, 'cart_add')).status).toBe(202);
+    await waitFor('the webhook of the customer who started before the edit', () => webhooksFor(before).length > 0, 60_000);
+    await sleep(windowSeconds * 1_000);
+    expect(webhooksFor(after)).toEqual([]);
   });
 });

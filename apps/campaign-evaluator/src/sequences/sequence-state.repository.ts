@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { AllOfState, NotFollowedByState } from '@cuewire/campaigns';
+import type { AllOfState, NotFollowedByState, Trigger } from '@cuewire/campaigns';
 import type { CustomerEvent } from '@cuewire/contracts';
 import { RedisConnection, RedisKeys } from '@cuewire/redis';
 
 /** A customer's progress through one sequence campaign, with the events it may fire with. */
 export interface SequenceRecord<S = AllOfState | NotFollowedByState> {
+  /** The campaign version and trigger the customer started under: edits apply to new starts only. */
   readonly campaignVersion: number;
+  readonly trigger: Trigger;
   readonly state: S;
   readonly events: Readonly<Record<string, CustomerEvent>>;
 }

@@ -13,6 +13,7 @@ import {
   type NotFollowedBySpec,
   type NotFollowedByState,
   type SequenceEvent,
+  type Trigger,
 } from '@cuewire/campaigns';
 import type { CustomerEvent } from '@cuewire/contracts';
 import type { OutgoingRecord } from '@cuewire/kafka';
@@ -21,9 +22,9 @@ import { DueTimersRepository } from '../timers/due-timers.repository.js';
 import { TriggerEmitter } from '../triggers/trigger.emitter.js';
 import { SequenceStateRepository, type SequenceRecord } from './sequence-state.repository.js';
 
-export const notFollowedBySpec = (campaign: Campaign, customerId: string): NotFollowedBySpec => {
-  if (campaign.trigger.type !== 'not-followed-by') throw new TypeError(`${campaign.id} is not a not-followed-by campaign`);
-  return { campaignId: campaign.id, customerId, first: campaign.trigger.first, then: campaign.trigger.then, withinMs: parseDuration(campaign.trigger.within)! };
+export const notFollowedBySpec = (campaignId: string, customerId: string, trigger: Trigger): NotFollowedBySpec => {
+  if (trigger.type !== 'not-followed-by') throw new TypeError(`${campaignId} is not a not-followed-by campaign`);
+  return { campaignId, customerId, first: trigger.first, then: trigger.then, withinMs: parseDuration(trigger.within)! };
 };
 
 /** Keeps only the events the state still refers to (the record stays small). */
@@ -50,28 +51,31 @@ export class SequenceEvaluator {
   }
 
   private async allOf(campaign: Campaign, event: CustomerEvent, seq: SequenceEvent, profile: string): Promise<OutgoingRecord[]> {
-    if (campaign.trigger.type !== 'all-of') return [];
-    const { events: steps, within } = campaign.trigger;
     const firedWith = await this.states.update<AllOfState, CustomerEvent[][]>(event.customerId, campaign.id, (current) => {
-      const t = allOfOnEvent(steps, parseDuration(within)!, current?.state ?? emptyAllOf(), seq);
+      // A customer part-way through keeps the trigger (and version) they started under.
+      const trigger = current?.trigger ?? campaign.trigger;
+      if (trigger.type !== 'all-of') return { next: current, result: [] };
+      const t = allOfOnEvent(trigger.events, parseDuration(trigger.within)!, current?.state ?? emptyAllOf(), seq);
       const events = { ...(current?.events ?? {}), [event.eventId]: event };
       const fired = t.fired.map((ids) => ids.map((id) => events[id]).filter(Boolean));
       const kept = keepReferenced(events, Object.values(t.state.latest).map((o) => o.eventId));
-      return { next: { campaignVersion: current?.campaignVersion ?? campaign.version, state: t.state, events: kept }, result: fired };
+      return { next: { campaignVersion: current?.campaignVersion ?? campaign.version, trigger, state: t.state, events: kept }, result: fired };
     });
     const now = this.clock();
     return (await Promise.all(firedWith.map((events) => this.emitter.forEvents(campaign, event.customerId, events, profile, now)))).flat();
   }
 
   private async notFollowedBy(campaign: Campaign, event: CustomerEvent, seq: SequenceEvent): Promise<OutgoingRecord[]> {
-    const spec = notFollowedBySpec(campaign, event.customerId);
     let cancel: readonly string[] = [];
     await this.states.update<NotFollowedByState, void>(event.customerId, campaign.id, async (current) => {
-      const t = notFollowedByOnEvent(spec, current?.state ?? emptyNotFollowedBy(), seq);
+      const trigger = current?.trigger ?? campaign.trigger;
+      if (trigger.type !== 'not-followed-by') return { next: current, result: undefined };
+      const t = notFollowedByOnEvent(notFollowedBySpec(campaign.id, event.customerId, trigger), current?.state ?? emptyNotFollowedBy(), seq);
       cancel = t.cancel;
       const events = { ...(current?.events ?? {}), [event.eventId]: event };
       const next: SequenceRecord<NotFollowedByState> = {
         campaignVersion: current?.campaignVersion ?? campaign.version,
+        trigger,
         state: t.state,
         events: keepReferenced(events, t.state.pending.map((p) => p.eventId)),
       };

@@ -53,13 +53,14 @@ export class TimerPoller implements OnApplicationBootstrap, OnApplicationShutdow
   private async fire(timerId: string, now: number): Promise<void> {
     const [campaignId, customerId] = timerId.split('\u0000');
     const campaign = this.catalog.get(campaignId);
-    if (campaign?.trigger.type === 'not-followed-by') {
-      const spec = notFollowedBySpec(campaign, customerId);
-      const record = await this.states.read<NotFollowedByState>(customerId, campaignId);
-      const t = record && notFollowedByOnTimer(spec, record.state, timerId, now);
+    const record = await this.states.read<NotFollowedByState>(customerId, campaignId);
+    if (campaign && record?.trigger.type === 'not-followed-by') {
+      // The wait follows the trigger the customer started under, even if the campaign changed since.
+      const spec = notFollowedBySpec(campaignId, customerId, record.trigger);
+      const t = notFollowedByOnTimer(spec, record.state, timerId, now);
       const profile = (await this.redis.client.get(RedisKeys.profile(customerId))) ?? '{}';
       const qualifies = isActive(campaign, now) && customerQualifies(campaign, { profile: parseJsonObject(profile, 'profile'), segments: [] });
-      if (t && t.fired.length > 0 && qualifies) {
+      if (t.fired.length > 0 && qualifies) {
         const asStarted = { ...campaign, version: record.campaignVersion };
         const triggers = await Promise.all(t.fired.map((ids) => this.emitter.forEvents(asStarted, customerId, ids.map((id) => record.events[id]).filter(Boolean), profile, now)));
         await this.producer.send(triggers.flat());
