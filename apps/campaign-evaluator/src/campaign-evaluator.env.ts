@@ -7,6 +7,8 @@ export const campaignEvaluatorEnvSchema = z.object({
   EVALUATOR_TIMER_LEASE_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** Optional: at most this many campaign firings per customer per 24 h, across campaigns. */
   EVALUATOR_DAILY_CAP_PER_CUSTOMER: z.coerce.number().int().min(1).optional(),
+  /** Test and demo aid: the evaluator's clock runs this many times faster (8640: a day in 10 s). Never set it in production. */
+  EVALUATOR_CLOCK_SPEED: z.coerce.number().min(1).max(1_000_000).default(1),
   /** How often scheduled campaigns are checked for a due slot. */
   EVALUATOR_SCHEDULE_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   /** A fan-out whose replica died is taken over after this long. */

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { ConfigViewsModule, KafkaModule } from '@cuewire/kafka-nest';
-import type { ServiceTarget } from '@cuewire/platform';
+import { APP_CONFIG, type ServiceTarget } from '@cuewire/platform';
 import { RedisModule } from '@cuewire/redis';
-import { campaignEvaluatorEnvSchema } from './campaign-evaluator.env.js';
+import { campaignEvaluatorEnvSchema, type CampaignEvaluatorEnv } from './campaign-evaluator.env.js';
 import { CampaignCatalog } from './catalog/campaign.catalog.js';
-import { CLOCK, systemClock } from './clock.js';
+import { CLOCK, compressedClock, systemClock } from './clock.js';
 import { CustomerHistoryRepository } from './history/customer-history.repository.js';
 import { FiringGate } from './history/firing-gate.js';
 import { TriggerEmitter } from './triggers/trigger.emitter.js';
@@ -19,7 +19,11 @@ import { EnrichedEventHandler } from './triggers/enriched-event.handler.js';
 @Module({
   imports: [KafkaModule, ConfigViewsModule, RedisModule],
   providers: [
-    { provide: CLOCK, useValue: systemClock },
+    {
+      provide: CLOCK,
+      inject: [APP_CONFIG],
+      useFactory: (config: CampaignEvaluatorEnv) => (config.EVALUATOR_CLOCK_SPEED === 1 ? systemClock : compressedClock(config.EVALUATOR_CLOCK_SPEED)),
+    },
     CampaignCatalog,
     CustomerHistoryRepository,
     FiringGate,
