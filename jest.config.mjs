@@ -37,6 +37,9 @@ const common = {
 export default {
   // Integration and e2e tests wait on real servers; unit specs finish in milliseconds anyway.
   testTimeout: 120_000,
+  // Client libraries (Kafka, registry, Redis) can keep sockets alive after their last test;
+  // the services under test are stopped explicitly, so exiting here loses nothing.
+  forceExit: true,
   reporters: ['default', ['<rootDir>/test/setup/summary-reporter.mjs', {}]],
   rootDir: import.meta.dirname,
   projects: [

@@ -17,17 +17,29 @@ export class AvroSerde {
   schemaId(topic: string, schema: object): Promise<number> {
     let id = this.ids.get(topic);
     if (!id) {
-      id = this.registry
-        .register(
-          { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
-          // The registry enforces BACKWARD evolution per subject from the first registration on.
-          { subject: `${topic}-value`, compatibility: COMPATIBILITY.BACKWARD, updateConfig: true },
-        )
-        .then((r) => r.id);
+      id = this.register(topic, schema);
       id.catch(() => this.ids.delete(topic));
       this.ids.set(topic, id);
     }
     return id;
+  }
+
+  private async register(topic: string, schema: object): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const registered = await this.registry.register(
+          { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
+          // The registry enforces BACKWARD evolution per subject from the first registration on.
+          { subject: `${topic}-value`, compatibility: COMPATIBILITY.BACKWARD, updateConfig: true },
+        );
+        return registered.id;
+      } catch (error) {
+        // Another process registering the same subject at this moment has created it but not
+        // yet set its compatibility to BACKWARD: the client sees NONE and refuses. Try again.
+        if ((error as Error).name !== 'ConfluentSchemaRegistryCompatibilityError' || attempt >= 10) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
   }
 
   async encode<T>(topic: string, schema: object, value: T): Promise<Buffer> {

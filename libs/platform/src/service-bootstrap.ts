@@ -3,6 +3,7 @@ import { Module, type DynamicModule, type INestApplication, type Type } from '@n
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import secureJson from 'secure-json-parse';
 import { Logger } from 'nestjs-pino';
 import { z, type ZodObject, type ZodRawShape } from 'zod';
 import { baseEnvSchema } from './base-env.schema.js';
@@ -46,6 +47,8 @@ export async function startServices(targets: readonly ServiceTarget[]): Promise<
 
   const adapter = new FastifyAdapter({ bodyLimit: env.HTTP_BODY_LIMIT_BYTES ?? 1_048_576 });
   const app = await NestFactory.create<NestFastifyApplication>(CuewireRoot, adapter, { bufferLogs: true });
+  // Our JSON parser replaces Nest's default one so that a malformed body's 400 says where it breaks.
+  app.useBodyParser('application/json', { bodyLimit: env.HTTP_BODY_LIMIT_BYTES ?? 1_048_576 }, (_req, body, done) => done(...parseJsonBody(body)));
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
@@ -58,4 +61,69 @@ export async function startServices(targets: readonly ServiceTarget[]): Promise<
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   app.get(Logger).log(`cuewire [${names}] listening on ${url}`);
   return { app, url, close: () => app.close() };
+}
+
+/** A malformed JSON body's 400, naming the line, column and offset where parsing failed. */
+export class MalformedJsonError extends Error {
+  readonly statusCode = 400;
+  readonly code = 'FST_ERR_CTP_INVALID_JSON_BODY';
+}
+
+/** secure-json-parse (prototype poisoning refused, as Fastify's default parser does) plus where it broke. */
+export function parseJsonBody(body: Buffer | string): [Error | null, unknown?] {
+  const text = body.toString();
+  if (text.trim() === '') return [new MalformedJsonError('Malformed JSON: the body is empty')];
+  try {
+    return [null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' })];
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) return [new MalformedJsonError(`Malformed JSON: ${(error as Error).message}`)];
+    const at = jsonErrorOffset(text);
+    if (at < 0) return [new MalformedJsonError(`Refused JSON: ${error.message}`)];
+    const line = text.slice(0, at).split('\n').length;
+    const column = at - text.lastIndexOf('\n', at - 1);
+    const reason = error.message.replace(/,? ".*" is not valid JSON$/s, '').replace(/ at position \d+.*$/s, '');
+    return [new MalformedJsonError(`Malformed JSON at line ${line}, column ${column} (offset ${at}): ${reason}`)];
+  }
+}
+
+/**
+ * The offset of the first character that cannot continue valid JSON, or -1 when the text is
+ * valid (V8's messages give the offset only for some errors). An iterative scan, so deeply nested input cannot overflow the stack.
+ */
+export function jsonErrorOffset(s: string): number {
+  // eslint-disable-next-line no-control-regex -- JSON strings may not hold raw control characters
+  const literal = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null|"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
+  const stack: string[] = [];
+  let i = 0;
+  let expect: 'value' | 'key' | 'after' = 'value';
+  const skip = () => {
+    while (i < s.length && ' \t\n\r'.includes(s[i])) i++;
+  };
+  for (;;) {
+    skip();
+    const c = s[i];
+    const top = stack[stack.length - 1];
+    if (expect === 'after') {
+      if (top === undefined) return i === s.length ? -1 : i;
+      if (top === ':' ? c !== ':' : c !== ',' && c !== (top === '{' ? '}' : ']')) return i;
+      i++;
+      if (c === ',') expect = top === '{' ? 'key' : 'value';
+      else expect = (stack.pop(), c === ':' ? 'value' : 'after');
+      continue;
+    }
+    if (expect === 'value' && (c === '{' || c === '[')) {
+      stack.push(c);
+      i++;
+      skip();
+      if (s[i] === (c === '{' ? '}' : ']')) [i, expect] = [i + 1, (stack.pop(), 'after')];
+      else expect = c === '{' ? 'key' : 'value';
+      continue;
+    }
+    literal.lastIndex = i;
+    const match = literal.exec(s);
+    if (!match || (expect === 'key' && c !== '"')) return i;
+    i = literal.lastIndex;
+    if (expect === 'key') stack.push(':');
+    expect = 'after';
+  }
 }

@@ -1,14 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { Topics, type CustomerEvent } from '@cuewire/contracts';
-import { recordOutput, TypedProducer } from '@cuewire/kafka';
-import { APP_CONFIG, parseRequest, RequestValidationError } from '@cuewire/platform';
+import { APP_CONFIG, RequestValidationError, type FieldError } from '@cuewire/platform';
 import type { IngestEnv } from '../ingest.env.js';
-import { eventInputSchema } from './event-input.schema.js';
+import { buildCustomerEvent, type BuiltEvent } from './customer-event.factory.js';
+import { EventPublisher } from './event.publisher.js';
 
 export interface AcceptedEvents {
+  /** Events produced by this request (duplicates excluded). */
   readonly accepted: number;
+  /** Every event's id, in request order (duplicates included). */
   readonly eventIds: string[];
+  /** Client eventIds already ingested within the dedupe window: acknowledged, not produced again. */
+  readonly duplicates: string[];
 }
 
 /**
@@ -18,7 +20,7 @@ export interface AcceptedEvents {
 @Injectable()
 export class AcceptEventsUseCase {
   constructor(
-    private readonly producer: TypedProducer,
+    private readonly publisher: EventPublisher,
     @Inject(APP_CONFIG) private readonly config: IngestEnv,
   ) {}
 
@@ -28,19 +30,20 @@ export class AcceptEventsUseCase {
     if (inputs.length > this.config.INGEST_MAX_BATCH) {
       throw new RequestValidationError([{ path: '$', message: `at most ${this.config.INGEST_MAX_BATCH} events per request` }]);
     }
-    const events: CustomerEvent[] = inputs.map((input, i) => {
-      const e = parseRequest(eventInputSchema, input, Array.isArray(body) ? [i] : []);
-      return {
-        eventId: e.eventId ?? randomUUID(),
-        customerId: e.customerId,
-        type: e.type,
-        occurredAt: e.occurredAt === undefined ? now : typeof e.occurredAt === 'number' ? e.occurredAt : Date.parse(e.occurredAt),
-        receivedAt: now,
-        source: 'api',
-        properties: JSON.stringify(e.properties),
-      };
+    const options = { now, maxFutureMs: this.config.INGEST_MAX_FUTURE_SECONDS * 1000, source: 'api' as const };
+    const errors: FieldError[] = [];
+    const built: BuiltEvent[] = [];
+    inputs.forEach((input, i) => {
+      const result = buildCustomerEvent(input, options, Array.isArray(body) ? [i] : []);
+      if (Array.isArray(result)) errors.push(...result);
+      else built.push(result);
     });
-    await this.producer.send(events.map((e) => recordOutput(Topics.customerEvents, e.customerId, e)));
-    return { accepted: events.length, eventIds: events.map((e) => e.eventId) };
+    if (errors.length > 0) throw new RequestValidationError(errors);
+    const outcome = await this.publisher.publish(built, 'refuse');
+    return {
+      accepted: outcome.accepted,
+      eventIds: built.map((b) => b.event.eventId),
+      duplicates: built.filter((_, i) => outcome.duplicate[i]).map((b) => b.event.eventId),
+    };
   }
 }

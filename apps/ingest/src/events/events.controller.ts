@@ -1,9 +1,11 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Post, UseFilters } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiPayloadTooLargeResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { IngestBusyFilter } from '../backpressure/ingest-busy.filter.js';
 import { AcceptEventsUseCase, type AcceptedEvents } from './accept-events.usecase.js';
 
 @ApiTags('ingest')
 @Controller('v1/events')
+@UseFilters(IngestBusyFilter)
 export class EventsController {
   constructor(private readonly acceptEvents: AcceptEventsUseCase) {}
 
@@ -13,11 +15,13 @@ export class EventsController {
   @ApiBody({
     description: 'One event or an array of events',
     schema: {
-      example: { customerId: 'c-42', type: 'purchase', properties: { total: 129.5, currency: 'EUR', items: [{ sku: 'PLATE-6', qty: 1 }] } },
+      example: { customerId: 'c-42', type: 'purchase', eventId: 'order-1001', occurredAt: '2026-11-23T10:00:00Z', properties: { total: 129.5, currency: 'EUR', items: [{ sku: 'PLATE-6', qty: 1 }] } },
     },
   })
-  @ApiAcceptedResponse({ description: 'Accepted: durably written to the events topic' })
-  @ApiBadRequestResponse({ description: 'Malformed JSON or invalid fields, each with its JSON path' })
+  @ApiAcceptedResponse({ description: 'Accepted: durably written to the events topic. `duplicates` lists client eventIds already ingested within the dedupe window (acknowledged, not written again)' })
+  @ApiBadRequestResponse({ description: 'Malformed JSON (with where it breaks) or invalid fields, each with its JSON path' })
+  @ApiPayloadTooLargeResponse({ description: 'Body over HTTP_BODY_LIMIT_BYTES; use /v1/events/bulk for large volumes' })
+  @ApiTooManyRequestsResponse({ description: 'Ingest is saturated (too many bytes waiting for Kafka); see Retry-After' })
   accept(@Body() body: unknown): Promise<AcceptedEvents> {
     return this.acceptEvents.execute(body);
   }

@@ -1,9 +1,11 @@
-import { Body, Controller, HttpCode, Param, Patch } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Patch, UseFilters } from '@nestjs/common';
+import { IngestBusyFilter } from '../backpressure/ingest-busy.filter.js';
 import { ApiAcceptedResponse, ApiBody, ApiTags } from '@nestjs/swagger';
 import { UpsertProfileUseCase } from './upsert-profile.usecase.js';
 
 @ApiTags('ingest')
 @Controller('v1/customers')
+@UseFilters(IngestBusyFilter)
 export class ProfilesController {
   constructor(private readonly upsertProfile: UpsertProfileUseCase) {}
 

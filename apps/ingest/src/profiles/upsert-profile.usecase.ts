@@ -1,23 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { Topics } from '@cuewire/contracts';
-import { recordOutput, TypedProducer } from '@cuewire/kafka';
+import { recordOutput } from '@cuewire/kafka';
 import { parseRequest } from '@cuewire/platform';
+import { EventPublisher } from '../events/event.publisher.js';
 
-const customerIdSchema = z.string().min(1).max(200);
-/** Attributes to merge; `null` removes an attribute. */
-const profilePatchSchema = z.object({ attributes: z.record(z.string().min(1).max(200), z.unknown()) }).strict();
+export const customerIdSchema = z.string().min(1).max(200);
+/**
+ * Attributes to merge; `null` removes an attribute. Values travel as the client's JSON text,
+ * so numbers stay numbers, booleans booleans, nested objects objects, ISO dates strings.
+ */
+export const profileAttributesSchema = z.record(z.string().min(1).max(200), z.unknown());
+const profilePatchSchema = z.object({ attributes: profileAttributesSchema }).strict();
 
 @Injectable()
 export class UpsertProfileUseCase {
-  constructor(private readonly producer: TypedProducer) {}
+  constructor(private readonly publisher: EventPublisher) {}
 
   async execute(customerId: string, body: unknown, now = Date.now()): Promise<{ customerId: string }> {
     parseRequest(customerIdSchema, customerId, ['customerId']);
     const patch = parseRequest(profilePatchSchema, body);
-    await this.producer.send([
-      recordOutput(Topics.customerProfiles, customerId, { customerId, attributes: JSON.stringify(patch.attributes), updatedAt: now }),
-    ]);
+    const attributes = JSON.stringify(patch.attributes);
+    await this.publisher.produceAccounted(
+      [recordOutput(Topics.customerProfiles, customerId, { customerId, attributes, updatedAt: now })],
+      64 + 2 * customerId.length + attributes.length,
+      'refuse',
+    );
     return { customerId };
   }
 }

@@ -3,29 +3,38 @@ import { RedisConnection, RedisKeys } from '@cuewire/redis';
 import type { JsonObject } from '@cuewire/contracts';
 
 /**
- * Customer profiles in Redis (one JSON document per customer). The merge runs as one Lua
- * script, so concurrent upserts from replicas never lose attributes. `null` removes one.
+ * Writes the new profile only if the stored one is still what the merge started from.
+ * The merge itself happens in JavaScript: Redis's Lua cjson would turn `[]` into `{}` and
+ * round numbers past 14 significant digits.
  */
-const MERGE_SCRIPT = `
-local current = redis.call('GET', KEYS[1])
-local profile = current and cjson.decode(current) or {}
-local patch = cjson.decode(ARGV[1])
-for k, v in pairs(patch) do
-  if v == cjson.null then profile[k] = nil else profile[k] = v end
-end
-local encoded = next(profile) and cjson.encode(profile) or '{}'
-redis.call('SET', KEYS[1], encoded)
-return encoded
+const COMPARE_AND_SET = `
+local current = redis.call('GET', KEYS[1]) or ''
+if current ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+return 1
 `;
 
+/**
+ * Customer profiles in Redis (one JSON document per customer), merged attribute by attribute
+ * (`null` removes one). Compare-and-set keeps concurrent writers from losing attributes.
+ */
 @Injectable()
 export class ProfileRepository {
   constructor(private readonly redis: RedisConnection) {}
 
   /** Merges and returns the stored profile after the merge. */
   async merge(customerId: string, attributes: JsonObject): Promise<JsonObject> {
-    const merged = (await this.redis.client.eval(MERGE_SCRIPT, 1, RedisKeys.profile(customerId), JSON.stringify(attributes))) as string;
-    return JSON.parse(merged) as JsonObject;
+    const key = RedisKeys.profile(customerId);
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const current = (await this.redis.client.get(key)) ?? '';
+      const profile: JsonObject = current ? (JSON.parse(current) as JsonObject) : {};
+      for (const [name, value] of Object.entries(attributes)) {
+        if (value === null) delete profile[name];
+        else profile[name] = value;
+      }
+      if ((await this.redis.client.eval(COMPARE_AND_SET, 1, key, current, JSON.stringify(profile))) === 1) return profile;
+    }
+    throw new Error(`profile of ${customerId} kept changing under us`);
   }
 
   /** The stored profile as JSON text ('{}' when the customer is unknown). */

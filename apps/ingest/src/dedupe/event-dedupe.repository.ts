@@ -1,0 +1,43 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '@cuewire/platform';
+import { RedisConnection, RedisKeys } from '@cuewire/redis';
+import type { IngestEnv } from '../ingest.env.js';
+
+/** A client-supplied event id, scoped by customer (ids from two tenants' systems may collide). */
+export interface ClientEventRef {
+  readonly customerId: string;
+  readonly eventId: string;
+}
+
+/**
+ * Remembers client event ids for INGEST_DEDUPE_WINDOW_SECONDS. Ingest asks `seen` before
+ * producing and calls `mark` only after Kafka acknowledged the event: marking first would
+ * lose the event if the produce then failed. A crash between ack and mark lets one duplicate
+ * through, which at-least-once delivery allows (downstream ids are deterministic).
+ * One command per key in a pipeline, not MGET: the keys live in different cluster slots.
+ */
+@Injectable()
+export class EventDedupeRepository {
+  constructor(
+    private readonly redis: RedisConnection,
+    @Inject(APP_CONFIG) private readonly config: IngestEnv,
+  ) {}
+
+  async seen(refs: readonly ClientEventRef[]): Promise<boolean[]> {
+    if (refs.length === 0) return [];
+    const pipeline = this.redis.client.pipeline();
+    refs.forEach((r) => pipeline.exists(RedisKeys.ingestedEventMark(r.customerId, r.eventId)));
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([error, count]) => {
+      if (error) throw error;
+      return count === 1;
+    });
+  }
+
+  async mark(refs: readonly ClientEventRef[]): Promise<void> {
+    if (refs.length === 0) return;
+    const pipeline = this.redis.client.pipeline();
+    refs.forEach((r) => pipeline.set(RedisKeys.ingestedEventMark(r.customerId, r.eventId), '1', 'EX', this.config.INGEST_DEDUPE_WINDOW_SECONDS, 'NX'));
+    for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+  }
+}
