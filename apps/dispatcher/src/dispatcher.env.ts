@@ -1,11 +1,47 @@
 import { z } from 'zod';
-import { outboundEnvSchema } from '@cuewire/delivery';
+import { DEFAULT_RETRY_SCHEDULE, outboundEnvSchema, parseDuration } from '@cuewire/delivery';
+
+const list = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 
 export const dispatcherEnvSchema = z.object({
   // DISPATCH_ALLOW_PRIVATE_CIDRS, DISPATCH_MAX_RESPONSE_BYTES, CUEWIRE_SECRETS_KEY: shared with the control plane's send test.
   ...outboundEnvSchema.shape,
   /** How long an acknowledged delivery id is remembered (replays inside it are not re-sent). */
   DISPATCH_DELIVERED_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
+  /** Waits before attempts 2, 3, … for webhooks whose retry.schedule is empty. */
+  DISPATCH_RETRY_SCHEDULE: list(DEFAULT_RETRY_SCHEDULE.join(',')).refine((l) => l.every((d) => !Number.isNaN(safeDuration(d))), 'durations such as 5s,5m,2h'),
+  /** Requests in flight to one webhook at once, across all replicas. */
+  DISPATCH_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** How long a delivery may wait in-process for a free slot before it is handed to a delay tier. */
+  DISPATCH_BUSY_WAIT_MS: z.coerce.number().int().min(0).default(2_000),
+  /** Records one topic's consumer holds uncommitted (in flight or waiting on an earlier offset) before it pauses fetching. */
+  DISPATCH_MAX_PENDING: z.coerce.number().int().min(10).default(20_000),
+  /** Consecutive failures that open an endpoint's circuit. */
+  DISPATCH_BREAKER_FAILURES: z.coerce.number().int().min(1).default(10),
+  /** How long an open circuit waits before a probe. */
+  DISPATCH_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Failing without a success this long (and past the breaker threshold) disables the endpoint. */
+  DISPATCH_DISABLE_AFTER_MS: z.coerce.number().int().min(0).default(24 * 3_600_000),
+  /** How long the delivery log (and dead requests for replay) is kept in Redis. */
+  DISPATCH_LOG_RETENTION_HOURS: z.coerce.number().min(1).default(72),
+  /** Failure alerts: SMTP URL (smtp://user:pass@host:port), recipients, sender, alert webhook, and the least time between two alerts per endpoint. */
+  DISPATCH_ALERT_SMTP_URL: z.string().optional(),
+  DISPATCH_ALERT_EMAIL_TO: list(''),
+  DISPATCH_ALERT_EMAIL_FROM: z.string().default('cuewire-alerts@localhost'),
+  DISPATCH_ALERT_WEBHOOK_URL: z.string().url().optional(),
+  DISPATCH_ALERT_PERIOD_SECONDS: z.coerce.number().int().min(1).default(3600),
 });
+
+function safeDuration(text: string): number {
+  try {
+    return parseDuration(text);
+  } catch {
+    return Number.NaN;
+  }
+}
 
 export type DispatcherEnv = z.infer<typeof dispatcherEnvSchema>;

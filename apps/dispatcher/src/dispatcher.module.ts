@@ -2,15 +2,34 @@ import { Module } from '@nestjs/common';
 import { ConfigViewsModule, KafkaModule } from '@cuewire/kafka-nest';
 import type { ServiceTarget } from '@cuewire/platform';
 import { RedisModule } from '@cuewire/redis';
+import { AlertNotifier } from './alerts/alert.notifier.js';
 import { WebhookCatalog } from './catalog/webhook.catalog.js';
+import { DeliveryExecutor } from './deliveries/delivery.executor.js';
 import { DeliveryMarksRepository } from './deliveries/delivery-marks.repository.js';
 import { WebhookHttp } from './deliveries/webhook-http.provider.js';
-import { WebhookRequestHandler } from './deliveries/webhook-request.handler.js';
 import { dispatcherEnvSchema } from './dispatcher.env.js';
+import { EndpointHealthRepository } from './endpoints/endpoint-health.repository.js';
+import { EndpointLimitsRepository } from './endpoints/endpoint-limits.repository.js';
+import { DeliveriesController } from './log/deliveries.controller.js';
+import { DeliveryLogRepository } from './log/delivery-log.repository.js';
+import { DeliveryReplay } from './log/delivery.replay.js';
+import { DeliveryPipelineHost } from './pipeline/delivery-pipeline.host.js';
 
 @Module({
   imports: [KafkaModule, ConfigViewsModule, RedisModule],
-  providers: [WebhookCatalog, DeliveryMarksRepository, WebhookHttp, WebhookRequestHandler],
+  controllers: [DeliveriesController],
+  providers: [
+    WebhookCatalog,
+    DeliveryMarksRepository,
+    WebhookHttp,
+    EndpointLimitsRepository,
+    EndpointHealthRepository,
+    DeliveryLogRepository,
+    AlertNotifier,
+    DeliveryExecutor,
+    DeliveryReplay,
+    DeliveryPipelineHost,
+  ],
 })
 export class DispatcherModule {}
 

@@ -7,6 +7,8 @@ import {
   deliveryResultSchema,
   enrichedEventSchema,
   webhookRequestSchema,
+  webhookRetrySchema,
+  webhookDeadLetterSchema,
 } from './generated/schemas.js';
 import type {
   CampaignTrigger,
@@ -17,6 +19,8 @@ import type {
   DeliveryResult,
   EnrichedEvent,
   WebhookRequest,
+  WebhookRetry,
+  WebhookDeadLetter,
 } from './generated/types.js';
 
 /**
@@ -48,6 +52,15 @@ export const Topics = {
   campaignConfig: topic<ConfigRecord>('cw.config.campaigns.v1', configRecordSchema, true),
   webhookConfig: topic<ConfigRecord>('cw.config.webhooks.v1', configRecordSchema, true),
   segmentConfig: topic<ConfigRecord>('cw.config.segments.v1', configRecordSchema, true),
+  /** Delay tiers of the dispatcher (see docs/decisions/0009-dispatcher.md): each holds a record its tier's delay after it was appended. */
+  webhookRetry1s: topic<WebhookRetry>('cw.webhook-requests.retry-1s.v1', webhookRetrySchema),
+  webhookRetry5s: topic<WebhookRetry>('cw.webhook-requests.retry-5s.v1', webhookRetrySchema),
+  webhookRetry30s: topic<WebhookRetry>('cw.webhook-requests.retry-30s.v1', webhookRetrySchema),
+  webhookRetry5m: topic<WebhookRetry>('cw.webhook-requests.retry-5m.v1', webhookRetrySchema),
+  webhookRetry30m: topic<WebhookRetry>('cw.webhook-requests.retry-30m.v1', webhookRetrySchema),
+  webhookRetry2h: topic<WebhookRetry>('cw.webhook-requests.retry-2h.v1', webhookRetrySchema),
+  /** Deliveries that will not be attempted again, with every attempt. */
+  webhookDeadLetters: topic<WebhookDeadLetter>('cw.webhook-dead-letters.v1', webhookDeadLetterSchema),
 } as const;
 
 export type TopicKey = keyof typeof Topics;

@@ -4,3 +4,4 @@ export * from './webhook-http.client.js';
 export * from './secret-box.js';
 export * from './webhook-credentials.js';
 export * from './outbound.env.js';
+export * from './retry.policy.js';

@@ -1,4 +1,5 @@
 import { Agent, request } from 'undici';
+import { isIP } from 'node:net';
 import type { PrivateNetworkGuard } from './private-network.guard.js';
 
 export interface OutboundRequest {
@@ -21,21 +22,32 @@ export interface WebhookHttpClientOptions {
   readonly guard: PrivateNetworkGuard;
   readonly maxResponseBytes?: number;
   readonly connections?: number;
+  /** TCP + TLS handshake budget (ms). */
+  readonly connectTimeoutMs?: number;
 }
 
-/** Outbound HTTP for webhooks: per-origin pools, timeouts, bounded reads, no redirects, TLS verified. */
+/**
+ * Outbound HTTP for webhooks: per-origin pools, timeouts, bounded reads, no redirects (undici's
+ * request does not follow them), TLS verified. Sockets resolve through the guard's lookup, so
+ * the address checked is the address connected to; TLS SNI and Host stay the URL's host name.
+ */
 export class WebhookHttpClient {
   private readonly agent: Agent;
   private readonly maxResponseBytes: number;
 
   constructor(private readonly options: WebhookHttpClientOptions) {
     this.maxResponseBytes = options.maxResponseBytes ?? 4096;
-    this.agent = new Agent({ connections: options.connections ?? 64, connect: { rejectUnauthorized: true } });
+    this.agent = new Agent({
+      connections: options.connections ?? 64,
+      connect: { rejectUnauthorized: true, timeout: options.connectTimeoutMs ?? 5_000, lookup: options.guard.socketLookup },
+    });
   }
 
   async send(req: OutboundRequest): Promise<OutboundResponse> {
     const target = new URL(req.url);
-    await this.options.guard.assertAllowed(target.hostname);
+    // Sockets never call lookup for an IP literal, so literals are checked here.
+    const literal = target.hostname.replace(/^\[|\]$/g, '');
+    if (isIP(literal)) await this.options.guard.assertAllowed(literal);
     const started = performance.now();
     const response = await request(target, {
       dispatcher: this.agent,

@@ -30,4 +30,22 @@ export const RedisKeys = {
   scheduleProgress: (campaignId: string) => `schedule:{${campaignId}}`,
   /** campaign-evaluator: which replica fans out a scheduled campaign now (a lease). */
   scheduleLease: (campaignId: string) => `schedule-lease:{${campaignId}}`,
+  /** dispatcher: leases of requests in flight to a webhook (sorted set: token by lease expiry), the cross-replica concurrency cap. */
+  endpointInFlight: (webhookId: string) => `endpoint-inflight:{${webhookId}}`,
+  /** dispatcher: a webhook's rate limiter state (GCRA theoretical arrival time, ms). */
+  endpointRate: (webhookId: string) => `endpoint-rate:{${webhookId}}`,
+  /** dispatcher: a webhook's health (hash: consecutive failures, first failure, circuit open until, disabled + reason). */
+  endpointHealth: (webhookId: string) => `endpoint-health:{${webhookId}}`,
+  /** dispatcher: the one probe allowed while a webhook's circuit is open (a lease). */
+  endpointProbe: (webhookId: string) => `endpoint-probe:{${webhookId}}`,
+  /** dispatcher: deliveries parked while a webhook is disabled (list of JSON), sent again on re-enable. */
+  endpointParked: (webhookId: string) => `endpoint-parked:{${webhookId}}`,
+  /** dispatcher: an alert about a webhook was sent (expires after the alert period). */
+  endpointAlerted: (webhookId: string) => `endpoint-alerted:{${webhookId}}`,
+  /** dispatcher: the delivery log, every attempt (sorted set of JSON entries by time). */
+  deliveryLog: () => 'delivery-log',
+  /** dispatcher: one webhook's slice of the delivery log (same entries). */
+  deliveryLogByWebhook: (webhookId: string) => `delivery-log:{${webhookId}}`,
+  /** dispatcher: the request of a dead delivery, kept for replay. */
+  deliveryRequest: (deliveryId: string) => `delivery-request:{${deliveryId}}`,
 } as const;

@@ -3,3 +3,4 @@ export * from './http-receiver.js';
 export * from './service-process.js';
 export * from './kafka-probe.js';
 export * from './isolated-run.js';
+export * from './scripted-receiver.js';

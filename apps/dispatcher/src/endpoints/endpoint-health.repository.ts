@@ -1,0 +1,116 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DeliveryAttempt, WebhookRequest } from '@cuewire/contracts';
+import { APP_CONFIG } from '@cuewire/platform';
+import { RedisConnection, RedisKeys } from '@cuewire/redis';
+import type { DispatcherEnv } from '../dispatcher.env.js';
+
+export interface EndpointState {
+  readonly consecutiveFailures: number;
+  readonly openUntil: number;
+  readonly disabled: boolean;
+  readonly reason: string;
+}
+
+/** What a failure changed: the endpoint started failing (circuit opened) or was disabled. */
+export type HealthChange = 'failing' | 'disabled';
+
+/**
+ * Failure count → circuit breaker → auto-disable. The count is consecutive failures across
+ * replicas; at DISPATCH_BREAKER_FAILURES the circuit opens for a cooldown (deliveries wait on
+ * the delay tiers, one probe goes through after the cooldown); failing without a success for
+ * DISPATCH_DISABLE_AFTER_MS (or a 410) disables the endpoint: its deliveries are parked.
+ */
+const FAILURE = `
+local now = tonumber(ARGV[1])
+local count = redis.call('HINCRBY', KEYS[1], 'consecutive', 1)
+redis.call('HSETNX', KEYS[1], 'firstFailureAt', now)
+local first = tonumber(redis.call('HGET', KEYS[1], 'firstFailureAt'))
+local change = ''
+if redis.call('HGET', KEYS[1], 'disabled') == '1' then return '' end
+if ARGV[5] ~= '' or (count >= tonumber(ARGV[2]) and now - first >= tonumber(ARGV[4])) then
+  local reason = ARGV[5]
+  if reason == '' then reason = 'failing for ' .. math.floor((now - first) / 1000) .. ' s (' .. count .. ' attempts)' end
+  redis.call('HSET', KEYS[1], 'disabled', '1', 'reason', reason)
+  return 'disabled'
+end
+if count >= tonumber(ARGV[2]) then
+  redis.call('HSET', KEYS[1], 'openUntil', now + tonumber(ARGV[3]))
+  if count == tonumber(ARGV[2]) then change = 'failing' end
+end
+return change
+`;
+
+@Injectable()
+export class EndpointHealthRepository {
+  constructor(
+    private readonly redis: RedisConnection,
+    @Inject(APP_CONFIG) private readonly config: DispatcherEnv,
+  ) {}
+
+  async state(webhookId: string): Promise<EndpointState> {
+    const h = await this.redis.client.hgetall(RedisKeys.endpointHealth(webhookId));
+    return { consecutiveFailures: Number(h.consecutive ?? 0), openUntil: Number(h.openUntil ?? 0), disabled: h.disabled === '1', reason: h.reason ?? '' };
+  }
+
+  async recordSuccess(webhookId: string): Promise<void> {
+    const key = RedisKeys.endpointHealth(webhookId);
+    // Cheap on the hot path: only a failing endpoint has anything to reset.
+    if ((await this.redis.client.hexists(key, 'consecutive')) === 1) await this.redis.client.hdel(key, 'consecutive', 'firstFailureAt', 'openUntil');
+  }
+
+  /** Counts a failure; `goneReason` disables at once (410). Returns what changed, if anything. */
+  async recordFailure(webhookId: string, goneReason: string | null): Promise<HealthChange | null> {
+    const { DISPATCH_BREAKER_FAILURES, DISPATCH_BREAKER_COOLDOWN_MS, DISPATCH_DISABLE_AFTER_MS } = this.config;
+    const change = (await this.redis.client.eval(
+      FAILURE,
+      1,
+      RedisKeys.endpointHealth(webhookId),
+      Date.now(),
+      DISPATCH_BREAKER_FAILURES,
+      DISPATCH_BREAKER_COOLDOWN_MS,
+      DISPATCH_DISABLE_AFTER_MS,
+      goneReason ?? '',
+    )) as string;
+    return change === '' ? null : (change as HealthChange);
+  }
+
+  /** While the circuit is open, one replica at a time may send a probe. */
+  async claimProbe(webhookId: string, leaseMs: number): Promise<boolean> {
+    return (await this.redis.client.set(RedisKeys.endpointProbe(webhookId), '1', 'PX', leaseMs, 'NX')) === 'OK';
+  }
+
+  async park(webhookId: string, delivery: { request: WebhookRequest; history: readonly DeliveryAttempt[] }): Promise<void> {
+    await this.redis.client.rpush(RedisKeys.endpointParked(webhookId), serializeDelivery(delivery));
+  }
+
+  /** Re-enables and hands back what was parked (the caller re-publishes it before it is removed). */
+  async enable(webhookId: string, republish: (parked: { request: WebhookRequest; history: DeliveryAttempt[] }[]) => Promise<void>): Promise<number> {
+    await this.redis.client.del(RedisKeys.endpointHealth(webhookId), RedisKeys.endpointProbe(webhookId));
+    const key = RedisKeys.endpointParked(webhookId);
+    let moved = 0;
+    for (;;) {
+      const chunk = await this.redis.client.lrange(key, 0, 499);
+      if (chunk.length === 0) return moved;
+      await republish(chunk.map(parseDelivery));
+      await this.redis.client.ltrim(key, chunk.length, -1);
+      moved += chunk.length;
+    }
+  }
+
+  async disable(webhookId: string, reason: string): Promise<void> {
+    await this.redis.client.hset(RedisKeys.endpointHealth(webhookId), 'disabled', '1', 'reason', reason);
+  }
+
+  async parkedCount(webhookId: string): Promise<number> {
+    return this.redis.client.llen(RedisKeys.endpointParked(webhookId));
+  }
+}
+
+export function serializeDelivery(d: { request: WebhookRequest; history: readonly DeliveryAttempt[] }): string {
+  return JSON.stringify({ request: { ...d.request, body: d.request.body.toString('base64') }, history: d.history });
+}
+
+export function parseDelivery(text: string): { request: WebhookRequest; history: DeliveryAttempt[] } {
+  const parsed = JSON.parse(text) as { request: WebhookRequest & { body: string }; history: DeliveryAttempt[] };
+  return { request: { ...parsed.request, body: Buffer.from(parsed.request.body, 'base64') }, history: parsed.history };
+}

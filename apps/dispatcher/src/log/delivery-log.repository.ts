@@ -1,0 +1,124 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DeliveryAttempt, WebhookRequest } from '@cuewire/contracts';
+import { APP_CONFIG } from '@cuewire/platform';
+import { RedisConnection, RedisKeys } from '@cuewire/redis';
+import type { DispatcherEnv } from '../dispatcher.env.js';
+import { parseDelivery, serializeDelivery } from '../endpoints/endpoint-health.repository.js';
+
+export type LoggedOutcome = 'DELIVERED' | 'RETRY_SCHEDULED' | 'DEAD' | 'SKIPPED_DUPLICATE' | 'PARKED' | 'DEFERRED';
+
+export interface DeliveryLogEntry {
+  readonly deliveryId: string;
+  readonly webhookId: string;
+  readonly campaignId: string;
+  readonly customerId: string;
+  readonly attempt: number;
+  readonly outcome: LoggedOutcome;
+  readonly at: number;
+  readonly statusCode: number | null;
+  readonly latencyMs: number;
+  readonly error: string | null;
+  readonly responseExcerpt: string | null;
+  readonly nextAttemptAt?: number;
+}
+
+export interface DeliveryLogQuery {
+  readonly webhookId?: string;
+  readonly campaignId?: string;
+  readonly customerId?: string;
+  readonly outcome?: LoggedOutcome;
+  readonly from: number;
+  readonly to: number;
+  readonly limit: number;
+  /** Raw position to resume the scan at (from the previous page's nextCursor). */
+  readonly cursor: number;
+}
+
+const SCAN_CHUNK = 500;
+
+/**
+ * The operator's view of deliveries: every attempt in Redis sorted sets (global, and per
+ * webhook for the common filter), trimmed to DISPATCH_LOG_RETENTION_HOURS. The
+ * delivery-results topic stays the durable record; this is the queryable recent window.
+ */
+@Injectable()
+export class DeliveryLogRepository {
+  private writes = 0;
+
+  constructor(
+    private readonly redis: RedisConnection,
+    @Inject(APP_CONFIG) private readonly config: DispatcherEnv,
+  ) {}
+
+  async record(request: WebhookRequest, attempt: Partial<DeliveryAttempt> & { outcome: LoggedOutcome; latencyMs: number; nextAttemptAt?: number }): Promise<void> {
+    const entry: DeliveryLogEntry = {
+      deliveryId: request.deliveryId,
+      webhookId: request.webhookId,
+      campaignId: request.campaignId,
+      customerId: request.customerId,
+      attempt: request.attempt,
+      outcome: attempt.outcome,
+      at: attempt.attemptedAt ?? Date.now(),
+      statusCode: attempt.statusCode ?? null,
+      latencyMs: attempt.latencyMs,
+      error: attempt.error ?? null,
+      responseExcerpt: attempt.responseExcerpt ?? null,
+      ...(attempt.nextAttemptAt ? { nextAttemptAt: attempt.nextAttemptAt } : {}),
+    };
+    const member = JSON.stringify(entry);
+    const pipeline = this.redis.client.multi().zadd(RedisKeys.deliveryLog(), entry.at, member).zadd(RedisKeys.deliveryLogByWebhook(entry.webhookId), entry.at, member);
+    // Trimming on every write would cost a range delete per attempt; every 200th is plenty.
+    if (++this.writes % 200 === 0) {
+      const cutoff = Date.now() - this.config.DISPATCH_LOG_RETENTION_HOURS * 3_600_000;
+      pipeline.zremrangebyscore(RedisKeys.deliveryLog(), '-inf', cutoff).zremrangebyscore(RedisKeys.deliveryLogByWebhook(entry.webhookId), '-inf', cutoff);
+    }
+    await pipeline.exec();
+  }
+
+  /** Newest first, filtered; nextCursor is null at the end of the range. */
+  async query(q: DeliveryLogQuery): Promise<{ items: DeliveryLogEntry[]; nextCursor: number | null }> {
+    const key = q.webhookId ? RedisKeys.deliveryLogByWebhook(q.webhookId) : RedisKeys.deliveryLog();
+    const items: DeliveryLogEntry[] = [];
+    let position = q.cursor;
+    for (;;) {
+      const chunk = await this.redis.client.zrevrangebyscore(key, q.to, q.from, 'LIMIT', position, SCAN_CHUNK);
+      for (let i = 0; i < chunk.length; i++) {
+        const entry = JSON.parse(chunk[i]) as DeliveryLogEntry;
+        if (matches(entry, q)) items.push(entry);
+        if (items.length === q.limit) return { items, nextCursor: position + i + 1 };
+      }
+      if (chunk.length < SCAN_CHUNK) return { items, nextCursor: null };
+      position += chunk.length;
+    }
+  }
+
+  /** Counts by outcome (and distinct deliveries) over a range. */
+  async summary(q: Omit<DeliveryLogQuery, 'limit' | 'cursor' | 'outcome'>): Promise<{ attempts: Record<string, number>; deliveries: number }> {
+    const attempts: Record<string, number> = {};
+    const deliveries = new Set<string>();
+    let cursor: number | null = 0;
+    while (cursor !== null) {
+      const page: { items: DeliveryLogEntry[]; nextCursor: number | null } = await this.query({ ...q, limit: 5_000, cursor });
+      for (const e of page.items) {
+        attempts[e.outcome] = (attempts[e.outcome] ?? 0) + 1;
+        deliveries.add(e.deliveryId);
+      }
+      cursor = page.nextCursor;
+    }
+    return { attempts, deliveries: deliveries.size };
+  }
+
+  /** Dead deliveries keep their request (for replay) as long as the log keeps their entries. */
+  async keepForReplay(request: WebhookRequest): Promise<void> {
+    await this.redis.client.set(RedisKeys.deliveryRequest(request.deliveryId), serializeDelivery({ request, history: [] }), 'EX', this.config.DISPATCH_LOG_RETENTION_HOURS * 3600);
+  }
+
+  async requestForReplay(deliveryId: string): Promise<WebhookRequest | null> {
+    const text = await this.redis.client.get(RedisKeys.deliveryRequest(deliveryId));
+    return text ? parseDelivery(text).request : null;
+  }
+}
+
+function matches(e: DeliveryLogEntry, q: DeliveryLogQuery): boolean {
+  return (!q.campaignId || e.campaignId === q.campaignId) && (!q.customerId || e.customerId === q.customerId) && (!q.outcome || e.outcome === q.outcome);
+}

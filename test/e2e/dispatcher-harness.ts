@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { Topics, type WebhookRequest } from '@cuewire/contracts';
+import { AvroSerde, recordOutput, TypedProducer, type KafkaSettings } from '@cuewire/kafka';
+import type { ServiceProcess } from '@cuewire/testing';
+
+/** Shared by the dispatcher e2e specs: write requests straight to the requests topic, read the log. */
+export function dispatcherHarness(env: Record<string, string>) {
+  const settings: KafkaSettings = {
+    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','),
+    clientId: 'dispatcher-e2e',
+    schemaRegistryUrl: process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:18081/apis/ccompat/v7',
+    partitions: 3,
+    replicationFactor: 1,
+    topicPrefix: env.KAFKA_TOPIC_PREFIX,
+  };
+  const producer = new TypedProducer(settings, new AvroSerde(settings.schemaRegistryUrl));
+
+  const request = (webhookId: string, url: string, customerId = `c-${randomUUID().slice(0, 8)}`): WebhookRequest => {
+    const deliveryId = `msg_${randomUUID().replaceAll('-', '')}`;
+    return {
+      deliveryId,
+      triggerId: `t-${deliveryId}`,
+      webhookId,
+      webhookRevision: 0,
+      campaignId: 'camp-1',
+      customerId,
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from(JSON.stringify({ deliveryId })),
+      attempt: 1,
+      notBefore: 0,
+      createdAt: Date.now(),
+    };
+  };
+
+  return {
+    producer,
+    request,
+    send: (requests: WebhookRequest[]) => producer.send(requests.map((r) => recordOutput(Topics.webhookRequests, r.customerId, r))),
+    createWebhook: async (controlPlane: ServiceProcess, body: Record<string, unknown>) => {
+      const res = await fetch(`${controlPlane.url}/v1/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: String(body.id), ...body }) });
+      if (res.status !== 201) throw new Error(`webhook ${String(body.id)}: ${res.status} ${await res.text()}`);
+    },
+    log: async (dispatcher: ServiceProcess, query: Record<string, string>) => {
+      const res = await fetch(`${dispatcher.url}/v1/deliveries?${new URLSearchParams(query)}`);
+      return ((await res.json()) as { items: Array<Record<string, unknown>> }).items;
+    },
+  };
+}
