@@ -20,6 +20,8 @@ export const dispatcherEnvSchema = z.object({
   DISPATCH_BUSY_WAIT_MS: z.coerce.number().int().min(0).default(2_000),
   /** Records one topic's consumer holds uncommitted (in flight or waiting on an earlier offset) before it pauses fetching. */
   DISPATCH_MAX_PENDING: z.coerce.number().int().min(10).default(20_000),
+  /** Deliveries one topic's consumer runs at once (across all endpoints); the rest wait their turn. */
+  DISPATCH_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(256),
   /** Consecutive failures that open an endpoint's circuit. */
   DISPATCH_BREAKER_FAILURES: z.coerce.number().int().min(1).default(10),
   /** How long an open circuit waits before a probe. */

@@ -1,14 +1,18 @@
 import { compatibilityPartitioner, ProduceAcks, Producer, stringSerializer } from '@platformatic/kafka';
 import type { AvroSerde } from './avro-serde.js';
 import { physicalTopic, type KafkaSettings } from './kafka-settings.js';
+import { ProduceCoalescer } from './produce-coalescer.js';
 import type { OutgoingRecord } from './records.js';
 
 /**
  * Idempotent, acks=all producer of Avro records. `send` resolves only when every record is
- * acknowledged by the in-sync replicas, so callers may then commit or answer 202.
+ * acknowledged by the in-sync replicas, so callers may then commit or answer 202. Concurrent
+ * callers share produce requests (group commit): the idempotent producer keeps one request in
+ * flight, so one request per caller would serialize them on the broker round trip.
  */
 export class TypedProducer {
   private readonly producer: Producer<string, Buffer, string, string>;
+  private readonly coalescer = new ProduceCoalescer({ send: (records) => this.sendNow(records) });
 
   constructor(
     private readonly settings: KafkaSettings,
@@ -26,7 +30,11 @@ export class TypedProducer {
     });
   }
 
-  async send(records: readonly OutgoingRecord[]): Promise<void> {
+  send(records: readonly OutgoingRecord[]): Promise<void> {
+    return this.coalescer.send(records);
+  }
+
+  private async sendNow(records: readonly OutgoingRecord[]): Promise<void> {
     if (records.length === 0) return;
     const messages = await Promise.all(
       records.map(async (r) => {

@@ -3,6 +3,7 @@ import { Consumer, MessagesStreamModes, stringDeserializer, type Message, type M
 import type { TopicContract } from '@cuewire/contracts';
 import { physicalTopic, type AvroSerde, type ConsumeLoopLogger, type KafkaSettings } from '@cuewire/kafka';
 import { PartitionProgress } from './partition-progress.js';
+import { Semaphore } from './semaphore.js';
 
 type RawMessage = Message<string, Buffer, string, string>;
 
@@ -14,6 +15,8 @@ export interface DeliveryStreamOptions<T> {
   readonly logger: ConsumeLoopLogger;
   /** Records fetched but not yet committable; fetching pauses above this. */
   readonly maxPending: number;
+  /** Records being delivered at once; the rest of the pending ones wait their turn. */
+  readonly maxInFlight: number;
   /**
    * Delay tiers: when a record may start. Records of one partition start in order, each after
    * its own moment, so a tier holds a partition without sleeping in any handler.
@@ -40,8 +43,12 @@ export class DeliveryStream<T> {
   private stopping = false;
   private commitTimer?: NodeJS.Timeout;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly slots: Semaphore;
 
-  constructor(private readonly options: DeliveryStreamOptions<T>) {}
+  constructor(private readonly options: DeliveryStreamOptions<T>) {
+    // A backlog of thousands must not become thousands of deliveries racing for endpoint slots.
+    this.slots = new Semaphore(options.maxInFlight);
+  }
 
   get isRunning(): boolean {
     return !this.stopping && Boolean(this.stream) && !this.stream!.destroyed;
@@ -117,7 +124,7 @@ export class DeliveryStream<T> {
     const run = async (): Promise<void> => {
       const value = await this.decode(message);
       if (value === undefined) return;
-      await this.untilDone(() => this.options.process(value));
+      await this.slots.run(() => this.untilDone(() => this.options.process(value)));
     };
     const finish = (): void => {
       if (generation !== this.generation) return;
@@ -137,7 +144,7 @@ export class DeliveryStream<T> {
       const wait = startAt(value, Number(message.timestamp)) - Date.now();
       if (wait > 0) await sleep(wait);
       if (this.stopping || generation !== this.generation) return;
-      track(this.untilDone(() => this.options.process(value)));
+      track(this.slots.run(() => this.untilDone(() => this.options.process(value))));
     });
   }
 

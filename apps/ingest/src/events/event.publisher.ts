@@ -6,7 +6,6 @@ import { IngestBusyError } from '../backpressure/ingest-busy.error.js';
 import { RETRY_AFTER_SECONDS } from '../backpressure/ingest-admission.middleware.js';
 import { EventDedupeRepository, type ClientEventRef } from '../dedupe/event-dedupe.repository.js';
 import { approximateEventBytes, type BuiltEvent } from './customer-event.factory.js';
-import { ProduceCoalescer } from './produce.coalescer.js';
 
 export interface PublishOutcome {
   /** Events produced and acknowledged now. */
@@ -23,15 +22,13 @@ export interface PublishOutcome {
 @Injectable()
 export class EventPublisher {
   private readonly logger = new Logger('Ingest');
-  private readonly producer: ProduceCoalescer;
 
   constructor(
-    producer: TypedProducer,
+    // The producer group-commits concurrent requests itself (libs/kafka ProduceCoalescer).
+    private readonly producer: TypedProducer,
     private readonly dedupe: EventDedupeRepository,
     private readonly accountant: InflightBytesAccountant,
-  ) {
-    this.producer = new ProduceCoalescer(producer);
-  }
+  ) {}
 
   /** `whenFull`: 'refuse' answers 429 (single requests); 'wait' blocks (the streamed bulk path, whose reader pauses meanwhile). */
   async publish(built: readonly BuiltEvent[], whenFull: 'refuse' | 'wait'): Promise<PublishOutcome> {

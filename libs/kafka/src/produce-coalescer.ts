@@ -1,4 +1,4 @@
-import type { OutgoingRecord } from '@cuewire/kafka';
+import type { OutgoingRecord } from './records.js';
 
 export interface RecordSink {
   send(records: readonly OutgoingRecord[]): Promise<void>;

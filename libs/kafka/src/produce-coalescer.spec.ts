@@ -1,5 +1,5 @@
-import type { OutgoingRecord } from '@cuewire/kafka';
-import { ProduceCoalescer } from './produce.coalescer.js';
+import type { OutgoingRecord } from './records.js';
+import { ProduceCoalescer } from './produce-coalescer.js';
 
 const rec = (key: string) => ({ key }) as unknown as OutgoingRecord;
 
