@@ -1,15 +1,42 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { campaignDefinitionSchema, type Campaign } from '@cuewire/campaigns';
+import { campaignDefinitionSchema, type Campaign, type Trigger } from '@cuewire/campaigns';
 import { ConfigViews, ParsedConfigCatalog } from '@cuewire/kafka-nest';
+
+/** The event types a sequence trigger reacts to (none for other triggers). */
+function sequenceEventTypes(trigger: Trigger): string[] {
+  if (trigger.type === 'all-of') return trigger.events.map((s) => s.eventType);
+  if (trigger.type === 'not-followed-by') return [trigger.first.eventType, trigger.then.eventType];
+  return [];
+}
 
 /** Campaigns, parsed once per revision from the control-plane view. */
 @Injectable()
 export class CampaignCatalog extends ParsedConfigCatalog<Campaign> {
+  /**
+   * Per sequence campaign, the event types of every version seen by this process: customers
+   * part-way through an older version still get the events that version needs, while every
+   * other event skips the campaign without touching Redis.
+   */
+  private readonly sequenceTypes: Map<string, Set<string>>;
+
   constructor(config: ConfigViews) {
+    const sequenceTypes = new Map<string, Set<string>>();
     super(
       config.campaigns,
-      (record) => ({ ...campaignDefinitionSchema.parse(JSON.parse(record.body)), id: record.id, version: record.revision }),
+      (record) => {
+        const campaign = { ...campaignDefinitionSchema.parse(JSON.parse(record.body)), id: record.id, version: record.revision };
+        const types = sequenceTypes.get(campaign.id) ?? new Set<string>();
+        sequenceEventTypes(campaign.trigger).forEach((t) => types.add(t));
+        sequenceTypes.set(campaign.id, types);
+        return campaign;
+      },
       new Logger('CampaignCatalog'),
     );
+    this.sequenceTypes = sequenceTypes;
+  }
+
+  /** Could this event advance this sequence campaign for anyone? */
+  concernsSequence(campaignId: string, eventType: string): boolean {
+    return this.sequenceTypes.get(campaignId)?.has(eventType) ?? false;
   }
 }

@@ -46,7 +46,7 @@ export class EnrichedEventHandler implements KafkaRecordHandler<EnrichedEvent> {
         if (event.type === ON_DEMAND_EVENT && properties.campaignId === campaign.id && isActive(campaign, now) && customerQualifies(campaign, customer)) {
           outputs.push(...(await this.emitter.forEvents(campaign, event.customerId, [event], enriched.profile, now)));
         }
-      } else {
+      } else if (this.catalog.concernsSequence(campaign.id, event.type)) {
         outputs.push(...(await this.sequences.onEvent(campaign, event, properties, customer, enriched.profile)));
       }
     }
