@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Consumer, MessagesStreamModes, stringDeserializer, type Message, type MessagesStream } from '@platformatic/kafka';
+import type { Message } from '@platformatic/kafka';
 import { Topics, type TopicContract } from '@cuewire/contracts';
 import { UndecodableRecordError, type AvroSerde } from './avro-serde.js';
-import { physicalTopic, type KafkaSettings } from './kafka-settings.js';
+import { consumeAsGroup, type GroupConsumer, type GroupStream } from './group-consumer.factory.js';
+import type { KafkaSettings } from './kafka-settings.js';
 import { consumeMetrics } from './kafka.metrics.js';
 import { PoisonRecordError, type ConsumedRecord, type OutgoingRecord, type RecordHandler } from './records.js';
 import type { TypedProducer } from './typed-producer.js';
@@ -37,8 +38,8 @@ export interface ConsumeLoopOptions<T> {
  * Handler failures other than PoisonRecordError are retried with backoff, never skipped.
  */
 export class ConsumeLoop<T> {
-  private consumer?: Consumer<string, Buffer, string, string>;
-  private stream?: MessagesStream<string, Buffer, string, string>;
+  private consumer?: GroupConsumer;
+  private stream?: GroupStream;
   private stopping = false;
   /** Records fetched but not yet handled; the stream is paused while this is full. */
   private readonly queue: RawMessage[] = [];
@@ -70,23 +71,8 @@ export class ConsumeLoop<T> {
 
   private async connect(): Promise<void> {
     const { settings, groupId, topics } = this.options;
-    this.consumer = new Consumer({
-      clientId: `${settings.clientId}-${groupId}`,
-      groupId,
-      bootstrapBrokers: [...settings.brokers],
-      deserializers: { key: stringDeserializer, headerKey: stringDeserializer, headerValue: stringDeserializer },
-      autocommit: false,
-      sessionTimeout: 20_000,
-      heartbeatInterval: 1_000,
-      maxWaitTime: 200,
-      // The 50 MiB default makes the first record of a large backlog wait seconds.
-      maxBytes: 10 * 1_048_576,
-    });
-    const stream = await this.consumer.consume({
-      topics: topics.map((t) => physicalTopic(settings, t)),
-      mode: MessagesStreamModes.COMMITTED,
-      fallbackMode: this.options.startFrom ?? 'earliest',
-    });
+    const { consumer, stream } = await consumeAsGroup(settings, groupId, topics, { startFrom: this.options.startFrom });
+    this.consumer = consumer;
     stream.on('error', (error) => this.options.logger.error({ err: error, groupId }, 'consumer stream error'));
     stream.on('data', (message: RawMessage) => {
       this.queue.push(message);

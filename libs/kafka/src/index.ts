@@ -5,4 +5,5 @@ export * from './records.js';
 export * from './typed-producer.js';
 export * from './produce-coalescer.js';
 export * from './consume-loop.js';
+export * from './group-consumer.factory.js';
 export * from './compacted-topic.view.js';

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Consumer, MessagesStreamModes, stringDeserializer, type Message, type MessagesStream } from '@platformatic/kafka';
+import type { Message } from '@platformatic/kafka';
 import type { TopicContract } from '@cuewire/contracts';
-import { physicalTopic, type AvroSerde, type ConsumeLoopLogger, type KafkaSettings } from '@cuewire/kafka';
+import { consumeAsGroup, type AvroSerde, type ConsumeLoopLogger, type GroupConsumer, type GroupStream, type KafkaSettings } from '@cuewire/kafka';
 import { PartitionProgress } from './partition-progress.js';
 import { Semaphore } from './semaphore.js';
 
@@ -35,8 +35,8 @@ export interface DeliveryStreamOptions<T> {
  * whose outcome is durable (see docs/decisions/0009-dispatcher.md).
  */
 export class DeliveryStream<T> {
-  private consumer?: Consumer<string, Buffer, string, string>;
-  private stream?: MessagesStream<string, Buffer, string, string>;
+  private consumer?: GroupConsumer;
+  private stream?: GroupStream;
   private lanes = new Map<string, { progress: PartitionProgress; gate: Promise<void>; topic: string; partition: number }>();
   private generation = 0;
   private pending = 0;
@@ -74,18 +74,8 @@ export class DeliveryStream<T> {
     const generation = ++this.generation;
     this.lanes = new Map();
     this.pending = 0;
-    this.consumer = new Consumer({
-      clientId: `${settings.clientId}-${groupId}`,
-      groupId,
-      bootstrapBrokers: [...settings.brokers],
-      deserializers: { key: stringDeserializer, headerKey: stringDeserializer, headerValue: stringDeserializer },
-      autocommit: false,
-      sessionTimeout: 20_000,
-      heartbeatInterval: 1_000,
-      maxWaitTime: 100,
-      maxBytes: 10 * 1_048_576,
-    });
-    const stream = await this.consumer.consume({ topics: [physicalTopic(settings, topic)], mode: MessagesStreamModes.COMMITTED, fallbackMode: 'earliest' });
+    const { consumer, stream } = await consumeAsGroup(settings, groupId, [topic], { maxWaitTime: 100 });
+    this.consumer = consumer;
     stream.on('error', (error) => this.options.logger.error({ err: error, groupId }, 'delivery stream error'));
     stream.on('data', (message: RawMessage) => this.accept(message, generation));
     stream.on('close', () => {
