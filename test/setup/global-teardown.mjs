@@ -8,5 +8,9 @@ export default async function globalTeardown(globalConfig) {
   if (!existsSync(note)) return;
   const started = JSON.parse(readFileSync(note, 'utf8'));
   rmSync(note);
-  if (started.length > 0) await infraDown({ profile: 'test', log: () => undefined });
+  if (started.length === 0) return;
+  // global-setup exported the URLs of what it started for the tests; with them set, the infra
+  // tool would take those servers for external ones and leave them running.
+  for (const name of ['KAFKA_BROKERS', 'SCHEMA_REGISTRY_URL', 'REDIS_URL']) delete process.env[name];
+  await infraDown({ profile: 'test', log: () => undefined });
 }
