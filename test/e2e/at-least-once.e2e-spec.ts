@@ -1,7 +1,7 @@
 import avro from 'avsc';
 import { Topics, type CustomerEvent, type EnrichedEvent } from '@cuewire/contracts';
 import { AvroSerde, ensureTopics, recordOutput, TypedProducer, type KafkaSettings } from '@cuewire/kafka';
-import { isolatedRun, KafkaProbe, ServiceProcess } from '@cuewire/testing';
+import { isolatedRun, KafkaProbe, ServiceProcess, testKafkaSettings } from '@cuewire/testing';
 
 /**
  * DESIGN.md: "Nothing accepted is lost … a crash replays, never drops." The segmenter is killed
@@ -9,14 +9,7 @@ import { isolatedRun, KafkaProbe, ServiceProcess } from '@cuewire/testing';
  */
 describe('nothing accepted is lost', () => {
   const { env } = isolatedRun('crash');
-  const settings: KafkaSettings = {
-    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','),
-    clientId: 'crash-test',
-    schemaRegistryUrl: process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:18081/apis/ccompat/v7',
-    partitions: 3,
-    replicationFactor: 1,
-    topicPrefix: env.KAFKA_TOPIC_PREFIX,
-  };
+  const settings: KafkaSettings = testKafkaSettings('crash-test', env.KAFKA_TOPIC_PREFIX);
   const total = 20_000;
   const enrichedTopic = env.KAFKA_TOPIC_PREFIX + Topics.enrichedEvents.name;
   // Values are decoded with the writer schema we know (skipping the 5-byte wire-format header).

@@ -1,18 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Topics, type WebhookRequest } from '@cuewire/contracts';
 import { AvroSerde, recordOutput, TypedProducer, type KafkaSettings } from '@cuewire/kafka';
-import type { ServiceProcess } from '@cuewire/testing';
+import { type ServiceProcess, testKafkaSettings } from '@cuewire/testing';
 
 /** Shared by the dispatcher e2e specs: write requests straight to the requests topic, read the log. */
 export function dispatcherHarness(env: Record<string, string>) {
-  const settings: KafkaSettings = {
-    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','),
-    clientId: 'dispatcher-e2e',
-    schemaRegistryUrl: process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:18081/apis/ccompat/v7',
-    partitions: 3,
-    replicationFactor: 1,
-    topicPrefix: env.KAFKA_TOPIC_PREFIX,
-  };
+  const settings: KafkaSettings = testKafkaSettings('dispatcher-e2e', env.KAFKA_TOPIC_PREFIX);
   const producer = new TypedProducer(settings, new AvroSerde(settings.schemaRegistryUrl));
 
   const request = (webhookId: string, url: string, customerId = `c-${randomUUID().slice(0, 8)}`): WebhookRequest => {

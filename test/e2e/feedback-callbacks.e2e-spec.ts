@@ -2,7 +2,7 @@ import { createHmac, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { Topics, type CustomerEvent } from '@cuewire/contracts';
 import { AvroSerde } from '@cuewire/kafka';
-import { KafkaProbe, ServiceProcess } from '@cuewire/testing';
+import { KafkaProbe, ServiceProcess, testBrokers, testRegistryUrl } from '@cuewire/testing';
 
 /**
  * Provider callbacks against the built feedback-receiver process, over the real broker,
@@ -28,8 +28,8 @@ describe('feedback-receiver: provider callbacks become engagement events, once',
     FEEDBACK_SMARTECH_PASSWORD: `pw-${run}`,
   };
   const topic = env.KAFKA_TOPIC_PREFIX + Topics.customerEvents.name;
-  const serde = new AvroSerde(process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:18081/apis/ccompat/v7');
-  const probe = new KafkaProbe((process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','));
+  const serde = new AvroSerde(testRegistryUrl());
+  const probe = new KafkaProbe(testBrokers());
   let service: ServiceProcess;
 
   beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { Topics, type CustomerEvent } from '@cuewire/contracts';
 import { AvroSerde } from '@cuewire/kafka';
-import { KafkaProbe, ServiceProcess } from '@cuewire/testing';
+import { KafkaProbe, ServiceProcess, testBrokers, testRegistryUrl } from '@cuewire/testing';
 
 /**
  * First-party open pixel and click redirect against the built feedback-receiver process.
@@ -20,8 +20,8 @@ describe('feedback-receiver: open pixel and click redirect', () => {
     FEEDBACK_TRACKING_KEYS: `old-key-${run}-0123456789abcdefghij,${key}`,
   };
   const topic = env.KAFKA_TOPIC_PREFIX + Topics.customerEvents.name;
-  const serde = new AvroSerde(process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:18081/apis/ccompat/v7');
-  const probe = new KafkaProbe((process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','));
+  const serde = new AvroSerde(testRegistryUrl());
+  const probe = new KafkaProbe(testBrokers());
   let service: ServiceProcess;
 
   beforeAll(async () => {

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { Topics, type EnrichedEvent } from '@cuewire/contracts';
 import { AvroSerde } from '@cuewire/kafka';
-import { KafkaProbe, ServiceProcess, waitFor } from '@cuewire/testing';
+import { KafkaProbe, ServiceProcess, testBrokers, testRegistryUrl, waitFor } from '@cuewire/testing';
 
 const example = join(import.meta.dirname, '..', '..', 'examples', 'direct-producer.mjs');
 
@@ -21,8 +21,8 @@ describe('direct Kafka producers', () => {
   };
   const services: ServiceProcess[] = [];
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { keyPrefix: env.REDIS_KEY_PREFIX });
-  const probe = new KafkaProbe((process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','));
-  const serde = new AvroSerde(process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:18081/apis/ccompat/v7');
+  const probe = new KafkaProbe(testBrokers());
+  const serde = new AvroSerde(testRegistryUrl());
 
   beforeAll(async () => {
     // One after the other: two processes registering the same new subject at once can race in

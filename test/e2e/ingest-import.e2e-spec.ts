@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Topics, type CustomerProfileUpdate } from '@cuewire/contracts';
 import { AvroSerde } from '@cuewire/kafka';
-import { KafkaProbe, waitFor } from '@cuewire/testing';
+import { KafkaProbe, testBrokers, testRegistryUrl, waitFor } from '@cuewire/testing';
 
 const cli = join(import.meta.dirname, '..', '..', 'dist', 'apps', 'cuewire', 'src', 'cli.js');
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
-const serde = new AvroSerde(process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:18081/apis/ccompat/v7');
+const brokers = testBrokers();
+const serde = new AvroSerde(testRegistryUrl());
 
 /** `cuewire import`, run as the real command line against the real Kafka and registry. */
 describe('cuewire import', () => {

@@ -1,7 +1,7 @@
 import avro from 'avsc';
 import { Redis } from 'ioredis';
 import { Topics, type CampaignTrigger } from '@cuewire/contracts';
-import { isolatedRun, KafkaProbe, ServiceProcess } from '@cuewire/testing';
+import { isolatedRun, KafkaProbe, ServiceProcess, testBrokers } from '@cuewire/testing';
 
 /**
  * A scheduled campaign over a 100,000-member segment yields every trigger exactly once (by
@@ -46,7 +46,7 @@ describe('scheduled fan-out', () => {
       webhookIds: ['newsletter'],
     });
 
-    const probe = new KafkaProbe((process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','));
+    const probe = new KafkaProbe(testBrokers());
     const topic = env.KAFKA_TOPIC_PREFIX + Topics.campaignTriggers.name;
     try {
       const first = await ServiceProcess.start('campaign-evaluator', env);

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { Webhook } from 'standardwebhooks';
 import { Topics, type DeadLetter } from '@cuewire/contracts';
 import { AvroSerde } from '@cuewire/kafka';
-import { HttpReceiver, isolatedRun, KafkaProbe, ServiceProcess, waitFor } from '@cuewire/testing';
+import { HttpReceiver, isolatedRun, KafkaProbe, ServiceProcess, testBrokers, testRegistryUrl, waitFor } from '@cuewire/testing';
 
 /**
  * The walking skeleton, end to end: every service as its own process, over the real broker,
@@ -95,7 +95,7 @@ describe('walking skeleton: a purchase becomes a signed webhook', () => {
   });
 
   it('dead-letters a non-Avro record written straight to the events topic, and keeps going', async () => {
-    const probe = new KafkaProbe((process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','));
+    const probe = new KafkaProbe(testBrokers());
     const key = `garbage-${run}`;
     try {
       await probe.produceRaw(env.KAFKA_TOPIC_PREFIX + Topics.customerEvents.name, key, Buffer.from('this is not avro'));
@@ -105,7 +105,7 @@ describe('walking skeleton: a purchase becomes a signed webhook', () => {
       await post(ingest, '/v1/events', { customerId, type: 'purchase', properties: { total: 1, items: [] } });
       await waitFor('a webhook for the event after the garbage', () => receiver.requests.some((r) => r.path === `/hooks/${customerId}`), 60_000);
 
-      const serde = new AvroSerde(process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:18081/apis/ccompat/v7');
+      const serde = new AvroSerde(testRegistryUrl());
       const letters = await probe.readUntil(env.KAFKA_TOPIC_PREFIX + Topics.deadLetters.name, (rs) => rs.some((r) => r.key === key));
       const letter = await serde.decode<DeadLetter>(letters.find((r) => r.key === key)!.value);
       expect(letter).toMatchObject({ sourceTopic: env.KAFKA_TOPIC_PREFIX + Topics.customerEvents.name, stage: 'decode', consumerGroup: `${env.KAFKA_GROUP_PREFIX}.segmenter` });

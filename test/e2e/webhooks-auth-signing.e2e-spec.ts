@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Webhook } from 'standardwebhooks';
 import { Topics } from '@cuewire/contracts';
-import { HttpReceiver, KafkaProbe, ServiceProcess, waitFor, type ReceivedRequest } from '@cuewire/testing';
+import { HttpReceiver, KafkaProbe, type ReceivedRequest, ServiceProcess, testBrokers, waitFor } from '@cuewire/testing';
 
 /**
  * Webhooks end to end, every service its own process over the real broker, registry and
@@ -85,7 +85,7 @@ describe('webhooks: auth, signing, rotation, presets, send test', () => {
     expect(JSON.stringify(fetched.json)).not.toContain(password);
     expect(JSON.stringify(fetched.json)).not.toContain(firstSecret);
 
-    const probe = new KafkaProbe((process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','));
+    const probe = new KafkaProbe(testBrokers());
     try {
       const records = await probe.readUntil(env.KAFKA_TOPIC_PREFIX + Topics.webhookConfig.name, (rs) => rs.some((r) => r.key === `orders-${run}`));
       const raw = records.find((r) => r.key === `orders-${run}`)!.value.toString('latin1');

@@ -1,6 +1,7 @@
 import { Topics, type CustomerEvent } from '@cuewire/contracts';
 import { AvroSerde, UndecodableRecordError } from '@cuewire/kafka';
-import { scratchTopic, testKafkaSettings } from './kafka-env.js';
+import { scratchTopic } from './kafka-env.js';
+import { testKafkaSettings } from '@cuewire/testing';
 
 const event: CustomerEvent = {
   eventId: 'e-1',
@@ -13,7 +14,7 @@ const event: CustomerEvent = {
 };
 
 describe('Avro serde against the real schema registry (Apicurio, Confluent API)', () => {
-  const settings = testKafkaSettings();
+  const settings = testKafkaSettings('cuewire-it');
   const serde = new AvroSerde(settings.schemaRegistryUrl);
 
   it('registers under <topic>-value, returns the same id again, and exposes it as the latest version', async () => {

@@ -1,10 +1,10 @@
 import { Topics, type CustomerEvent } from '@cuewire/contracts';
 import { AvroSerde, ConsumeLoop, ensureTopics, recordOutput, TypedProducer } from '@cuewire/kafka';
-import { KafkaProbe, waitFor } from '@cuewire/testing';
+import { KafkaProbe, testKafkaSettings, waitFor } from '@cuewire/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { quietLogger, scratchTopic, testKafkaSettings } from './kafka-env.js';
+import { quietLogger, scratchTopic } from './kafka-env.js';
 
-const settings = testKafkaSettings();
+const settings = testKafkaSettings('cuewire-it');
 const serde = new AvroSerde(settings.schemaRegistryUrl);
 const event = (customerId: string, n: number): CustomerEvent => ({
   eventId: `${customerId}-${n}`, customerId, type: 'purchase', occurredAt: n, receivedAt: n, source: 'it', properties: '{}',

@@ -1,9 +1,9 @@
 import { Topics, type CustomerEvent, type DeadLetter } from '@cuewire/contracts';
 import { AvroSerde, ConsumeLoop, ensureTopics, PoisonRecordError, recordOutput, TypedProducer, type ConsumedRecord } from '@cuewire/kafka';
-import { KafkaProbe, waitFor } from '@cuewire/testing';
-import { quietLogger, scratchTopic, testKafkaSettings } from './kafka-env.js';
+import { KafkaProbe, testKafkaSettings, waitFor } from '@cuewire/testing';
+import { quietLogger, scratchTopic } from './kafka-env.js';
 
-const settings = testKafkaSettings();
+const settings = testKafkaSettings('cuewire-it');
 const serde = new AvroSerde(settings.schemaRegistryUrl);
 
 const event = (customerId: string, n: number): CustomerEvent => ({

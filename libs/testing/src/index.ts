@@ -4,3 +4,4 @@ export * from './service-process.js';
 export * from './kafka-probe.js';
 export * from './isolated-run.js';
 export * from './scripted-receiver.js';
+export * from './test-infra.js';
