@@ -39,7 +39,7 @@ describe('campaign engine through the pipeline', () => {
       id: 'review-follow-up', name: 'Review follow-up', status: 'live', trigger: { type: 'event', eventType: 'review' },
       filters: { campaigns: [{ rule: 'received', campaignId: 'vip-thanks', within: 'P7D' }] }, webhookIds: ['hook'],
     });
-    const started = await Promise.all(['ingest', 'segmenter', 'campaign-evaluator', 'renderer', 'dispatcher'].map((app) => ServiceProcess.start(app, env)));
+    const started = await ServiceProcess.startAll(['ingest', 'segmenter', 'campaign-evaluator', 'renderer', 'dispatcher'], env);
     services.push(...started);
     ingest = started[0];
   }, 180_000);

@@ -34,7 +34,7 @@ describe('feedback loop: email not clicked within 24 h → SMS', () => {
         webhookIds: ['sms'],
       }),
     ).toBe(201);
-    const started = await Promise.all(['ingest', 'feedback-receiver', 'segmenter', 'campaign-evaluator', 'renderer', 'dispatcher'].map((app) => ServiceProcess.start(app, env)));
+    const started = await ServiceProcess.startAll(['ingest', 'feedback-receiver', 'segmenter', 'campaign-evaluator', 'renderer', 'dispatcher'], env);
     services.push(...started);
     [ingest, feedback] = started;
   }, 180_000);

@@ -35,7 +35,7 @@ describe('not-followed-by campaign', () => {
       webhookIds: ['call-centre'],
     });
     expect(campaign.status).toBe(201);
-    const started = await Promise.all(['ingest', 'segmenter', 'campaign-evaluator', 'renderer', 'dispatcher'].map((app) => ServiceProcess.start(app, env)));
+    const started = await ServiceProcess.startAll(['ingest', 'segmenter', 'campaign-evaluator', 'renderer', 'dispatcher'], env);
     services.push(...started);
     [ingest, , evaluator] = started;
   }, 180_000);

@@ -45,9 +45,7 @@ describe('walking skeleton: a purchase becomes a signed webhook', () => {
     expect(campaign.status).toBe(201);
 
     // The pipeline starts after the config exists, so each service's view has it when ready.
-    const started = await Promise.all(
-      ['ingest', 'segmenter', 'campaign-evaluator', 'renderer', 'dispatcher', 'feedback-receiver'].map((app) => ServiceProcess.start(app, env)),
-    );
+    const started = await ServiceProcess.startAll(['ingest', 'segmenter', 'campaign-evaluator', 'renderer', 'dispatcher', 'feedback-receiver'], env);
     services.push(...started);
     ingest = started[0];
   }, 180_000);

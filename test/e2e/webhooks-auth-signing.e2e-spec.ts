@@ -144,7 +144,7 @@ describe('webhooks: auth, signing, rotation, presets, send test', () => {
   it('the real dispatcher applies auth and signs with every active secret', async () => {
     const campaign = await call('/v1/campaigns', { id: `thanks-${run}`, name: 'Thanks', status: 'live', trigger: { type: 'event', eventType: 'purchase' }, webhookIds: [`orders-${run}`] });
     expect(campaign.status).toBe(201);
-    const started = await Promise.all(['ingest', 'segmenter', 'campaign-evaluator', 'renderer', 'dispatcher'].map((app) => ServiceProcess.start(app, env)));
+    const started = await ServiceProcess.startAll(['ingest', 'segmenter', 'campaign-evaluator', 'renderer', 'dispatcher'], env);
     services.push(...started);
     ingest = started[0];
     const customerId = `c-${run}`;

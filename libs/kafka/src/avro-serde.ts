@@ -34,9 +34,7 @@ export class AvroSerde {
         );
         return registered.id;
       } catch (error) {
-        // Another process registering the same subject at this moment has created it but not
-        // yet set its compatibility to BACKWARD: the client sees NONE and refuses. Try again.
-        if ((error as Error).name !== 'ConfluentSchemaRegistryCompatibilityError' || attempt >= 10) throw error;
+        if (!registrationMayRecover(error) || attempt >= 10) throw error;
         await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
       }
     }
@@ -57,6 +55,20 @@ export class AvroSerde {
       throw new UndecodableRecordError(`Avro decode failed: ${(error as Error).message}`);
     }
   }
+}
+
+/**
+ * Registration is retried unless the answer is definite (409 incompatible, 422 invalid
+ * schema, or a schema the client itself rejects): a dropped connection or 5xx under load, and the moment when another
+ * process has created the same subject but not yet set it to BACKWARD (the client then
+ * sees NONE and refuses), both pass on their own.
+ */
+function registrationMayRecover(error: unknown): boolean {
+  const name = (error as Error).name;
+  if (name === 'ConfluentSchemaRegistryCompatibilityError') return true;
+  if (name === 'ConfluentSchemaRegistryArgumentError') return false; // the schema itself is invalid
+  const status = (error as { status?: number }).status;
+  return status !== 409 && status !== 422;
 }
 
 export class UndecodableRecordError extends Error {

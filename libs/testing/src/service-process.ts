@@ -59,6 +59,21 @@ export class ServiceProcess {
     return service;
   }
 
+  /**
+   * Starts several apps at once. If any fails to become ready, the ones that did are stopped
+   * before the error is rethrown, so a failed start never leaves processes behind.
+   */
+  static async startAll(apps: readonly string[], env: Record<string, string>, readyTimeoutMs?: number): Promise<ServiceProcess[]> {
+    const results = await Promise.allSettled(apps.map((app) => ServiceProcess.start(app, env, readyTimeoutMs)));
+    const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) {
+      await Promise.all(started.map((s) => s.kill()));
+      throw failure.reason;
+    }
+    return started;
+  }
+
   get pid(): number | undefined {
     return this.child.pid;
   }
