@@ -25,33 +25,18 @@ import { cleanup } from './lib/campaign-engine/cleanup.mjs'
 import { committed, cpuSeconds, endOffsets, rawLoop, redisCounters, redisDelta } from './lib/campaign-engine/measure.mjs'
 import { startService } from './lib/campaign-engine/service.mjs'
 import { loadProfiles, produceEvents, writeConfig } from './lib/campaign-engine/setup.mjs'
+import { benchOptions, benchServers, printReproduce } from './lib/options.mjs'
 
 const root = join(import.meta.dirname, '..')
 const dist = join(root, 'dist')
-const opts = { events: 200_000, profiles: 1_000_000, campaigns: 100, partitions: 6, maxSeconds: 600 }
-const argv = process.argv.slice(2)
-for (let i = 0; i < argv.length; i++) {
-  const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i])
-  const key = m?.[1].replace(/-([a-z])/g, (_, c) => c.toUpperCase())
-  const value = m?.[2] ?? argv[i + 1]
-  if (m && m[2] === undefined) i++
-  // bench/run.mjs passes the same options to every benchmark: ignore the ones that are not ours.
-  if (!key || !(key in opts)) { process.stderr.write(`campaign-engine bench: ignoring ${argv[i]}\n`); continue }
-  if (!/^\d+$/.test(value) || Number(value) <= 0) throw new Error(`--${m[1]} needs a positive integer`)
-  opts[key] = Number(value)
-}
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',')
-const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:18081/apis/ccompat/v7'
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+const opts = benchOptions('campaign-engine', { events: 200_000, profiles: 1_000_000, campaigns: 100, partitions: 6, maxSeconds: 600 })
+const { brokers, registryUrl, redisUrl } = benchServers()
 const log = (msg) => process.stderr.write(`${msg}\n`)
 for (const app of ['segmenter', 'campaign-evaluator']) {
   if (!existsSync(join(dist, `apps/${app}/src/main.js`))) { log('run `npm run build` first (the benchmark runs the built services from dist/)'); process.exit(1) }
 }
 
-console.log('Reproduce with (from the repository root):\n\n```sh')
-console.log(`npm run build && KAFKA_BROKERS=${brokers.join(',')} SCHEMA_REGISTRY_URL=${registryUrl} REDIS_URL=${redisUrl} node bench/campaign-engine.bench.mjs ` +
-  `--events ${opts.events} --profiles ${opts.profiles} --campaigns ${opts.campaigns} --partitions ${opts.partitions} --max-seconds ${opts.maxSeconds}`)
-console.log('```\n')
+printReproduce('campaign-engine.bench.mjs', { brokers, registryUrl, redisUrl }, opts)
 
 const { Topics, allTopics } = await import(join(dist, 'libs/contracts/src/index.js'))
 const { AvroSerde, TypedProducer, ensureTopics, physicalTopic, recordOutput } = await import(join(dist, 'libs/kafka/src/index.js'))

@@ -22,34 +22,18 @@ import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Admin } from '@platformatic/kafka'
-import { Redis } from 'ioredis'
 import standardwebhooks from 'standardwebhooks'
 import { Pool } from 'undici'
-import { deleteSubject } from './lib/payload.mjs'
+import { benchOptions, benchServers, printReproduce, removeRun } from './lib/options.mjs'
 
 const root = join(import.meta.dirname, '..')
 const dist = join(root, 'dist')
-const opts = { callbacks: 4_000, concurrency: 16, batchSize: 50, maxSeconds: 60 }
-const argv = process.argv.slice(2)
-for (let i = 0; i < argv.length; i++) {
-  const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i])
-  const key = m?.[1].replace(/-([a-z])/g, (_, c) => c.toUpperCase())
-  const value = m?.[2] ?? argv[i + 1]
-  if (m && m[2] === undefined) i++
-  // bench/run.mjs passes the same options to every benchmark: ignore the ones that are not ours.
-  if (!key || !(key in opts)) { process.stderr.write(`feedback bench: ignoring ${argv[i]}\n`); continue }
-  if (!/^\d+$/.test(value) || Number(value) <= 0) throw new Error(`--${m[1]} needs a positive integer`)
-  opts[key] = Number(value)
-}
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',')
-const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7'
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+const opts = benchOptions('feedback', { callbacks: 4_000, concurrency: 16, batchSize: 50, maxSeconds: 60 })
+const { brokers, registryUrl, redisUrl } = benchServers()
 const log = (msg) => process.stderr.write(`${msg}\n`)
 if (!existsSync(join(dist, 'apps/feedback-receiver/src/main.js'))) throw new Error('run `npm run build` first (the benchmark runs the built service)')
 
-console.log('Reproduce with (from the repository root):\n\n```sh')
-console.log(`npm run build && KAFKA_BROKERS=${brokers.join(',')} SCHEMA_REGISTRY_URL=${registryUrl} REDIS_URL=${redisUrl} node bench/feedback.bench.mjs --callbacks ${opts.callbacks} --concurrency ${opts.concurrency} --batch-size ${opts.batchSize} --max-seconds ${opts.maxSeconds}`)
-console.log('```\n')
+printReproduce('feedback.bench.mjs', { brokers, registryUrl, redisUrl }, opts)
 
 const run = `bench-fb-${Date.now().toString(36)}`
 const prefix = `${run}.`
@@ -159,17 +143,6 @@ try {
 } finally {
   await pool.close()
   if (service.exitCode === null) { service.kill('SIGTERM'); await new Promise((r) => service.once('exit', r)) }
-  log('Cleaning up topics, subjects and Redis keys...')
-  const topics = [...allTopics.map((t) => prefix + t.name), `${prefix}raw.${Topics.customerEvents.name}`]
-  await admin.deleteTopics({ topics }).catch((e) => log(`  deleteTopics: ${e.message}`))
-  await Promise.all(topics.map((t) => deleteSubject(registryUrl, `${t}-value`)))
-  await admin.close()
-  const redis = new Redis(redisUrl)
-  for (let cursor = '0'; ;) {
-    const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${run}:*`, 'COUNT', 1000)
-    if (keys.length) await redis.del(...keys)
-    if ((cursor = nextCursor) === '0') break
-  }
-  redis.disconnect()
+  await removeRun({ admin, registryUrl, redisUrl, topics: [...allTopics.map((t) => prefix + t.name), `${prefix}raw.${Topics.customerEvents.name}`], keyPrefix: `${run}:`, log })
 }
 process.exit(failed ? 1 : 0)

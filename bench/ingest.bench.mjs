@@ -27,6 +27,8 @@ const root = join(import.meta.dirname, '..')
 const prefix = `bench-ingest-${Date.now().toString(36)}.`
 const topic = `${prefix}cw.customer-events.v1`
 const log = m => process.stderr.write(`${m}\n`)
+// The ingest process's bootstrap key (CUEWIRE_ADMIN_KEY): the HTTP phases send it, as every client must.
+const apiKey = 'bench-ingest-admin-key-0123456789abcdef'
 
 console.log('Reproduce with (from the repository root, after `npm run build`):\n\n```sh')
 console.log(`KAFKA_BROKERS=${brokers.join(',')} SCHEMA_REGISTRY_URL=${registryUrl} REDIS_URL=${process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'} node bench/ingest.bench.mjs --rate ${opt.rate} --seconds ${opt.seconds} --messages ${opt.messages}`)
@@ -42,7 +44,7 @@ async function freePort() {
 async function startIngest() {
   const port = await freePort()
   const child = spawn(process.execPath, [join(root, 'dist/apps/ingest/src/main.js')], {
-    env: { ...process.env, HTTP_PORT: String(port), KAFKA_TOPIC_PREFIX: prefix, KAFKA_GROUP_PREFIX: prefix, REDIS_KEY_PREFIX: prefix, KAFKA_TOPIC_PARTITIONS: '3', LOG_LEVEL: 'error' },
+    env: { ...process.env, HTTP_PORT: String(port), KAFKA_TOPIC_PREFIX: prefix, KAFKA_GROUP_PREFIX: prefix, REDIS_KEY_PREFIX: prefix, KAFKA_TOPIC_PARTITIONS: '3', LOG_LEVEL: 'error', CUEWIRE_ADMIN_KEY: apiKey },
     stdio: ['ignore', 'ignore', 'inherit']
   })
   const url = `http://127.0.0.1:${port}`
@@ -90,7 +92,7 @@ try {
   await produceAll(direct)
   rows.push(['direct Kafka (Avro encode + produce)', N, N / ((performance.now() - t0) / 1000), '', ''])
 
-  const post = body => fetch(`${ingest.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+  const post = body => fetch(`${ingest.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` }, body })
   const count = Math.min(opt.rate * opt.seconds, N)
   log(`HTTP single events at ${opt.rate}/s offered, ${count} requests…`)
   const latencies = []
@@ -117,7 +119,7 @@ try {
   log(`HTTP NDJSON bulk, ${N} lines in one request…`)
   const ndjson = Array.from({ length: N }, (_, i) => JSON.stringify(event(i))).join('\n')
   const tn = performance.now()
-  const bulk = await fetch(`${ingest.url}/v1/events/bulk`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: ndjson })
+  const bulk = await fetch(`${ingest.url}/v1/events/bulk`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${apiKey}` }, body: ndjson })
   const bulkBody = await bulk.json()
   if (bulk.status !== 202 || bulkBody.accepted !== N) throw new Error(`bulk: ${bulk.status} ${JSON.stringify(bulkBody).slice(0, 200)}`)
   rows.push(['HTTP POST /v1/events/bulk (NDJSON, one request)', N, N / ((performance.now() - tn) / 1000), '', ''])

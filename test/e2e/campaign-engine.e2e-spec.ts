@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HttpReceiver, isolatedRun, ServiceProcess, waitFor } from '@cuewire/testing';
+import { authHeaders, HttpReceiver, isolatedRun, ServiceProcess, waitFor } from '@cuewire/testing';
 
 /**
  * Audiences kept by the segmenter, caps, on-demand firing and rules on other campaigns,
@@ -14,7 +14,7 @@ describe('campaign engine through the pipeline', () => {
   const [vip, regular] = [`vip-${run}`, `regular-${run}`];
 
   const send = async (base: ServiceProcess, method: string, path: string, body: unknown) => {
-    const init = body === undefined ? { method } : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+    const init = body === undefined ? { method, headers: authHeaders() } : { method, headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify(body) };
     const res = await fetch(`${base.url}${path}`, init);
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
@@ -92,7 +92,7 @@ describe('campaign engine through the pipeline', () => {
     expect(res.status).toBe(400);
     const paths = (res.body.errors as { path: string }[]).map((e) => e.path);
     expect(paths).toEqual(expect.arrayContaining(['$.trigger.where[0].op', '$.window.end']));
-    expect((await fetch(`${controlPlane.url}/v1/campaigns/broken`)).status).toBe(404);
+    expect((await fetch(`${controlPlane.url}/v1/campaigns/broken`, { headers: authHeaders() })).status).toBe(404);
     const unknownWebhook = await send(controlPlane, 'POST', '/v1/campaigns', { id: 'broken', name: 'B', trigger: { type: 'event', eventType: 'x' }, webhookIds: ['nope'] });
     expect(unknownWebhook.body.errors).toEqual([{ path: '$.webhookIds[0]', message: 'webhook nope does not exist' }]);
     const unknownSegment = await send(controlPlane, 'POST', '/v1/campaigns', { id: 'broken', name: 'B', audience: { segmentId: 'nope' }, trigger: { type: 'event', eventType: 'x' }, webhookIds: ['hook'] });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Topics, type WebhookRequest } from '@cuewire/contracts';
 import { AvroSerde, recordOutput, TypedProducer, type KafkaSettings } from '@cuewire/kafka';
-import { type ServiceProcess, testKafkaSettings } from '@cuewire/testing';
+import { authHeaders, type ServiceProcess, testKafkaSettings } from '@cuewire/testing';
 
 /** Shared by the dispatcher e2e specs: write requests straight to the requests topic, read the log. */
 export function dispatcherHarness(env: Record<string, string>) {
@@ -32,11 +32,11 @@ export function dispatcherHarness(env: Record<string, string>) {
     request,
     send: (requests: WebhookRequest[]) => producer.send(requests.map((r) => recordOutput(Topics.webhookRequests, r.customerId, r))),
     createWebhook: async (controlPlane: ServiceProcess, body: Record<string, unknown>) => {
-      const res = await fetch(`${controlPlane.url}/v1/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: String(body.id), ...body }) });
+      const res = await fetch(`${controlPlane.url}/v1/webhooks`, { method: 'POST', headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify({ name: String(body.id), ...body }) });
       if (res.status !== 201) throw new Error(`webhook ${String(body.id)}: ${res.status} ${await res.text()}`);
     },
     log: async (dispatcher: ServiceProcess, query: Record<string, string>) => {
-      const res = await fetch(`${dispatcher.url}/v1/deliveries?${new URLSearchParams(query)}`);
+      const res = await fetch(`${dispatcher.url}/v1/deliveries?${new URLSearchParams(query)}`, { headers: authHeaders() });
       return ((await res.json()) as { items: Array<Record<string, unknown>> }).items;
     },
   };

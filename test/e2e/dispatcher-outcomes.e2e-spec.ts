@@ -1,5 +1,5 @@
 import { SMTPServer } from 'smtp-server';
-import { isolatedRun, ScriptedReceiver, ServiceProcess, waitFor } from '@cuewire/testing';
+import { authHeaders, isolatedRun, ScriptedReceiver, ServiceProcess, waitFor } from '@cuewire/testing';
 import { dispatcherHarness } from './dispatcher-harness.js';
 
 /**
@@ -102,13 +102,13 @@ describe('dispatcher: delivery outcomes', () => {
     await h.send([h.request(id('gone'), `${receiver.url}/gone`)]);
     expect((await outcomes('gone', 2))[1].outcome).toBe('PARKED');
     expect(receiver.on('/gone')).toHaveLength(1);
-    const state = await (await fetch(`${dispatcher.url}/v1/endpoints/${id('gone')}`)).json();
+    const state = await (await fetch(`${dispatcher.url}/v1/endpoints/${id('gone')}`, { headers: authHeaders() })).json();
     expect(state).toMatchObject({ disabled: true, parked: 1 });
     await waitFor('the disabled alert over SMTP', () => mails.some((m) => m.subject.includes('disabled')), 15_000);
     expect(mails.find((m) => m.subject.includes('disabled'))!.to).toBe('ops@example.test');
 
     goneRecovered = true;
-    const enabled = await (await fetch(`${dispatcher.url}/v1/endpoints/${id('gone')}/enable`, { method: 'POST' })).json();
+    const enabled = await (await fetch(`${dispatcher.url}/v1/endpoints/${id('gone')}/enable`, { method: 'POST', headers: authHeaders() })).json();
     expect(enabled).toEqual({ requeued: 1 });
     expect((await outcomes('gone', 3))[2].outcome).toBe('DELIVERED');
   });
@@ -118,7 +118,7 @@ describe('dispatcher: delivery outcomes', () => {
     await outcomes('broken', 3);
     await waitFor('the failing alert over SMTP', () => mails.some((m) => m.subject.includes(`${id('broken')} is failing`)), 15_000);
     // Re-enable resets the failure count; failing again inside the period sends nothing new.
-    await fetch(`${dispatcher.url}/v1/endpoints/${id('broken')}/enable`, { method: 'POST' });
+    await fetch(`${dispatcher.url}/v1/endpoints/${id('broken')}/enable`, { method: 'POST', headers: authHeaders() });
     await h.send([h.request(id('broken'), `${receiver.url}/broken`)]);
     await outcomes('broken', 8);
     await new Promise((r) => setTimeout(r, 1000));
@@ -126,18 +126,30 @@ describe('dispatcher: delivery outcomes', () => {
   });
 
   it('keeps a fast endpoint fast beside one that takes 10 s per request', async () => {
+    const fastRound = async (before: number) => {
+      const fast = Array.from({ length: 300 }, () => h.request(id('fast'), `${receiver.url}/fast`, 'shared-customer'));
+      const started = Date.now();
+      return { fast, started, done: async () => {
+        await waitFor('every fast delivery', () => receiver.on('/fast').length >= before + 300, 20_000);
+        const latencies = receiver.on('/fast').slice(before).map((r) => r.receivedAt - started).sort((a, b) => a - b);
+        return { p99: latencies[Math.floor(latencies.length * 0.99) - 1], allMs: latencies.at(-1)! };
+      } };
+    };
+    // Alone first: the baseline.
+    const alone = await fastRound(0);
+    await h.send(alone.fast);
+    const baseline = await alone.done();
+    // Then beside the slow endpoint, on the same partition (same customer).
     const slow = Array.from({ length: 30 }, () => h.request(id('tenSeconds'), `${receiver.url}/tenSeconds`, 'shared-customer'));
-    const fast = Array.from({ length: 300 }, () => h.request(id('fast'), `${receiver.url}/fast`, 'shared-customer'));
-    const started = Date.now();
     await h.send(slow.slice(0, 10));
-    await h.send([...slow.slice(10), ...fast]);
-    await waitFor('every fast delivery', () => receiver.on('/fast').length >= 300, 20_000);
-    const latencies = receiver.on('/fast').map((r) => r.receivedAt - started).sort((a, b) => a - b);
-    const p99 = latencies[Math.floor(latencies.length * 0.99) - 1];
-    // Same customer, so the same partition: only non-blocking dispatch keeps these under the 10 s wait.
-    expect(p99).toBeLessThan(3_000);
+    const beside = await fastRound(300);
+    await h.send([...slow.slice(10), ...beside.fast]);
+    const measured = await beside.done();
+    // Only non-blocking dispatch keeps these far under the 10 s the slow receiver takes.
+    expect(measured.p99).toBeLessThan(Math.max(3 * baseline.p99, baseline.p99 + 1_000));
+    expect(measured.allMs).toBeLessThan(Math.max(3 * baseline.allMs, baseline.allMs + 1_000));
     expect(receiver.on('/tenSeconds').length).toBeLessThanOrEqual(30);
-  }, 40_000);
+  }, 60_000);
 
   it('waits at least Retry-After after a 429', async () => {
     await h.send([h.request(id('throttled'), `${receiver.url}/throttled`)]);

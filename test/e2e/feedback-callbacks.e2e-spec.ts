@@ -2,7 +2,7 @@ import { createHmac, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { Topics, type CustomerEvent } from '@cuewire/contracts';
 import { AvroSerde } from '@cuewire/kafka';
-import { KafkaProbe, ServiceProcess, testBrokers, testRegistryUrl } from '@cuewire/testing';
+import { authHeaders, KafkaProbe, ServiceProcess, testBrokers, testRegistryUrl } from '@cuewire/testing';
 
 /**
  * Provider callbacks against the built feedback-receiver process, over the real broker,
@@ -79,7 +79,7 @@ describe('feedback-receiver: provider callbacks become engagement events, once',
 
   /** Every engagement event published so far (read up to a sentinel posted now). */
   async function publishedEvents(): Promise<CustomerEvent[]> {
-    const sentinel = await fetch(`${service.url}/v1/feedback/engagements`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customerId: `sentinel-${run}`, type: 'push_view' }) });
+    const sentinel = await fetch(`${service.url}/v1/feedback/engagements`, { method: 'POST', headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify({ customerId: `sentinel-${run}`, type: 'push_view' }) });
     const { eventId } = (await sentinel.json()) as { eventId: string };
     const records = await probe.readUntil(topic, (rs) => rs.some((r) => r.value.includes(Buffer.from(eventId))));
     return Promise.all(records.map((r) => serde.decode<CustomerEvent>(r.value)));
@@ -183,7 +183,7 @@ describe('feedback-receiver: provider callbacks become engagement events, once',
 
   it('the generic endpoint dedupes by delivery; an oversized body gets 413', async () => {
     const customerId = `api-${run}`;
-    const post = () => fetch(`${service.url}/v1/feedback/engagements`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customerId, type: 'email_delivered', deliveryId: `msg-api-${run}` }) });
+    const post = () => fetch(`${service.url}/v1/feedback/engagements`, { method: 'POST', headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify({ customerId, type: 'email_delivered', deliveryId: `msg-api-${run}` }) });
     const [a, b] = [(await (await post()).json()) as { eventId: string; duplicate: boolean }, (await (await post()).json()) as { eventId: string; duplicate: boolean }];
     expect(b).toEqual({ eventId: a.eventId, duplicate: true });
     expect(a.duplicate).toBe(false);

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HttpReceiver, isolatedRun, ServiceProcess, waitFor } from '@cuewire/testing';
+import { authHeaders, HttpReceiver, isolatedRun, ServiceProcess, waitFor } from '@cuewire/testing';
 
 /**
  * The Experian/Smartech loop: an email webhook goes out; the provider reports it delivered;
@@ -14,7 +14,7 @@ describe('feedback loop: email not clicked within 24 h → SMS', () => {
   let feedback: ServiceProcess;
 
   const post = async (base: ServiceProcess, path: string, body: unknown) =>
-    (await fetch(`${base.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status;
+    (await fetch(`${base.url}${path}`, { method: 'POST', headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify(body) })).status;
   const hooks = (channel: string, customerId: string) => receiver.requests.filter((r) => r.path === `/${channel}/${customerId}`);
 
   beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { Topics, type CustomerEvent } from '@cuewire/contracts';
 import { AvroSerde } from '@cuewire/kafka';
-import { KafkaProbe, ServiceProcess, testBrokers, testRegistryUrl } from '@cuewire/testing';
+import { authHeaders, KafkaProbe, ServiceProcess, testBrokers, testRegistryUrl } from '@cuewire/testing';
 
 /**
  * First-party open pixel and click redirect against the built feedback-receiver process.
@@ -40,7 +40,7 @@ describe('feedback-receiver: open pixel and click redirect', () => {
   const get = (path: string) => fetch(service.url + path, { redirect: 'manual' });
 
   async function publishedEvents(): Promise<CustomerEvent[]> {
-    const sentinel = await fetch(`${service.url}/v1/feedback/engagements`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customerId: `sentinel-${run}`, type: 'push_view' }) });
+    const sentinel = await fetch(`${service.url}/v1/feedback/engagements`, { method: 'POST', headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify({ customerId: `sentinel-${run}`, type: 'push_view' }) });
     const { eventId } = (await sentinel.json()) as { eventId: string };
     const records = await probe.readUntil(topic, (rs) => rs.some((r) => r.value.includes(Buffer.from(eventId))));
     return Promise.all(records.map((r) => serde.decode<CustomerEvent>(r.value)));

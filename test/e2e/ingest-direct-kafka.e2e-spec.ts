@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { Topics, type EnrichedEvent } from '@cuewire/contracts';
 import { AvroSerde } from '@cuewire/kafka';
-import { KafkaProbe, ServiceProcess, testBrokers, testRegistryUrl, waitFor } from '@cuewire/testing';
+import { authHeaders, KafkaProbe, ServiceProcess, testBrokers, testRegistryUrl, waitFor } from '@cuewire/testing';
 
 const example = join(import.meta.dirname, '..', '..', 'examples', 'direct-producer.mjs');
 
@@ -38,7 +38,7 @@ describe('direct Kafka producers', () => {
   it('enriches a record from examples/direct-producer.mjs just like an API event for the same customer', async () => {
     const [ingest] = services;
     const customerId = `direct-${run}`;
-    const patch = await fetch(`${ingest.url}/v1/customers/${customerId}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ attributes: { firstName: 'Ada', tier: 2 } }) });
+    const patch = await fetch(`${ingest.url}/v1/customers/${customerId}`, { method: 'PATCH', headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify({ attributes: { firstName: 'Ada', tier: 2 } }) });
     expect(patch.status).toBe(202);
     await waitFor('the profile in Redis', async () => (await redis.get(`profile:{${customerId}}`))?.includes('Ada'));
 
@@ -46,7 +46,7 @@ describe('direct Kafka producers', () => {
       env: { ...process.env, KAFKA_TOPIC_PREFIX: env.KAFKA_TOPIC_PREFIX, EVENT_ID_PREFIX: `direct-${run}` },
     });
     expect(JSON.parse(stdout)).toMatchObject({ topic: `${env.KAFKA_TOPIC_PREFIX}cw.customer-events.v1`, produced: 1, eventIds: [`direct-${run}-0`] });
-    const api = await fetch(`${ingest.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customerId, type: 'purchase', eventId: `api-${run}`, properties: { total: 10 } }) });
+    const api = await fetch(`${ingest.url}/v1/events`, { method: 'POST', headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify({ customerId, type: 'purchase', eventId: `api-${run}`, properties: { total: 10 } }) });
     expect(api.status).toBe(202);
 
     const records = await probe.readUntil(env.KAFKA_TOPIC_PREFIX + Topics.enrichedEvents.name, (rs) => rs.filter((r) => r.key === customerId).length >= 2, 60_000);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ServiceProcess } from '@cuewire/testing';
+import { authHeaders, ServiceProcess } from '@cuewire/testing';
 
 /**
  * The ingest HTTP surface against a real ingest process, Kafka, registry and Redis: validation
@@ -20,7 +20,7 @@ describe('ingest over HTTP', () => {
   };
   let ingest: ServiceProcess;
   const send = (path: string, body: unknown, contentType = 'application/json', method = 'POST') =>
-    fetch(`${ingest.url}${path}`, { method, headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(`${ingest.url}${path}`, { method, headers: authHeaders({ 'content-type': contentType }), body: typeof body === 'string' ? body : JSON.stringify(body) });
   const json = async (res: Response) => (await res.json()) as Record<string, unknown>;
 
   beforeAll(async () => {
@@ -157,7 +157,7 @@ describe('ingest backpressure', () => {
     // 10 waves of 100 concurrent requests, each request ~1.6 KB: the bound admits about one at a time.
     for (let wave = 0; wave < 10; wave++) {
       const responses = await Promise.all(
-        Array.from({ length: 100 }, (_, i) => fetch(`${ingest.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event(wave * 100 + i)) })),
+        Array.from({ length: 100 }, (_, i) => fetch(`${ingest.url}/v1/events`, { method: 'POST', headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify(event(wave * 100 + i)) })),
       );
       for (const res of responses) {
         statuses.push(res.status);
@@ -172,6 +172,6 @@ describe('ingest backpressure', () => {
     expect(retryAfter).toEqual(new Set(['1']));
     expect((await fetch(`${ingest.url}/health/ready`)).status).toBe(200);
     // After the flood the producer drained: a lone request goes through again.
-    expect((await fetch(`${ingest.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event(0)) })).status).toBe(202);
+    expect((await fetch(`${ingest.url}/v1/events`, { method: 'POST', headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify(event(0)) })).status).toBe(202);
   });
 });

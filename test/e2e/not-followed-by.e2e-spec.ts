@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HttpReceiver, isolatedRun, ServiceProcess, waitFor } from '@cuewire/testing';
+import { authHeaders, HttpReceiver, isolatedRun, ServiceProcess, waitFor } from '@cuewire/testing';
 
 /**
  * "Cart add not followed by a purchase within T" through the real pipeline, with a short T:
@@ -16,7 +16,7 @@ describe('not-followed-by campaign', () => {
 
   let controlPlane: ServiceProcess;
   const post = (base: ServiceProcess, path: string, body: unknown, method = 'POST') =>
-    fetch(`${base.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${base.url}${path}`, { method, headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify(body) });
   const event = (customerId: string, type: string) => post(ingest, '/v1/events', { customerId, type, properties: { sku: 'PLATE-6' } });
   const webhooksFor = (customerId: string) => receiver.requests.filter((r) => r.path === `/abandoned/${customerId}`);
 

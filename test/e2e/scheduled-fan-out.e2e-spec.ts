@@ -1,7 +1,7 @@
 import avro from 'avsc';
 import { Redis } from 'ioredis';
 import { Topics, type CampaignTrigger } from '@cuewire/contracts';
-import { isolatedRun, KafkaProbe, ServiceProcess, testBrokers } from '@cuewire/testing';
+import { authHeaders, isolatedRun, KafkaProbe, ServiceProcess, testBrokers } from '@cuewire/testing';
 
 /**
  * A scheduled campaign over a 100,000-member segment yields every trigger exactly once (by
@@ -27,7 +27,7 @@ describe('scheduled fan-out', () => {
     const controlPlane = await ServiceProcess.start('control-plane', env);
     services.push(controlPlane);
     const post = async (path: string, body: unknown) => {
-      const res = await fetch(`${controlPlane.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${controlPlane.url}${path}`, { method: 'POST', headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify(body) });
       expect(res.status).toBe(201);
     };
     await post('/v1/segments', { id: 'everyone', name: 'Everyone', conditions: [] });

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { Webhook } from 'standardwebhooks';
 import { Topics, type DeadLetter } from '@cuewire/contracts';
 import { AvroSerde } from '@cuewire/kafka';
-import { HttpReceiver, isolatedRun, KafkaProbe, ServiceProcess, testBrokers, testRegistryUrl, waitFor } from '@cuewire/testing';
+import { authHeaders, HttpReceiver, isolatedRun, KafkaProbe, ServiceProcess, testBrokers, testRegistryUrl, waitFor } from '@cuewire/testing';
 
 /**
  * The walking skeleton, end to end: every service as its own process, over the real broker,
@@ -18,7 +18,7 @@ describe('walking skeleton: a purchase becomes a signed webhook', () => {
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { keyPrefix: env.REDIS_KEY_PREFIX });
 
   const post = (base: ServiceProcess, path: string, body: unknown, method = 'POST') =>
-    fetch(`${base.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(`${base.url}${path}`, { method, headers: authHeaders({ 'content-type': 'application/json' }), body: typeof body === 'string' ? body : JSON.stringify(body) });
 
   beforeAll(async () => {
     receiver = await HttpReceiver.start();

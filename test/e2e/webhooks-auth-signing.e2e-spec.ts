@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Webhook } from 'standardwebhooks';
 import { Topics } from '@cuewire/contracts';
-import { HttpReceiver, KafkaProbe, type ReceivedRequest, ServiceProcess, testBrokers, waitFor } from '@cuewire/testing';
+import { authHeaders, HttpReceiver, KafkaProbe, type ReceivedRequest, ServiceProcess, testBrokers, waitFor } from '@cuewire/testing';
 
 /**
  * Webhooks end to end, every service its own process over the real broker, registry and
@@ -31,7 +31,7 @@ describe('webhooks: auth, signing, rotation, presets, send test', () => {
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { keyPrefix: env.REDIS_KEY_PREFIX });
 
   const call = async (path: string, body?: unknown, method = 'POST', base = controlPlane) => {
-    const res = await fetch(`${base.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${base.url}${path}`, { method, headers: authHeaders(body === undefined ? {} : { 'content-type': 'application/json' }), body: body === undefined ? undefined : JSON.stringify(body) });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test reads arbitrary response JSON
     return { status: res.status, json: (await res.json().catch(() => undefined)) as Record<string, any> };
   };

@@ -27,6 +27,14 @@ describe('Avro serde against the real schema registry (Apicurio, Confluent API)'
     expect(config.compatibilityLevel).toBe('BACKWARD');
   });
 
+  it('lets many processes register the same new subject at once (replicas starting together)', async () => {
+    for (let round = 0; round < 5; round++) {
+      const topic = scratchTopic(Topics.customerEvents, 'serde-race');
+      const ids = await Promise.all(Array.from({ length: 8 }, () => new AvroSerde(settings.schemaRegistryUrl).schemaId(topic.name, topic.schema)));
+      expect(new Set(ids).size).toBe(1);
+    }
+  });
+
   it('writes the Confluent wire format and reads it back', async () => {
     const topic = scratchTopic(Topics.customerEvents, 'serde');
     const bytes = await serde.encode(topic.name, topic.schema, event);

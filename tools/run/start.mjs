@@ -4,15 +4,19 @@
 // Ctrl-C stops it all: the services drain and commit, then what this script started stops.
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { infraDown, infraUp } from '../infra/infra.mjs';
 import { startDemoReceiver } from '../../dist/tools/demo/src/demo-receiver.js';
+import { LOCAL_ADMIN_KEY_FILE, localAdminKey } from '../../dist/tools/demo/src/local-admin-key.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const port = Number(process.env.HTTP_PORT ?? 8080);
 const receiverPort = Number(process.env.DEMO_RECEIVER_PORT ?? 9999);
 const logDir = join(root, '.cuewire', 'logs');
+
+// Every API needs a key: the bootstrap admin key is CUEWIRE_ADMIN_KEY, or one generated once and kept in .cuewire/admin-key.
+const adminKey = process.env.CUEWIRE_ADMIN_KEY ? { key: process.env.CUEWIRE_ADMIN_KEY, from: 'CUEWIRE_ADMIN_KEY' } : { key: localAdminKey().key, from: relative(root, LOCAL_ADMIN_KEY_FILE) };
 
 const infra = await infraUp({ profile: 'dev' });
 mkdirSync(logDir, { recursive: true });
@@ -28,6 +32,7 @@ const services = spawn(process.execPath, [join(root, 'dist', 'apps', 'cuewire', 
     REDIS_URL: infra.redisUrl,
     HTTP_PORT: String(port),
     CUEWIRE_TARGETS: process.env.CUEWIRE_TARGETS ?? 'all',
+    CUEWIRE_ADMIN_KEY: adminKey.key,
     // Local runs deliver to receivers on this machine (the demo receiver); production keeps the guard closed.
     DISPATCH_ALLOW_PRIVATE_CIDRS: process.env.DISPATCH_ALLOW_PRIVATE_CIDRS ?? '127.0.0.0/8',
   },
@@ -52,12 +57,14 @@ if (ready) {
 Cuewire is running (all services in one process; logs: ${logFile})
   ingest + control plane  ${api}   (POST /v1/events, PATCH /v1/customers/{id}, /v1/webhooks, /v1/campaigns)
   OpenAPI                 ${api}/docs
+  admin API key           ${adminKey.key}   (${adminKey.from}; every scope)
   health / metrics        ${api}/health/ready   ${api}/metrics
   demo receiver           ${receiver.url}   (prints every webhook it receives)
   Kafka                   ${infra.kafkaBrokers}
   schema registry         ${infra.schemaRegistryUrl}
   Redis                   ${infra.redisUrl}
-Try the README's curl example, or \`npm run demo\` in another terminal. Ctrl-C stops everything.`);
+In another terminal: ${adminKey.from === 'CUEWIRE_ADMIN_KEY' ? 'export CUEWIRE_KEY="$CUEWIRE_ADMIN_KEY"' : `export CUEWIRE_KEY=$(cat ${adminKey.from})`}
+then try the README's curl examples (they send -H "Authorization: Bearer $CUEWIRE_KEY"), or \`npm run demo\`. Ctrl-C stops everything.`);
 }
 
 let stopping = false;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiKeysEnvSchema } from '@cuewire/api-keys';
 import { outboundEnvSchema } from '@cuewire/delivery';
 import { templateLimitsEnvSchema } from '@cuewire/templating';
 
@@ -7,6 +8,7 @@ export const controlPlaneEnvSchema = z.object({
   // secrets key) and renders like the renderer (same template limits): the same settings.
   ...outboundEnvSchema.shape,
   ...templateLimitsEnvSchema.shape,
+  ...apiKeysEnvSchema.shape,
 });
 
 export type ControlPlaneEnv = z.infer<typeof controlPlaneEnvSchema> & { NODE_ENV: string };

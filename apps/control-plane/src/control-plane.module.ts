@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
-import { ConfigViewsModule, KafkaModule } from '@cuewire/kafka-nest';
+import { ApiKeysModule, ConfigViewsModule, KafkaModule } from '@cuewire/kafka-nest';
 import type { ServiceTarget } from '@cuewire/platform';
 import { RedisModule } from '@cuewire/redis';
+import { ApiKeysController } from './api-keys/api-keys.controller.js';
+import { ApiKeysService } from './api-keys/api-keys.service.js';
 import { CampaignsController } from './campaigns/campaigns.controller.js';
 import { CampaignsService } from './campaigns/campaigns.service.js';
 import { TriggerOnDemandUseCase } from './campaigns/trigger-on-demand.usecase.js';
@@ -18,9 +20,9 @@ import { WebhooksService } from './webhooks/webhooks.service.js';
 
 @Module({
   // Redis: send test and preview can render with a stored customer profile.
-  imports: [KafkaModule, ConfigViewsModule, RedisModule],
-  controllers: [WebhooksController, WebhookPresetsController, CampaignsController, SegmentsController],
-  providers: [ConfigObjectStore, WebhooksService, WebhookOutbound, WebhookTrialService, CustomerProfileRepository, CampaignsService, TriggerOnDemandUseCase, SegmentsService],
+  imports: [KafkaModule, ConfigViewsModule, RedisModule, ApiKeysModule],
+  controllers: [WebhooksController, WebhookPresetsController, CampaignsController, SegmentsController, ApiKeysController],
+  providers: [ConfigObjectStore, WebhooksService, WebhookOutbound, WebhookTrialService, CustomerProfileRepository, CampaignsService, TriggerOnDemandUseCase, SegmentsService, ApiKeysService],
 })
 export class ControlPlaneModule {}
 

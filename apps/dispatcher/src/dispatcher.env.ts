@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiKeysEnvSchema } from '@cuewire/api-keys';
 import { DEFAULT_RETRY_SCHEDULE, outboundEnvSchema, parseDuration } from '@cuewire/delivery';
 
 const list = (fallback: string) =>
@@ -10,6 +11,7 @@ const list = (fallback: string) =>
 export const dispatcherEnvSchema = z.object({
   // DISPATCH_ALLOW_PRIVATE_CIDRS, DISPATCH_MAX_RESPONSE_BYTES, CUEWIRE_SECRETS_KEY: shared with the control plane's send test.
   ...outboundEnvSchema.shape,
+  ...apiKeysEnvSchema.shape,
   /** How long an acknowledged delivery id is remembered (replays inside it are not re-sent). */
   DISPATCH_DELIVERED_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
   /** Waits before attempts 2, 3, … for webhooks whose retry.schedule is empty. */
@@ -20,7 +22,7 @@ export const dispatcherEnvSchema = z.object({
   DISPATCH_BUSY_WAIT_MS: z.coerce.number().int().min(0).default(2_000),
   /** Records one topic's consumer holds uncommitted (in flight or waiting on an earlier offset) before it pauses fetching. */
   DISPATCH_MAX_PENDING: z.coerce.number().int().min(10).default(20_000),
-  /** Deliveries one topic's consumer runs at once (across all endpoints); the rest wait their turn. */
+  /** Requests this process has out at once, across all endpoints and topics; the rest wait their turn (after their endpoint's slot). */
   DISPATCH_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(256),
   /** Consecutive failures that open an endpoint's circuit. */
   DISPATCH_BREAKER_FAILURES: z.coerce.number().int().min(1).default(10),

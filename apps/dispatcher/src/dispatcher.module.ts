@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ConfigViewsModule, KafkaModule } from '@cuewire/kafka-nest';
+import { ApiKeysModule, ConfigViewsModule, KafkaModule } from '@cuewire/kafka-nest';
 import type { ServiceTarget } from '@cuewire/platform';
 import { RedisModule } from '@cuewire/redis';
 import { AlertNotifier } from './alerts/alert.notifier.js';
@@ -9,20 +9,20 @@ import { DeliveryMarksRepository } from './deliveries/delivery-marks.repository.
 import { WebhookHttp } from './deliveries/webhook-http.provider.js';
 import { dispatcherEnvSchema } from './dispatcher.env.js';
 import { EndpointHealthRepository } from './endpoints/endpoint-health.repository.js';
-import { EndpointLimitsRepository } from './endpoints/endpoint-limits.repository.js';
+import { EndpointAdmissionRepository } from './endpoints/endpoint-admission.repository.js';
 import { DeliveriesController } from './log/deliveries.controller.js';
 import { DeliveryLogRepository } from './log/delivery-log.repository.js';
 import { DeliveryReplay } from './log/delivery.replay.js';
 import { DeliveryPipelineHost } from './pipeline/delivery-pipeline.host.js';
 
 @Module({
-  imports: [KafkaModule, ConfigViewsModule, RedisModule],
+  imports: [KafkaModule, ConfigViewsModule, RedisModule, ApiKeysModule],
   controllers: [DeliveriesController],
   providers: [
     WebhookCatalog,
     DeliveryMarksRepository,
     WebhookHttp,
-    EndpointLimitsRepository,
+    EndpointAdmissionRepository,
     EndpointHealthRepository,
     DeliveryLogRepository,
     AlertNotifier,

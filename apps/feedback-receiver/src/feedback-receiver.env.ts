@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiKeysEnvSchema } from '@cuewire/api-keys';
 
 /** Comma-separated secrets (several are active during a rotation); empty means "not configured". */
 const secretList = (minLength: number) =>
@@ -9,6 +10,8 @@ const secretList = (minLength: number) =>
     .pipe(z.array(z.string().min(minLength, `each secret needs at least ${minLength} characters`)));
 
 export const feedbackReceiverEnvSchema = z.object({
+  // POST /v1/feedback/engagements needs an ingest key; provider callbacks are checked by their signatures.
+  ...apiKeysEnvSchema.shape,
   /** Same key and default as ingest's: in the single binary the merged schemas must agree. */
   HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).default(5 * 1_048_576),
   /** How far a signed callback's timestamp may be from now (SendGrid, Standard Webhooks). */

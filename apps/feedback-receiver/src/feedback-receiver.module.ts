@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { KafkaModule } from '@cuewire/kafka-nest';
+import { ApiKeysModule, KafkaModule } from '@cuewire/kafka-nest';
 import type { ServiceTarget } from '@cuewire/platform';
 import { RedisModule } from '@cuewire/redis';
 import { EngagementMarksRepository } from './engagements/engagement-marks.repository.js';
@@ -16,7 +16,7 @@ import { TrackingController } from './tracking/tracking.controller.js';
 import { ReceiveTwilioStatusUseCase } from './twilio/receive-twilio-status.usecase.js';
 
 @Module({
-  imports: [KafkaModule, RedisModule],
+  imports: [KafkaModule, RedisModule, ApiKeysModule],
   controllers: [EngagementsController, ProviderCallbacksController, TrackingController],
   providers: [
     RawBodyCapture,

@@ -1,5 +1,5 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { KafkaModule } from '@cuewire/kafka-nest';
+import { ApiKeysModule, KafkaModule } from '@cuewire/kafka-nest';
 import { APP_CONFIG, type ServiceTarget } from '@cuewire/platform';
 import { RedisModule } from '@cuewire/redis';
 import { InflightBytesAccountant } from './backpressure/inflight-bytes.accountant.js';
@@ -16,7 +16,7 @@ import { ProfilesController } from './profiles/profiles.controller.js';
 import { UpsertProfileUseCase } from './profiles/upsert-profile.usecase.js';
 
 @Module({
-  imports: [KafkaModule, RedisModule],
+  imports: [KafkaModule, RedisModule, ApiKeysModule],
   controllers: [EventsController, BulkEventsController, ProfilesController],
   providers: [
     { provide: InflightBytesAccountant, inject: [APP_CONFIG], useFactory: (env: IngestEnv) => new InflightBytesAccountant(env.INGEST_MAX_INFLIGHT_BYTES) },

@@ -52,6 +52,8 @@ export const Topics = {
   campaignConfig: topic<ConfigRecord>('cw.config.campaigns.v1', configRecordSchema, true),
   webhookConfig: topic<ConfigRecord>('cw.config.webhooks.v1', configRecordSchema, true),
   segmentConfig: topic<ConfigRecord>('cw.config.segments.v1', configRecordSchema, true),
+  /** API keys (kind `api-key`): digests of their secrets, never the secrets (docs/decisions/0010-api-keys.md). */
+  apiKeyConfig: topic<ConfigRecord>('cw.config.api-keys.v1', configRecordSchema, true),
   /** Delay tiers of the dispatcher (see docs/decisions/0009-dispatcher.md): each holds a record its tier's delay after it was appended. */
   webhookRetry1s: topic<WebhookRetry>('cw.webhook-requests.retry-1s.v1', webhookRetrySchema),
   webhookRetry5s: topic<WebhookRetry>('cw.webhook-requests.retry-5s.v1', webhookRetrySchema),

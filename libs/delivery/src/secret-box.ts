@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 
 /**
  * Encryption at rest for webhook secrets in the config topic: AES-256-GCM, a random 96-bit
@@ -9,10 +9,13 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
  */
 export class SecretBox {
   readonly keyId: string;
+  /** A KeyObject, not the Buffer: Node would otherwise build one on every cipher it creates. */
+  private readonly key: KeyObject;
 
-  constructor(private readonly key: Buffer) {
+  constructor(key: Buffer) {
     if (key.length !== 32) throw new SecretBoxError(`the secrets key must be 32 bytes, got ${key.length}`);
     this.keyId = createHash('sha256').update(key).digest('hex').slice(0, 8);
+    this.key = createSecretKey(key);
   }
 
   static fromBase64(text: string): SecretBox {

@@ -61,13 +61,16 @@ export class AvroSerde {
  * Registration is retried unless the answer is definite (409 incompatible, 422 invalid
  * schema, or a schema the client itself rejects): a dropped connection or 5xx under load, and the moment when another
  * process has created the same subject but not yet set it to BACKWARD (the client then
- * sees NONE and refuses), both pass on their own.
+ * sees NONE and refuses), both pass on their own. So does a 409 from the subject's config:
+ * Apicurio answers "rule already exists" to the loser of two processes setting BACKWARD at
+ * once (replicas starting together), and the retry updates the rule instead.
  */
 function registrationMayRecover(error: unknown): boolean {
   const name = (error as Error).name;
   if (name === 'ConfluentSchemaRegistryCompatibilityError') return true;
   if (name === 'ConfluentSchemaRegistryArgumentError') return false; // the schema itself is invalid
-  const status = (error as { status?: number }).status;
+  const { status, url } = error as { status?: number; url?: string };
+  if (status === 409 && /\/config\//.test(url ?? '')) return true;
   return status !== 409 && status !== 422;
 }
 

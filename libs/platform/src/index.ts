@@ -6,3 +6,4 @@ export * from './platform.module.js';
 export * from './problem-details.filter.js';
 export * from './zod-validation.js';
 export * from './service-bootstrap.js';
+export * from './route-access.decorator.js';

@@ -1,6 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { collectDefaultMetrics, register } from 'prom-client';
+import { Public } from './route-access.decorator.js';
 
 let defaultsCollected = false;
 /** Process metrics once per process, however many services run in it. */
@@ -11,6 +12,7 @@ export function ensureDefaultMetrics(): void {
 }
 
 @ApiExcludeController()
+@Public()
 @Controller('metrics')
 export class MetricsController {
   @Get()

@@ -13,6 +13,7 @@ import { CuewireLoggerModule } from './logging.module.js';
 import { ensureDefaultMetrics } from './metrics.js';
 import { PlatformModule } from './platform.module.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
+import { API_KEY_HEADER_SECURITY, BEARER_SECURITY } from './route-access.decorator.js';
 
 /** One deployable target (ingest, dispatcher, …): its Nest module and its own settings. */
 export interface ServiceTarget {
@@ -54,13 +55,23 @@ export async function startServices(targets: readonly ServiceTarget[]): Promise<
   app.enableShutdownHooks();
 
   const names = targets.map((t) => t.name).join(', ');
-  const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(`Cuewire (${names})`).setVersion('1').addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }).build());
+  const document = SwaggerModule.createDocument(app, apiDocument(names));
   SwaggerModule.setup('docs', app, document);
 
   await app.listen(env.HTTP_PORT, env.HTTP_HOST);
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   app.get(Logger).log(`cuewire [${names}] listening on ${url}`);
   return { app, url, close: () => app.close() };
+}
+
+/** The OpenAPI document's frame: title, and the two ways to present an API key (docs/decisions/0010-api-keys.md). */
+function apiDocument(names: string) {
+  return new DocumentBuilder()
+    .setTitle(`Cuewire (${names})`)
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'cwk_<id>_<secret>', description: 'An API key (cwk_…, or the bootstrap CUEWIRE_ADMIN_KEY) as `Authorization: Bearer <key>`' }, BEARER_SECURITY)
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'The same API key in the X-Api-Key header' }, API_KEY_HEADER_SECURITY)
+    .build();
 }
 
 /** A malformed JSON body's 400, naming the line, column and offset where parsing failed. */

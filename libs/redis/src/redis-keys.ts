@@ -11,7 +11,8 @@ export const RedisKeys = {
   segments: (customerId: string) => `segments:{${customerId}}`,
   /** segmenter: a segment's members, a sorted set (score 0, ordered by id) so fan-outs can resume after a member id. */
   segmentMembers: (segmentId: string) => `segment-members:{${segmentId}}`,
-  deliveredMark: (deliveryId: string) => `delivered:{${deliveryId}}`,
+  /** dispatcher: an acknowledged delivery (so a replay is not sent again); under the webhook's hash tag, so admission checks it in the same script. */
+  deliveredMark: (webhookId: string, deliveryId: string) => `delivered:{${webhookId}}:${deliveryId}`,
   /** Ingest: a client eventId already produced for this customer (expires with the dedupe window). */
   ingestedEventMark: (customerId: string, eventId: string) => `ingested:{${customerId}}:${eventId}`,
   /** feedback-receiver: an engagement event (by its deterministic id) Kafka has acknowledged. */

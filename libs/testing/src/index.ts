@@ -5,3 +5,4 @@ export * from './kafka-probe.js';
 export * from './isolated-run.js';
 export * from './scripted-receiver.js';
 export * from './test-infra.js';
+export * from './test-api-keys.js';

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { testAdminKey } from './test-api-keys.js';
 import { waitFor } from './wait-for.js';
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
@@ -30,7 +31,7 @@ export class ServiceProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
-  /** Starts the app and waits until /health/ready answers 200. */
+  /** Starts the app (with the test admin key as CUEWIRE_ADMIN_KEY) and waits until /health/ready answers 200. */
   static async start(app: string, env: Record<string, string>, readyTimeoutMs = 60_000): Promise<ServiceProcess> {
     const port = await freePort();
     const logDir = join(repoRoot, '.cuewire', 'test-logs');
@@ -38,7 +39,8 @@ export class ServiceProcess {
     const logFile = join(logDir, `${app}-${port}.log`);
     const log = createWriteStream(logFile);
     const child = spawn(process.execPath, [join(repoRoot, 'dist', 'apps', app, 'src', 'main.js')], {
-      env: { ...process.env, NODE_ENV: 'test', HTTP_PORT: String(port), ...env },
+      // The test admin key unless the spec sets CUEWIRE_ADMIN_KEY itself ('' for none).
+      env: { ...process.env, NODE_ENV: 'test', HTTP_PORT: String(port), CUEWIRE_ADMIN_KEY: testAdminKey(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.pipe(log);

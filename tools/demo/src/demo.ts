@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { demoCampaign, demoWebhook } from './demo-config.js';
 import { startDemoReceiver } from './demo-receiver.js';
+import { LOCAL_ADMIN_KEY_FILE, readLocalAdminKey } from './local-admin-key.js';
 
 /**
  * `npm run demo`: against a running stack (`npm start`, or CUEWIRE_URL), creates a webhook
@@ -8,10 +9,14 @@ import { startDemoReceiver } from './demo-receiver.js';
  * then prints the webhooks that arrive.
  */
 const api = process.env.CUEWIRE_URL ?? 'http://127.0.0.1:8080';
+/** Creates a webhook and a campaign (admin) and sends events (ingest): the bootstrap key `npm start` keeps has both scopes. */
+const apiKey = process.env.CUEWIRE_KEY || process.env.CUEWIRE_ADMIN_KEY || readLocalAdminKey();
 
 async function call(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${api}${path}`, body === undefined ? { method } : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const headers: Record<string, string> = { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+  const res = await fetch(`${api}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
+  if (res.status === 401 || res.status === 403) throw new Error(`${method} ${path} → ${res.status} ${text}\nSet CUEWIRE_KEY to a key with the ingest and admin scopes (\`npm start\` keeps one in ${LOCAL_ADMIN_KEY_FILE}).`);
   if (res.status >= 400 && !(method === 'DELETE' && res.status === 404)) throw new Error(`${method} ${path} → ${res.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
 }
@@ -21,6 +26,10 @@ async function main(): Promise<void> {
     await fetch(`${api}/health/ready`);
   } catch {
     console.error(`Cuewire is not answering at ${api}. Start it first with \`npm start\` (or set CUEWIRE_URL).`);
+    process.exit(1);
+  }
+  if (!apiKey) {
+    console.error(`No API key: set CUEWIRE_KEY (ingest and admin scopes), or start Cuewire with \`npm start\`, which keeps its admin key in ${LOCAL_ADMIN_KEY_FILE}.`);
     process.exit(1);
   }
   const receiver = await startDemoReceiver(0);

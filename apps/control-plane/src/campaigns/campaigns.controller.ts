@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { RequiresScope } from '@cuewire/platform';
 import { CampaignsService } from './campaigns.service.js';
 import { TriggerOnDemandUseCase } from './trigger-on-demand.usecase.js';
 
@@ -12,6 +13,7 @@ const example = {
 };
 
 @ApiTags('control plane')
+@RequiresScope('admin')
 @Controller('v1/campaigns')
 export class CampaignsController {
   constructor(

@@ -3,7 +3,7 @@ import type { ConfigRecord, TopicContract } from '@cuewire/contracts';
 import type { CompactedTopicView } from '@cuewire/kafka';
 import { recordOutput, TypedProducer } from '@cuewire/kafka';
 
-export type ConfigKind = 'campaign' | 'webhook' | 'segment';
+export type ConfigKind = 'campaign' | 'webhook' | 'segment' | 'api-key';
 
 /**
  * Writes control-plane objects to their compacted topic (the source of truth) and reads them

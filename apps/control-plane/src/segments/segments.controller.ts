@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { RequiresScope } from '@cuewire/platform';
 import { SegmentsService } from './segments.service.js';
 
 const example = {
@@ -13,6 +14,7 @@ const example = {
 };
 
 @ApiTags('control plane')
+@RequiresScope('admin')
 @Controller('v1/segments')
 export class SegmentsController {
   constructor(private readonly segments: SegmentsService) {}

@@ -1,10 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { describePresets } from '@cuewire/templating';
+import { RequiresScope } from '@cuewire/platform';
 
 const presets = describePresets();
 
 @ApiTags('control plane')
+@RequiresScope('admin')
 @Controller('v1/webhook-presets')
 export class WebhookPresetsController {
   /** Create one with POST /v1/webhooks {"preset": "<id>", "params": {…}, …any field to override}. */

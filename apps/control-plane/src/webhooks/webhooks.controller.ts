@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { RequiresScope } from '@cuewire/platform';
 import { WebhookTrialService } from './webhook-trial.service.js';
 import { WebhooksService } from './webhooks.service.js';
 
@@ -22,6 +23,7 @@ const presetExample = { id: 'sms', preset: 'twilio', params: { accountSid: 'AC01
 const trialExample = { customerId: 'c-42', context: { event: { type: 'purchase', properties: { total: 10, currency: 'EUR', items: [] } } } };
 
 @ApiTags('control plane')
+@RequiresScope('admin')
 @Controller('v1/webhooks')
 export class WebhooksController {
   constructor(

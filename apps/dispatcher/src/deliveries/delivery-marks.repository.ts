@@ -1,21 +1,16 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG } from '@cuewire/platform';
+import { Injectable } from '@nestjs/common';
 import { RedisConnection, RedisKeys } from '@cuewire/redis';
-import type { DispatcherEnv } from '../dispatcher.env.js';
 
-/** Remembers acknowledged delivery ids, so a replayed request is never sent twice. */
+/**
+ * Acknowledged delivery ids, so a replayed request is never sent twice. On the hot path the
+ * admission script checks the mark and the lease release sets it (EndpointAdmissionRepository);
+ * this reads it where no admission happens (unknown or disabled webhook).
+ */
 @Injectable()
 export class DeliveryMarksRepository {
-  constructor(
-    private readonly redis: RedisConnection,
-    @Inject(APP_CONFIG) private readonly config: DispatcherEnv,
-  ) {}
+  constructor(private readonly redis: RedisConnection) {}
 
-  async wasDelivered(deliveryId: string): Promise<boolean> {
-    return (await this.redis.client.exists(RedisKeys.deliveredMark(deliveryId))) === 1;
-  }
-
-  async markDelivered(deliveryId: string): Promise<void> {
-    await this.redis.client.set(RedisKeys.deliveredMark(deliveryId), String(Date.now()), 'EX', this.config.DISPATCH_DELIVERED_TTL_SECONDS);
+  async wasDelivered(webhookId: string, deliveryId: string): Promise<boolean> {
+    return (await this.redis.client.exists(RedisKeys.deliveredMark(webhookId, deliveryId))) === 1;
   }
 }

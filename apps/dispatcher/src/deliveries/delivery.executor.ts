@@ -9,11 +9,21 @@ import { AlertNotifier } from '../alerts/alert.notifier.js';
 import { WebhookCatalog } from '../catalog/webhook.catalog.js';
 import type { DispatcherEnv } from '../dispatcher.env.js';
 import { EndpointHealthRepository } from '../endpoints/endpoint-health.repository.js';
-import { EndpointLimitsRepository, type SlotGrant } from '../endpoints/endpoint-limits.repository.js';
+import { EndpointAdmissionRepository, type Admission } from '../endpoints/endpoint-admission.repository.js';
+import { LocalSlots } from '../endpoints/local-slots.js';
 import { DeliveryLogRepository } from '../log/delivery-log.repository.js';
 import { tierFor } from '../pipeline/delay-tiers.js';
+import { Semaphore } from '../pipeline/semaphore.js';
 import { DeliveryMarksRepository } from './delivery-marks.repository.js';
 import { WebhookHttp } from './webhook-http.provider.js';
+
+type Granted = Extract<Admission, { kind: 'granted' }>;
+
+/** An attempt's answer (or transport error) before its outcome is recorded. */
+interface Sent {
+  readonly verdict: AttemptVerdict;
+  readonly done: DeliveryAttempt;
+}
 
 /** A delivery as the executor sees it, whichever topic it came from. */
 export interface PendingDelivery {
@@ -31,82 +41,120 @@ export interface PendingDelivery {
 export class DeliveryExecutor {
   private readonly logger = new Logger('DeliveryExecutor');
   private readonly defaultSchedule: number[];
+  private readonly localSlots = new LocalSlots();
+  private readonly requestSlots: Semaphore;
 
   constructor(
     private readonly webhooks: WebhookCatalog,
     private readonly marks: DeliveryMarksRepository,
     private readonly http: WebhookHttp,
     private readonly producer: TypedProducer,
-    private readonly limits: EndpointLimitsRepository,
+    private readonly admission: EndpointAdmissionRepository,
     private readonly health: EndpointHealthRepository,
     private readonly log: DeliveryLogRepository,
     private readonly alerts: AlertNotifier,
     @Inject(APP_CONFIG) private readonly config: DispatcherEnv,
   ) {
     this.defaultSchedule = config.DISPATCH_RETRY_SCHEDULE.map(parseDuration);
+    this.requestSlots = new Semaphore(config.DISPATCH_MAX_IN_FLIGHT);
   }
 
   async execute({ request, history }: PendingDelivery): Promise<void> {
-    if (await this.marks.wasDelivered(request.deliveryId)) {
-      await this.producer.send([this.result(request, 'SKIPPED_DUPLICATE', { latencyMs: 0 })]);
-      return this.log.record(request, { outcome: 'SKIPPED_DUPLICATE', latencyMs: 0 });
-    }
     const webhook = this.webhooks.get(request.webhookId);
-    if (!webhook) return this.dead(request, history, `webhook ${request.webhookId} is unknown to this dispatcher (deleted, or its config is invalid)`);
-    const state = await this.health.state(webhook.id);
-    if (state.disabled || !webhook.enabled) {
-      // Kept, not dropped: re-enabling the endpoint sends parked deliveries again.
-      await this.health.park(webhook.id, { request, history });
-      return this.log.record(request, { outcome: 'PARKED', latencyMs: 0, error: state.disabled ? `endpoint disabled: ${state.reason}` : 'webhook disabled' });
+    if (!webhook || !webhook.enabled) {
+      // No admission here, so the acknowledged-delivery check is done on its own.
+      if (await this.marks.wasDelivered(request.webhookId, request.deliveryId)) return this.skipDuplicate(request);
+      if (!webhook) return this.dead(request, history, `webhook ${request.webhookId} is unknown to this dispatcher (deleted, or its config is invalid)`);
+      return this.park(webhook, request, history, 'webhook disabled');
     }
-    if (state.openUntil > Date.now() && !(await this.health.claimProbe(webhook.id, this.config.DISPATCH_BREAKER_COOLDOWN_MS))) {
-      return this.defer(request, history, state.openUntil - Date.now(), 'paused');
+    // One of the process-wide request slots (FIFO: a backlog waits here without a deadline),
+    // then a slot of this endpoint: a short local wait absorbs bursts, but an endpoint too busy
+    // to serve the delivery within DISPATCH_BUSY_WAIT_MS hands it to a delay tier, where it
+    // waits without holding anything, so a slow endpoint cannot hold up the others.
+    const step: { refused: Exclude<Admission, Granted> } | { granted: Granted; sent: Sent } = await this.requestSlots.run(async () => {
+      const deadline = Date.now() + this.config.DISPATCH_BUSY_WAIT_MS;
+      const local = await this.localSlots.acquire(webhook.id, this.config.DISPATCH_ENDPOINT_CONCURRENCY, this.config.DISPATCH_BUSY_WAIT_MS);
+      if (!local) return { refused: { kind: 'busy', retryInMs: 1_000 } };
+      try {
+        const admission = await this.admit(webhook, request.deliveryId, deadline);
+        return admission.kind === 'granted' ? { granted: admission, sent: await this.send(webhook, request) } : { refused: admission };
+      } finally {
+        local();
+      }
+    });
+    if ('refused' in step) {
+      const { refused } = step;
+      if (refused.kind === 'duplicate') return this.skipDuplicate(request);
+      if (refused.kind === 'disabled') return this.park(webhook, request, history, `endpoint disabled: ${refused.reason}`);
+      return this.defer(request, history, refused.retryInMs, refused.kind);
     }
-    const slot = await this.waitForSlot(webhook);
-    if (!slot.granted) return this.defer(request, history, slot.retryInMs, 'busy');
-    try {
-      await this.attempt(webhook, request, history);
-    } finally {
-      await slot.release();
-    }
+    const { granted: admission, sent } = step;
+    // The slots cover the request to the endpoint only: recording the outcome does not hold them.
+    // Releasing it after a success also marks the delivery acknowledged, so that must not fail
+    // silently: an error here retries the whole step, and the mark (if written) skips the resend.
+    await admission.release(sent.verdict.kind === 'delivered');
+    await this.settle(webhook, request, history, sent);
   }
 
-  /**
-   * A short local wait for a slot absorbs bursts (a free slot is usually milliseconds away);
-   * only an endpoint busy for longer than DISPATCH_BUSY_WAIT_MS hands the record to a tier,
-   * where it waits without holding anything.
-   */
-  private async waitForSlot(webhook: Webhook): Promise<SlotGrant> {
-    const deadline = Date.now() + this.config.DISPATCH_BUSY_WAIT_MS;
+  private async skipDuplicate(request: WebhookRequest): Promise<void> {
+    await Promise.all([
+      this.producer.send([this.result(request, 'SKIPPED_DUPLICATE', { latencyMs: 0 })]),
+      this.log.record(request, { outcome: 'SKIPPED_DUPLICATE', latencyMs: 0 }),
+    ]);
+  }
+
+  /** Admission, retried while the endpoint is busy in other replicas (or rate-limited) and the wait fits before the deadline. */
+  private async admit(webhook: Webhook, deliveryId: string, deadline: number): Promise<Admission> {
+    const limits = {
+      concurrency: this.config.DISPATCH_ENDPOINT_CONCURRENCY,
+      rate: webhook.rateLimit,
+      leaseMs: webhook.timeoutMs + 5_000,
+      probeLeaseMs: this.config.DISPATCH_BREAKER_COOLDOWN_MS,
+      deliveredTtlSeconds: this.config.DISPATCH_DELIVERED_TTL_SECONDS,
+    };
     for (;;) {
-      const slot = await this.limits.acquire(webhook.id, this.config.DISPATCH_ENDPOINT_CONCURRENCY, webhook.rateLimit, webhook.timeoutMs + 5_000);
-      if (slot.granted || Date.now() + slot.retryInMs > deadline) return slot;
-      await sleep(Math.min(slot.retryInMs, 25 + Math.random() * 25));
+      const admission = await this.admission.admit(webhook.id, deliveryId, limits);
+      if (admission.kind !== 'busy' || Date.now() + admission.retryInMs > deadline) return admission;
+      await sleep(Math.min(admission.retryInMs, 25 + Math.random() * 25));
     }
   }
 
-  private async attempt(webhook: Webhook, request: WebhookRequest, history: readonly DeliveryAttempt[]): Promise<void> {
+  /** Kept, not dropped: re-enabling the endpoint sends parked deliveries again. */
+  private async park(webhook: Webhook, request: WebhookRequest, history: readonly DeliveryAttempt[], reason: string): Promise<void> {
+    await this.health.park(webhook.id, { request, history });
+    await this.log.record(request, { outcome: 'PARKED', latencyMs: 0, error: reason });
+  }
+
+  /** One HTTP attempt; transport errors become a retry verdict. */
+  private async send(webhook: Webhook, request: WebhookRequest): Promise<Sent> {
     const body = request.body.toString('utf8');
     const attemptedAt = Date.now();
-    let verdict: AttemptVerdict;
-    let done: DeliveryAttempt;
     try {
       const headers = deliveryHeaders(request.headers, request.deliveryId, body, this.webhooks.credentials(webhook));
       const response = await this.http.send({ method: request.method, url: request.url, headers, body, timeoutMs: webhook.timeoutMs });
-      verdict = verdictForStatus(response.statusCode, (s) => isSuccessStatus(webhook.successCodes, s), response.headers['retry-after']);
+      const verdict = verdictForStatus(response.statusCode, (s) => isSuccessStatus(webhook.successCodes, s), response.headers['retry-after']);
       const excerpt = response.bodyExcerpt.slice(0, 1024);
       const error = verdict.kind === 'delivered' ? null : `receiver answered ${response.statusCode}`;
-      done = { attempt: request.attempt, attemptedAt, statusCode: response.statusCode, latencyMs: response.latencyMs, error, responseExcerpt: excerpt };
+      return { verdict, done: { attempt: request.attempt, attemptedAt, statusCode: response.statusCode, latencyMs: response.latencyMs, error, responseExcerpt: excerpt } };
     } catch (error) {
-      verdict = { kind: 'retry', minDelayMs: 0 };
-      done = { attempt: request.attempt, attemptedAt, statusCode: null, latencyMs: Date.now() - attemptedAt, error: describe(error), responseExcerpt: null };
+      return {
+        verdict: { kind: 'retry', minDelayMs: 0 },
+        done: { attempt: request.attempt, attemptedAt, statusCode: null, latencyMs: Date.now() - attemptedAt, error: describe(error), responseExcerpt: null },
+      };
     }
+  }
+
+  /** Makes an attempt's outcome durable: delivered mark and result, or the next attempt on a delay tier, or the dead letter. */
+  private async settle(webhook: Webhook, request: WebhookRequest, history: readonly DeliveryAttempt[], { verdict, done }: Sent): Promise<void> {
     const allAttempts = [...history, done];
     if (verdict.kind === 'delivered') {
-      await this.marks.markDelivered(request.deliveryId);
-      await this.producer.send([this.result(request, 'DELIVERED', done)]);
-      await this.log.record(request, { ...done, outcome: 'DELIVERED' });
-      return this.health.recordSuccess(webhook.id);
+      // The acknowledged mark was set with the lease release; these are independent writes, all
+      // acknowledged before the offset may be committed, issued together so they share round trips.
+      await Promise.all([
+        this.producer.send([this.result(request, 'DELIVERED', done)]),
+        this.log.record(request, { ...done, outcome: 'DELIVERED' }),
+      ]);
+      return;
     }
     const change = await this.health.recordFailure(webhook.id, verdict.kind === 'gone' ? verdict.reason : null);
     if (change) void this.alerts.notify(webhook, change, done).catch((e: Error) => this.logger.warn({ msg: 'alert failed', webhookId: webhook.id, err: e.message }));

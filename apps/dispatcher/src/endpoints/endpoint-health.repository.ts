@@ -17,7 +17,8 @@ export type HealthChange = 'failing' | 'disabled';
 /**
  * Failure count → circuit breaker → auto-disable. The count is consecutive failures across
  * replicas; at DISPATCH_BREAKER_FAILURES the circuit opens for a cooldown (deliveries wait on
- * the delay tiers, one probe goes through after the cooldown); failing without a success for
+ * the delay tiers, one probe goes through after the cooldown: see EndpointAdmissionRepository,
+ * which also ends a streak on success); failing without a success for
  * DISPATCH_DISABLE_AFTER_MS (or a 410) disables the endpoint: its deliveries are parked.
  */
 const FAILURE = `
@@ -52,12 +53,6 @@ export class EndpointHealthRepository {
     return { consecutiveFailures: Number(h.consecutive ?? 0), openUntil: Number(h.openUntil ?? 0), disabled: h.disabled === '1', reason: h.reason ?? '' };
   }
 
-  async recordSuccess(webhookId: string): Promise<void> {
-    const key = RedisKeys.endpointHealth(webhookId);
-    // Cheap on the hot path: only a failing endpoint has anything to reset.
-    if ((await this.redis.client.hexists(key, 'consecutive')) === 1) await this.redis.client.hdel(key, 'consecutive', 'firstFailureAt', 'openUntil');
-  }
-
   /** Counts a failure; `goneReason` disables at once (410). Returns what changed, if anything. */
   async recordFailure(webhookId: string, goneReason: string | null): Promise<HealthChange | null> {
     const { DISPATCH_BREAKER_FAILURES, DISPATCH_BREAKER_COOLDOWN_MS, DISPATCH_DISABLE_AFTER_MS } = this.config;
@@ -72,11 +67,6 @@ export class EndpointHealthRepository {
       goneReason ?? '',
     )) as string;
     return change === '' ? null : (change as HealthChange);
-  }
-
-  /** While the circuit is open, one replica at a time may send a probe. */
-  async claimProbe(webhookId: string, leaseMs: number): Promise<boolean> {
-    return (await this.redis.client.set(RedisKeys.endpointProbe(webhookId), '1', 'PX', leaseMs, 'NX')) === 'OK';
   }
 
   async park(webhookId: string, delivery: { request: WebhookRequest; history: readonly DeliveryAttempt[] }): Promise<void> {

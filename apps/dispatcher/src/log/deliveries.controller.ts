@@ -1,6 +1,7 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
+import { RequiresScope } from '@cuewire/platform';
 import { DeliveryReplay } from './delivery.replay.js';
 import { DeliveryLogRepository } from './delivery-log.repository.js';
 
@@ -24,6 +25,7 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
 
 /** The delivery log and replay, on the dispatcher's own HTTP server (it holds the log and the endpoint state). */
 @ApiTags('deliveries')
+@RequiresScope('admin')
 @Controller('v1')
 export class DeliveriesController {
   constructor(

@@ -66,13 +66,18 @@ export class DeliveryLogRepository {
       ...(attempt.nextAttemptAt ? { nextAttemptAt: attempt.nextAttemptAt } : {}),
     };
     const member = JSON.stringify(entry);
-    const pipeline = this.redis.client.multi().zadd(RedisKeys.deliveryLog(), entry.at, member).zadd(RedisKeys.deliveryLogByWebhook(entry.webhookId), entry.at, member);
+    // Two plain writes, not a transaction: the client pipelines them with the delivery's other
+    // commands, and a crash between them only leaves one index without the entry.
+    const writes: Promise<unknown>[] = [
+      this.redis.client.zadd(RedisKeys.deliveryLog(), entry.at, member),
+      this.redis.client.zadd(RedisKeys.deliveryLogByWebhook(entry.webhookId), entry.at, member),
+    ];
     // Trimming on every write would cost a range delete per attempt; every 200th is plenty.
     if (++this.writes % 200 === 0) {
       const cutoff = Date.now() - this.config.DISPATCH_LOG_RETENTION_HOURS * 3_600_000;
-      pipeline.zremrangebyscore(RedisKeys.deliveryLog(), '-inf', cutoff).zremrangebyscore(RedisKeys.deliveryLogByWebhook(entry.webhookId), '-inf', cutoff);
+      writes.push(this.redis.client.zremrangebyscore(RedisKeys.deliveryLog(), '-inf', cutoff), this.redis.client.zremrangebyscore(RedisKeys.deliveryLogByWebhook(entry.webhookId), '-inf', cutoff));
     }
-    await pipeline.exec();
+    await Promise.all(writes);
   }
 
   /** Newest first, filtered; nextCursor is null at the end of the range. */

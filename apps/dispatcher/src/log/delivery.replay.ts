@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Topics, type WebhookRequest } from '@cuewire/contracts';
 import { recordOutput, TypedProducer } from '@cuewire/kafka';
 import { EndpointHealthRepository } from '../endpoints/endpoint-health.repository.js';
+import { tierFor } from '../pipeline/delay-tiers.js';
 import { DeliveryLogRepository } from './delivery-log.repository.js';
 
 /** Puts deliveries back on the requests topic: replays of dead ones, and parked ones on re-enable. */
@@ -34,8 +35,12 @@ export class DeliveryReplay {
   }
 
   async enable(webhookId: string): Promise<number> {
-    // Parked deliveries keep their attempt count: parking used no attempt.
-    return this.health.enable(webhookId, (parked) => this.producer.send(parked.map((p) => recordOutput(Topics.webhookRequests, p.request.customerId, { ...p.request, notBefore: 0 }))));
+    // Parked deliveries keep their attempt count (parking used no attempt) and their attempt
+    // history: they go through the shortest delay tier, whose records carry it, due at once.
+    const tier = tierFor(0).topic;
+    return this.health.enable(webhookId, (parked) =>
+      this.producer.send(parked.map((p) => recordOutput(tier, p.request.customerId, { request: { ...p.request, notBefore: Date.now() }, history: p.history, reason: 'endpoint re-enabled' }))),
+    );
   }
 
   async endpointState(webhookId: string) {

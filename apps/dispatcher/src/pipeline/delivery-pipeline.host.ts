@@ -39,7 +39,7 @@ export class DeliveryPipelineHost implements OnModuleInit, OnApplicationBootstra
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const common = { settings: this.settings, serde: this.serde, logger: toLoopLogger(this.logger), maxPending: this.config.DISPATCH_MAX_PENDING, maxInFlight: this.config.DISPATCH_MAX_IN_FLIGHT };
+    const common = { settings: this.settings, serde: this.serde, logger: toLoopLogger(this.logger), maxPending: this.config.DISPATCH_MAX_PENDING };
     const group = (name: string) => `${this.config.KAFKA_GROUP_PREFIX}.${name}`;
     const undecodable = (source: string) => async (m: { topic: string; partition: number; offset: bigint; key: string | null; value: Buffer | null }, reason: string) =>
       this.producer.send([

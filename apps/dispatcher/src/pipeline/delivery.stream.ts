@@ -3,7 +3,6 @@ import type { Message } from '@platformatic/kafka';
 import type { TopicContract } from '@cuewire/contracts';
 import { consumeAsGroup, type AvroSerde, type ConsumeLoopLogger, type GroupConsumer, type GroupStream, type KafkaSettings } from '@cuewire/kafka';
 import { PartitionProgress } from './partition-progress.js';
-import { Semaphore } from './semaphore.js';
 
 type RawMessage = Message<string, Buffer, string, string>;
 
@@ -13,10 +12,13 @@ export interface DeliveryStreamOptions<T> {
   readonly settings: KafkaSettings;
   readonly serde: AvroSerde;
   readonly logger: ConsumeLoopLogger;
-  /** Records fetched but not yet committable; fetching pauses above this. */
+  /**
+   * Records fetched but not yet committable; fetching pauses above this. All of them are
+   * started at once: how many requests go out together is the executor's concern (per-endpoint
+   * slots, then a process-wide cap), so a record waiting for a busy endpoint holds no capacity
+   * another endpoint's record could use.
+   */
   readonly maxPending: number;
-  /** Records being delivered at once; the rest of the pending ones wait their turn. */
-  readonly maxInFlight: number;
   /**
    * Delay tiers: when a record may start. Records of one partition start in order, each after
    * its own moment, so a tier holds a partition without sleeping in any handler.
@@ -43,12 +45,8 @@ export class DeliveryStream<T> {
   private stopping = false;
   private commitTimer?: NodeJS.Timeout;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly slots: Semaphore;
 
-  constructor(private readonly options: DeliveryStreamOptions<T>) {
-    // A backlog of thousands must not become thousands of deliveries racing for endpoint slots.
-    this.slots = new Semaphore(options.maxInFlight);
-  }
+  constructor(private readonly options: DeliveryStreamOptions<T>) {}
 
   get isRunning(): boolean {
     return !this.stopping && Boolean(this.stream) && !this.stream!.destroyed;
@@ -114,7 +112,7 @@ export class DeliveryStream<T> {
     const run = async (): Promise<void> => {
       const value = await this.decode(message);
       if (value === undefined) return;
-      await this.slots.run(() => this.untilDone(() => this.options.process(value)));
+      await this.untilDone(() => this.options.process(value));
     };
     const finish = (): void => {
       if (generation !== this.generation) return;
@@ -134,7 +132,7 @@ export class DeliveryStream<T> {
       const wait = startAt(value, Number(message.timestamp)) - Date.now();
       if (wait > 0) await sleep(wait);
       if (this.stopping || generation !== this.generation) return;
-      track(this.slots.run(() => this.untilDone(() => this.options.process(value))));
+      track(this.untilDone(() => this.options.process(value)));
     });
   }
 

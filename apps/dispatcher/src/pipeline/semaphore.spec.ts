@@ -25,4 +25,18 @@ describe('semaphore', () => {
     await expect(semaphore.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     await expect(semaphore.run(async () => 'next')).resolves.toBe('next');
   });
+
+  it('keeps arrival order through a long queue (past the compaction point)', async () => {
+    const semaphore = new Semaphore(2);
+    const started: number[] = [];
+    await Promise.all(
+      Array.from({ length: 5_000 }, (_, i) =>
+        semaphore.run(async () => {
+          started.push(i);
+          await Promise.resolve();
+        }),
+      ),
+    );
+    expect(started).toEqual(Array.from({ length: 5_000 }, (_, i) => i));
+  });
 });

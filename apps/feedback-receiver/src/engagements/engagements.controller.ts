@@ -1,10 +1,11 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiTags } from '@nestjs/swagger';
-import { parseRequest } from '@cuewire/platform';
+import { parseRequest, RequiresScope } from '@cuewire/platform';
 import { engagementInputSchema } from './engagement.js';
 import { RecordEngagementsUseCase } from './record-engagements.usecase.js';
 
 @ApiTags('feedback')
+@RequiresScope('ingest')
 @Controller('v1/feedback')
 export class EngagementsController {
   constructor(private readonly recordEngagements: RecordEngagementsUseCase) {}

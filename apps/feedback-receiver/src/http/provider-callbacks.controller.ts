@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { APP_CONFIG } from '@cuewire/platform';
+import { APP_CONFIG, Public } from '@cuewire/platform';
 import type { CallbackOutcome } from '../engagements/receive-callback.js';
 import type { FeedbackReceiverEnv } from '../feedback-receiver.env.js';
 import { ReceiveSendgridEventsUseCase } from '../sendgrid/receive-sendgrid-events.usecase.js';
@@ -17,6 +17,8 @@ import { callbackRequestOf } from './callback-request.js';
 @ApiTags('feedback')
 @ApiOkResponse({ description: 'Published (Kafka acknowledged): { accepted, duplicates, ignored }' })
 @ApiUnauthorizedResponse({ description: 'Missing, forged or stale signature; nothing published' })
+// No API key: providers cannot send one; each callback is verified by its provider's signature or credentials.
+@Public()
 @Controller('v1/feedback')
 export class ProviderCallbacksController {
   constructor(

@@ -1,6 +1,7 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Public } from '@cuewire/platform';
 import { TrackEngagementUseCase } from './track-engagement.usecase.js';
 
 /** A transparent 1×1 GIF89a (42 bytes). */
@@ -19,6 +20,8 @@ function tokenAfter(prefix: string, req: FastifyRequest): string {
 
 /** First-party tracking links embedded in messages (`/t/o/<token>.gif`, `/t/c/<token>`). */
 @ApiExcludeController()
+// Opened by mail clients and browsers: the signed token is the credential.
+@Public()
 @Controller('t')
 export class TrackingController {
   constructor(private readonly track: TrackEngagementUseCase) {}

@@ -1,10 +1,12 @@
 import { Body, Controller, HttpCode, Post, UnsupportedMediaTypeException, UseFilters } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiConsumes, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { RequiresScope } from '@cuewire/platform';
 import { IngestBusyFilter } from '../backpressure/ingest-busy.filter.js';
 import { IngestBulkUseCase, type BulkResult } from './ingest-bulk.usecase.js';
 import { NDJSON } from './ndjson-body.parser.js';
 
 @ApiTags('ingest')
+@RequiresScope('ingest')
 @Controller('v1/events/bulk')
 @UseFilters(IngestBusyFilter)
 export class BulkEventsController {

@@ -1,9 +1,11 @@
 import { Body, Controller, HttpCode, Post, UseFilters } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiPayloadTooLargeResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { RequiresScope } from '@cuewire/platform';
 import { IngestBusyFilter } from '../backpressure/ingest-busy.filter.js';
 import { AcceptEventsUseCase, type AcceptedEvents } from './accept-events.usecase.js';
 
 @ApiTags('ingest')
+@RequiresScope('ingest')
 @Controller('v1/events')
 @UseFilters(IngestBusyFilter)
 export class EventsController {

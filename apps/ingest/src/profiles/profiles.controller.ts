@@ -1,9 +1,11 @@
 import { Body, Controller, HttpCode, Param, Patch, UseFilters } from '@nestjs/common';
 import { IngestBusyFilter } from '../backpressure/ingest-busy.filter.js';
 import { ApiAcceptedResponse, ApiBody, ApiTags } from '@nestjs/swagger';
+import { RequiresScope } from '@cuewire/platform';
 import { UpsertProfileUseCase } from './upsert-profile.usecase.js';
 
 @ApiTags('ingest')
+@RequiresScope('ingest')
 @Controller('v1/customers')
 @UseFilters(IngestBusyFilter)
 export class ProfilesController {

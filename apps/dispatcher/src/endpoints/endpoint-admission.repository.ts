@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { RedisConnection, RedisKeys } from '@cuewire/redis';
+
+/**
+ * May a delivery to this webhook start now? One script, one round trip, atomic across replicas:
+ * an acknowledged delivery is a duplicate (never sent twice); then health (disabled → park;
+ * circuit open → wait, unless this caller wins the one probe),
+ * then the concurrency cap (a sorted set of leases scored by expiry; expired leases, a crashed
+ * replica's, are dropped before counting, so a cap never leaks), then the rate limit (GCRA on
+ * one key, the theoretical arrival time: `burst` at once, `perSecond` sustained). All keys
+ * carry the webhook's hash tag, so the script is Cluster-safe.
+ *
+ * KEYS: health, probe, in-flight, rate, delivered mark. ARGV: now, concurrency, token, leaseMs, interval, burst, probeLeaseMs.
+ */
+const ADMIT = `
+local now = tonumber(ARGV[1])
+if redis.call('EXISTS', KEYS[5]) == 1 then return {'duplicate', 0} end
+local health = redis.call('HMGET', KEYS[1], 'disabled', 'reason', 'openUntil')
+if health[1] == '1' then return {'disabled', health[2] or ''} end
+local openUntil = tonumber(health[3] or 0)
+if openUntil > now and not redis.call('SET', KEYS[2], '1', 'PX', tonumber(ARGV[7]), 'NX') then return {'paused', openUntil - now} end
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[2]) then return {'busy', 50} end
+local interval = tonumber(ARGV[5])
+if interval > 0 then
+  local burst = tonumber(ARGV[6])
+  local tat = tonumber(redis.call('GET', KEYS[4]) or now)
+  if tat < now then tat = now end
+  local allowAt = tat + interval - interval * burst
+  if allowAt > now then return {'busy', math.ceil(allowAt - now)} end
+  redis.call('SET', KEYS[4], tat + interval, 'PX', math.ceil(interval * burst + 1000))
+end
+redis.call('ZADD', KEYS[3], now + tonumber(ARGV[4]), ARGV[3])
+redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[4]) * 2)
+return {'granted', 0}
+`;
+
+/**
+ * Gives the lease back; after a success also marks the delivery acknowledged and ends a
+ * failure streak (on a healthy endpoint that is one HEXISTS inside the script, not another
+ * round trip). KEYS: in-flight, health, delivered mark. ARGV: token, succeeded (1/0), mark TTL (s), now.
+ */
+const RELEASE = `
+redis.call('ZREM', KEYS[1], ARGV[1])
+if ARGV[2] == '1' then
+  redis.call('SET', KEYS[3], ARGV[4], 'EX', tonumber(ARGV[3]))
+  if redis.call('HEXISTS', KEYS[2], 'consecutive') == 1 then
+    redis.call('HDEL', KEYS[2], 'consecutive', 'firstFailureAt', 'openUntil')
+  end
+end
+return 1
+`;
+
+export interface AdmissionLimits {
+  readonly concurrency: number;
+  readonly rate?: { readonly perSecond: number; readonly burst?: number };
+  /** How long a lease lives if its holder dies without releasing it. */
+  readonly leaseMs: number;
+  /** While the circuit is open, one caller at a time may probe; its claim lasts this long. */
+  readonly probeLeaseMs: number;
+  /** How long an acknowledged delivery id is remembered. */
+  readonly deliveredTtlSeconds: number;
+}
+
+export type Admission =
+  /** `release(true)` also records the delivery as acknowledged: call it once the receiver accepted it. */
+  | { readonly kind: 'granted'; readonly release: (succeeded: boolean) => Promise<void> }
+  | { readonly kind: 'duplicate' }
+  | { readonly kind: 'disabled'; readonly reason: string }
+  | { readonly kind: 'paused' | 'busy'; readonly retryInMs: number };
+
+type ScriptedRedis = Redis & {
+  cuewireAdmit(...args: (string | number)[]): Promise<[string, string | number]>;
+  cuewireRelease(...args: (string | number)[]): Promise<number>;
+};
+
+@Injectable()
+export class EndpointAdmissionRepository implements OnModuleInit {
+  private redis!: ScriptedRedis;
+
+  constructor(private readonly connection: RedisConnection) {}
+
+  onModuleInit(): void {
+    // defineCommand sends EVALSHA and falls back to EVAL once per connection: the script text is not resent per call.
+    const client = this.connection.client;
+    if (!('cuewireAdmit' in client)) {
+      client.defineCommand('cuewireAdmit', { numberOfKeys: 5, lua: ADMIT });
+      client.defineCommand('cuewireRelease', { numberOfKeys: 3, lua: RELEASE });
+    }
+    this.redis = client as ScriptedRedis;
+  }
+
+  async admit(webhookId: string, deliveryId: string, limits: AdmissionLimits): Promise<Admission> {
+    const token = randomUUID();
+    const mark = RedisKeys.deliveredMark(webhookId, deliveryId);
+    const inFlight = RedisKeys.endpointInFlight(webhookId);
+    const health = RedisKeys.endpointHealth(webhookId);
+    const { rate } = limits;
+    const [kind, detail] = await this.redis.cuewireAdmit(
+      health,
+      RedisKeys.endpointProbe(webhookId),
+      inFlight,
+      RedisKeys.endpointRate(webhookId),
+      mark,
+      Date.now(),
+      limits.concurrency,
+      token,
+      limits.leaseMs,
+      rate ? 1000 / rate.perSecond : 0,
+      rate?.burst ?? Math.max(1, Math.ceil(rate?.perSecond ?? 1)),
+      limits.probeLeaseMs,
+    );
+    switch (kind) {
+      case 'granted':
+        return { kind, release: async (succeeded) => void (await this.redis.cuewireRelease(inFlight, health, mark, token, succeeded ? 1 : 0, limits.deliveredTtlSeconds, Date.now())) };
+      case 'duplicate':
+        return { kind };
+      case 'disabled':
+        return { kind, reason: String(detail) };
+      case 'paused':
+      case 'busy':
+        return { kind, retryInMs: Number(detail) };
+      default:
+        throw new Error(`unexpected admission answer ${kind}`);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+interface EndpointSlots {
+  holders: number;
+  /** When each current holder took its slot (for the age of the oldest). */
+  readonly heldSince: Set<{ at: number }>;
+  readonly waiting: ((granted: boolean) => void)[];
+  /** Moving average of how long a slot is held (ms); undefined until the first release. */
+  holdMs?: number;
+}
+
+/**
+ * This process's share of each endpoint's concurrency cap. A replica can never use more than
+ * the cap, so deliveries beyond it wait here, in arrival order, for a local holder to finish,
+ * instead of polling Redis for a lease; Redis still enforces the cap across replicas.
+ *
+ * A delivery only queues when its expected wait fits in `maxWaitMs`: expected wait = its place
+ * in the queue × the time a slot is held (the larger of the moving average and the age of the
+ * oldest current holder, so a newly slow endpoint shows at once) ÷ the cap. A fast endpoint's
+ * backlog waits here; a slow endpoint's goes to a delay tier at once (`null` = busy) instead of
+ * holding request slots that other endpoints' deliveries could use.
+ */
+export class LocalSlots {
+  private readonly endpoints = new Map<string, EndpointSlots>();
+
+  /** A release function, or null when the wait would be (or was) longer than `maxWaitMs`. */
+  async acquire(key: string, limit: number, maxWaitMs: number): Promise<(() => void) | null> {
+    let endpoint = this.endpoints.get(key);
+    if (!endpoint) this.endpoints.set(key, (endpoint = { holders: 0, heldSince: new Set(), waiting: [] }));
+    if (endpoint.holders < limit) {
+      endpoint.holders++;
+      return this.hold(key, endpoint);
+    }
+    if (this.expectedWaitMs(endpoint, limit) > maxWaitMs) return null;
+    const granted = await new Promise<boolean>((resolve) => {
+      const waiter = (ok: boolean) => {
+        clearTimeout(timer);
+        resolve(ok);
+      };
+      const timer = setTimeout(() => {
+        endpoint.waiting.splice(endpoint.waiting.indexOf(waiter), 1);
+        resolve(false);
+      }, maxWaitMs);
+      endpoint.waiting.push(waiter);
+    });
+    return granted ? this.hold(key, endpoint) : null;
+  }
+
+  private expectedWaitMs(endpoint: EndpointSlots, limit: number): number {
+    const now = Date.now();
+    let oldest = now;
+    for (const h of endpoint.heldSince) oldest = Math.min(oldest, h.at);
+    const holdMs = Math.max(endpoint.holdMs ?? 0, now - oldest);
+    return ((endpoint.waiting.length + 1) * holdMs) / limit;
+  }
+
+  private hold(key: string, endpoint: EndpointSlots): () => void {
+    const since = { at: Date.now() };
+    endpoint.heldSince.add(since);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      endpoint.heldSince.delete(since);
+      const held = Date.now() - since.at;
+      endpoint.holdMs = endpoint.holdMs === undefined ? held : 0.8 * endpoint.holdMs + 0.2 * held;
+      const next = endpoint.waiting.shift();
+      // The slot passes straight to the next waiter, so the count stays right.
+      if (next) return next(true);
+      endpoint.holders--;
+    };
+  }
+}

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ReadinessRegistry, type BaseEnv } from '@cuewire/platform';
+import { RedisConnection, RedisKeys } from '@cuewire/redis';
+import { EndpointAdmissionRepository, type Admission } from '../../apps/dispatcher/src/endpoints/endpoint-admission.repository.js';
+
+/** The dispatcher's admission script (health, probe, concurrency lease, GCRA rate) against the real server. */
+describe('endpoint admission (real Redis)', () => {
+  const prefix = `it-adm-${randomUUID().slice(0, 8)}:`;
+  const redis = new RedisConnection({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix } as BaseEnv, new ReadinessRegistry());
+  const admission = new EndpointAdmissionRepository(redis);
+  const limits = { concurrency: 3, leaseMs: 10_000, probeLeaseMs: 500, deliveredTtlSeconds: 60 };
+  let n = 0;
+  /** A fresh delivery id per call, as in the dispatcher. */
+  const admit = (webhookId: string, l: typeof limits & { rate?: { perSecond: number; burst?: number } }) => admission.admit(webhookId, `msg_${++n}`, l);
+  const granted = (a: Admission) => {
+    if (a.kind !== 'granted') throw new Error(`expected granted, got ${JSON.stringify(a)}`);
+    return a;
+  };
+
+  beforeAll(async () => {
+    await redis.onModuleInit();
+    admission.onModuleInit();
+  });
+  afterAll(async () => {
+    const keys = await redis.client.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.client.del(...keys.map((k) => k.slice(prefix.length)));
+    await redis.onApplicationShutdown();
+  });
+
+  it('caps concurrent leases across callers, and a released lease frees its slot', async () => {
+    const answers = await Promise.all(Array.from({ length: 5 }, () => admit('wh-cap', limits)));
+    expect(answers.filter((a) => a.kind === 'granted')).toHaveLength(3);
+    expect(answers.filter((a) => a.kind === 'busy')).toHaveLength(2);
+    await granted(answers.find((a) => a.kind === 'granted')!).release(true);
+    expect((await admit('wh-cap', limits)).kind).toBe('granted');
+    expect((await admit('wh-cap', limits)).kind).toBe('busy');
+  });
+
+  it('drops the leases of a holder that died (expired) before counting', async () => {
+    const short = { ...limits, concurrency: 1, leaseMs: 100 };
+    granted(await admit('wh-crash', short)); // never released
+    expect((await admit('wh-crash', short)).kind).toBe('busy');
+    await sleep(150);
+    expect((await admit('wh-crash', short)).kind).toBe('granted');
+  });
+
+  it('rate-limits with GCRA: the burst at once, then one per interval, with the wait it needs', async () => {
+    const rated = { ...limits, concurrency: 100, rate: { perSecond: 10, burst: 3 } };
+    const burst = [];
+    for (let i = 0; i < 4; i++) burst.push(await admit('wh-rate', rated));
+    expect(burst.map((a) => a.kind)).toEqual(['granted', 'granted', 'granted', 'busy']);
+    const wait = burst[3] as { retryInMs: number };
+    expect(wait.retryInMs).toBeGreaterThan(0);
+    expect(wait.retryInMs).toBeLessThanOrEqual(100);
+    await sleep(wait.retryInMs + 5);
+    expect((await admit('wh-rate', rated)).kind).toBe('granted');
+    expect((await admit('wh-rate', rated)).kind).toBe('busy');
+    // Sustained: over ~600 ms about 6 more (10/s), not a fresh burst each time.
+    let sent = 0;
+    const until = Date.now() + 600;
+    while (Date.now() < until) {
+      if ((await admit('wh-rate', rated)).kind === 'granted') sent++;
+      await sleep(10);
+    }
+    expect(sent).toBeGreaterThanOrEqual(5);
+    expect(sent).toBeLessThanOrEqual(7);
+  });
+
+  it('answers disabled (with the reason) before anything else', async () => {
+    await redis.client.hset(RedisKeys.endpointHealth('wh-off'), 'disabled', '1', 'reason', 'answered 410 Gone');
+    expect(await admit('wh-off', limits)).toEqual({ kind: 'disabled', reason: 'answered 410 Gone' });
+  });
+
+  it('while the circuit is open lets exactly one probe through per probe lease', async () => {
+    await redis.client.hset(RedisKeys.endpointHealth('wh-open'), 'consecutive', '10', 'firstFailureAt', String(Date.now() - 1_000), 'openUntil', String(Date.now() + 5_000));
+    const answers = await Promise.all(Array.from({ length: 4 }, () => admit('wh-open', limits)));
+    expect(answers.filter((a) => a.kind === 'granted')).toHaveLength(1);
+    const paused = answers.filter((a) => a.kind === 'paused') as { retryInMs: number }[];
+    expect(paused).toHaveLength(3);
+    expect(paused[0].retryInMs).toBeGreaterThan(4_000);
+    // The probe succeeds: the streak ends, so the circuit is closed for everyone.
+    await granted(answers.find((a) => a.kind === 'granted')!).release(true);
+    expect(await redis.client.hgetall(RedisKeys.endpointHealth('wh-open'))).toEqual({});
+    expect((await admit('wh-open', limits)).kind).toBe('granted');
+  });
+
+  it('a failed attempt releases its lease without ending the streak', async () => {
+    await redis.client.hset(RedisKeys.endpointHealth('wh-fail'), 'consecutive', '2', 'firstFailureAt', String(Date.now()));
+    await granted(await admit('wh-fail', limits)).release(false);
+    expect(await redis.client.hget(RedisKeys.endpointHealth('wh-fail'), 'consecutive')).toBe('2');
+    expect(await redis.client.zcard(RedisKeys.endpointInFlight('wh-fail'))).toBe(0);
+  });
+
+  it('marks a delivery acknowledged when its lease is released after a success, and answers duplicate for it from then on', async () => {
+    const first = granted(await admission.admit('wh-dup', 'msg_once', limits));
+    await first.release(true);
+    expect(await admission.admit('wh-dup', 'msg_once', limits)).toEqual({ kind: 'duplicate' });
+    const ttl = await redis.client.ttl(RedisKeys.deliveredMark('wh-dup', 'msg_once'));
+    expect(ttl).toBeGreaterThan(50);
+    expect(ttl).toBeLessThanOrEqual(60);
+    // A failed attempt marks nothing: the next attempt is admitted.
+    await granted(await admission.admit('wh-dup', 'msg_failed', limits)).release(false);
+    expect((await admission.admit('wh-dup', 'msg_failed', limits)).kind).toBe('granted');
+  });
+});
