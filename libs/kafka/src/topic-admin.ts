@@ -21,11 +21,22 @@ export async function ensureTopics(settings: KafkaSettings, contracts: readonly 
           configs: contract.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
         });
       } catch (error) {
-        // Another replica may have created it between our list and create.
-        if (!(await admin.listTopics()).includes(name)) throw error;
+        // Another replica (or service) created it between our list and create: the broker says
+        // so (TOPIC_ALREADY_EXISTS) before its metadata may list it.
+        if (!alreadyExists(error) && !(await admin.listTopics()).includes(name)) throw error;
       }
     }
   } finally {
     await admin.close();
   }
+}
+
+const TOPIC_ALREADY_EXISTS = 36;
+
+/** True when the error is the broker's TOPIC_ALREADY_EXISTS, or aggregates only such errors (at any depth). */
+export function alreadyExists(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 5) return false;
+  const e = error as { apiCode?: number; errors?: unknown };
+  if (e.apiCode === TOPIC_ALREADY_EXISTS) return true;
+  return Array.isArray(e.errors) && e.errors.length > 0 && e.errors.every((inner) => alreadyExists(inner, depth + 1));
 }
