@@ -17,6 +17,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry'
 import { Admin, compatibilityPartitioner, ProduceAcks, Producer, stringSerializer } from '@platformatic/kafka'
+import { Pool } from 'undici'
 import { runPool } from './lib/util.mjs'
 
 const opt = { rate: 1000, seconds: 10, messages: 100_000 }
@@ -43,8 +44,9 @@ async function freePort() {
 
 async function startIngest() {
   const port = await freePort()
-  const child = spawn(process.execPath, [join(root, 'dist/apps/ingest/src/main.js')], {
-    env: { ...process.env, HTTP_PORT: String(port), KAFKA_TOPIC_PREFIX: prefix, KAFKA_GROUP_PREFIX: prefix, REDIS_KEY_PREFIX: prefix, KAFKA_TOPIC_PARTITIONS: '3', LOG_LEVEL: 'error', CUEWIRE_ADMIN_KEY: apiKey },
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the ingest process during the run.
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), join(root, 'dist/apps/ingest/src/main.js')], {
+    env: { ...process.env, NODE_ENV: 'production', HTTP_PORT: String(port), KAFKA_TOPIC_PREFIX: prefix, KAFKA_GROUP_PREFIX: prefix, REDIS_KEY_PREFIX: prefix, KAFKA_TOPIC_PARTITIONS: '3', LOG_LEVEL: 'error', CUEWIRE_ADMIN_KEY: apiKey },
     stdio: ['ignore', 'ignore', 'inherit']
   })
   const url = `http://127.0.0.1:${port}`
@@ -92,7 +94,13 @@ try {
   await produceAll(direct)
   rows.push(['direct Kafka (Avro encode + produce)', N, N / ((performance.now() - t0) / 1000), '', ''])
 
-  const post = body => fetch(`${ingest.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` }, body })
+  // undici's Pool, not fetch: the client must not be what limits the rate (keep-alive, 256 connections).
+  const pool = new Pool(ingest.url, { connections: 256, pipelining: 1 })
+  const post = async body => {
+    const res = await pool.request({ method: 'POST', path: '/v1/events', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` }, body })
+    await res.body.dump()
+    return res.statusCode
+  }
   const count = Math.min(opt.rate * opt.seconds, N)
   log(`HTTP single events at ${opt.rate}/s offered, ${count} requests…`)
   const latencies = []
@@ -101,10 +109,9 @@ try {
   await Promise.all(Array.from({ length: count }, async (_, i) => {
     await sleep(Math.max(0, start + (i * 1000) / opt.rate - performance.now()))
     const t = performance.now()
-    const res = await post(JSON.stringify(event(i)))
-    await res.arrayBuffer()
+    const status = await post(JSON.stringify(event(i)))
     latencies.push(performance.now() - t)
-    if (res.status === 202) ok++
+    if (status === 202) ok++
   }))
   const singleSeconds = (performance.now() - start) / 1000
   rows.push([`HTTP POST /v1/events, 1 event/request, ${opt.rate}/s offered`, count, ok / singleSeconds, pct(latencies, 50).toFixed(1), pct(latencies, 99).toFixed(1)])
@@ -113,7 +120,7 @@ try {
   const arrays = Array.from({ length: N / 100 }, (_, b) => JSON.stringify(Array.from({ length: 100 }, (_, k) => event(b * 100 + k))))
   const batchLat = []
   const tb = performance.now()
-  await runPool(arrays, 4, async body => { const t = performance.now(); const res = await post(body); await res.arrayBuffer(); if (res.status !== 202) throw new Error(`status ${res.status}`); batchLat.push(performance.now() - t) })
+  await runPool(arrays, 4, async body => { const t = performance.now(); const status = await post(body); if (status !== 202) throw new Error(`status ${status}`); batchLat.push(performance.now() - t) })
   rows.push(['HTTP POST /v1/events, arrays of 100, 4 in flight', N, N / ((performance.now() - tb) / 1000), pct(batchLat, 50).toFixed(1), pct(batchLat, 99).toFixed(1)])
 
   log(`HTTP NDJSON bulk, ${N} lines in one request…`)
@@ -123,6 +130,7 @@ try {
   const bulkBody = await bulk.json()
   if (bulk.status !== 202 || bulkBody.accepted !== N) throw new Error(`bulk: ${bulk.status} ${JSON.stringify(bulkBody).slice(0, 200)}`)
   rows.push(['HTTP POST /v1/events/bulk (NDJSON, one request)', N, N / ((performance.now() - tn) / 1000), '', ''])
+  await pool.close()
 } finally {
   ingest.child.kill('SIGTERM')
   const admin = new Admin({ clientId: 'bench-ingest-admin', bootstrapBrokers: brokers })
