@@ -7,6 +7,8 @@ import { ApiKeysService } from './api-keys/api-keys.service.js';
 import { CampaignsController } from './campaigns/campaigns.controller.js';
 import { CampaignsService } from './campaigns/campaigns.service.js';
 import { TriggerOnDemandUseCase } from './campaigns/trigger-on-demand.usecase.js';
+import { ConsoleAssets } from './console/console-assets.js';
+import { ConsoleController } from './console/console.controller.js';
 import { ConfigObjectStore } from './config-objects/config-object.store.js';
 import { controlPlaneEnvSchema } from './control-plane.env.js';
 import { SegmentsController } from './segments/segments.controller.js';
@@ -21,8 +23,8 @@ import { WebhooksService } from './webhooks/webhooks.service.js';
 @Module({
   // Redis: send test and preview can render with a stored customer profile.
   imports: [KafkaModule, ConfigViewsModule, RedisModule, ApiKeysModule],
-  controllers: [WebhooksController, WebhookPresetsController, CampaignsController, SegmentsController, ApiKeysController],
-  providers: [ConfigObjectStore, WebhooksService, WebhookOutbound, WebhookTrialService, CustomerProfileRepository, CampaignsService, TriggerOnDemandUseCase, SegmentsService, ApiKeysService],
+  controllers: [WebhooksController, WebhookPresetsController, CampaignsController, SegmentsController, ApiKeysController, ConsoleController],
+  providers: [ConfigObjectStore, WebhooksService, WebhookOutbound, WebhookTrialService, CustomerProfileRepository, CampaignsService, TriggerOnDemandUseCase, SegmentsService, ApiKeysService, ConsoleAssets],
 })
 export class ControlPlaneModule {}
 

@@ -59,6 +59,9 @@ const EXPECTED: Record<string, string> = {
   'GET /v1/api-keys/:id': 'admin',
   'POST /v1/api-keys/:id/rotate': 'admin',
   'DELETE /v1/api-keys/:id': 'admin',
+
+  'GET /console': 'public',
+  'GET /console/*': 'public',
 };
 
 type ModuleRef = Type | DynamicModule;
