@@ -18,7 +18,7 @@ import tseslint from 'typescript-eslint';
 // rule work from any fresh checkout and keeps it current when project.json files change.
 await createProjectGraphAsync({ exitOnError: false });
 
-const TS = ['**/*.ts', '**/*.mts', '**/*.cts'];
+const TS = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'];
 const JS = ['**/*.js', '**/*.mjs', '**/*.cjs'];
 const SPECS = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'];
 const DOMAIN_LIBS = ['libs/contracts/**', 'libs/templating/**', 'libs/campaigns/**'];
@@ -117,6 +117,14 @@ export default defineConfig(
       '@typescript-eslint/no-extraneous-class': 'off',
       'no-restricted-imports': ['error', { patterns: [deepLibImports] }],
     },
+  },
+
+  // The web console runs in the browser (its own tsconfig: DOM, JSX for Preact).
+  {
+    files: ['apps/console/src/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    // Event handlers may be async (a click that saves); the UI shows their failures itself.
+    rules: { '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }] },
   },
 
   // Plain JS (tools, bench, test setup, configs) runs on Node and is not in tsconfig.json.

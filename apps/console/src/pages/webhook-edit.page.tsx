@@ -212,7 +212,7 @@ function SecretShownOnce({ secret, onDone }: { secret: string; onDone: () => voi
       <p>
         <strong>New signing secret — shown this once.</strong> Copy it to the receiver now; Cuewire stores it encrypted and never shows it again.
       </p>
-      <TextField label="Signing secret" name="secret" readOnly value={secret} onInput={() => undefined} />
+      <TextField label="New signing secret" name="secret" readOnly value={secret} onInput={() => undefined} />
       <button type="button" class="secondary" onClick={onDone}>
         I have copied it
       </button>

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { webhooksApi, type Preset } from '../api/console-api';
 import { navigate } from '../router';
-import { Checkbox, Select, TextArea, TextField } from '../ui/fields';
+import { Checkbox, TextArea, TextField } from '../ui/fields';
 import { initialValues, JsonSchemaForm, valuesToSend } from '../ui/json-schema-form';
 import { Layout } from '../ui/layout';
 import { fieldErrors, Problem } from '../ui/problem';
@@ -16,7 +16,7 @@ export function WebhookNewPage() {
   const [choice, setChoice] = useState<string>(SCRATCH);
   const [id, setId] = useState('');
   const [values, setValues] = useState<Record<string, unknown>>({});
-  const [scratch, setScratch] = useState({ name: '', url: 'https://', body: '{"customer": {{json customer.id}}, "event": {{json event.type}}}', sign: true });
+  const [scratch, setScratch] = useState({ name: '', url: 'https://', body: '{"customer": {{json customer.id}}, "event": {{json event.type}} }', sign: true });
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const preset: Preset | undefined = presets.data?.find((p) => p.id === choice);

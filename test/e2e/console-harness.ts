@@ -1,0 +1,103 @@
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { HttpReceiver, isolatedRun, ServiceProcess } from '@cuewire/testing';
+
+/**
+ * The console's browser tests and its screenshot script share this: the whole of Cuewire in one
+ * process (the `cuewire` binary with every target, so the console's same-origin API calls reach
+ * the control plane, the dispatcher and the rest), a real receiver on loopback, and Debian's
+ * Chromium driven by playwright-core (no browser download).
+ */
+export const CHROMIUM = process.env.CUEWIRE_CHROMIUM ?? '/usr/bin/chromium';
+const repoRoot = join(import.meta.dirname, '..', '..');
+
+/** Installs Debian's Chromium when it is missing (CI runs as root; idempotent). */
+export function ensureChromium(): void {
+  if (existsSync(CHROMIUM)) return;
+  execSync('apt-get update && apt-get install -y chromium', { stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000 });
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not at ${CHROMIUM} after apt-get install chromium`);
+}
+
+export interface ConsoleStack {
+  readonly cuewire: ServiceProcess;
+  readonly receiver: HttpReceiver;
+  readonly browser: Browser;
+  readonly page: Page;
+  readonly run: string;
+  stop(): Promise<void>;
+}
+
+export async function startConsoleStack(): Promise<ConsoleStack> {
+  ensureChromium();
+  const { id: run, env } = isolatedRun('console', {
+    CUEWIRE_TARGETS: 'all',
+    DISPATCH_ALLOW_PRIVATE_CIDRS: '127.0.0.0/8',
+    EVALUATOR_TIMER_POLL_MS: '200',
+    // Failures retry quickly, so a failing receiver's delivery dies within the test.
+    DISPATCH_RETRY_SCHEDULE: '1s',
+  });
+  const receiver = await HttpReceiver.start();
+  const cuewire = await ServiceProcess.start('cuewire', env, 120_000);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(30_000);
+  return {
+    cuewire,
+    receiver,
+    browser,
+    page,
+    run,
+    async stop() {
+      await browser.close();
+      await cuewire.stop();
+      await receiver.stop();
+    },
+  };
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly help: string;
+  readonly nodes: string[];
+}
+
+/** axe-core on the page as it is now: the serious and critical violations (WCAG 2.x A and AA rules and best practices). */
+export async function seriousAccessibilityViolations(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    const result = await (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document);
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/**
+ * Presses Tab until `target` has the focus, as a keyboard user would reach it; fails when it is
+ * not reachable within `maxTabs` presses.
+ */
+export async function tabTo(page: Page, target: Locator, maxTabs = 80): Promise<void> {
+  const handle = await target.elementHandle();
+  if (!handle) throw new Error(`no element for ${target.toString()}`);
+  for (let i = 0; i < maxTabs; i++) {
+    if (await handle.evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`${target.toString()} was not reached with ${maxTabs} Tab presses`);
+}
+
+/** Saves a screenshot of the page into `CUEWIRE_CONSOLE_SCREENSHOTS` (the screenshot script sets it); nothing otherwise. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.CUEWIRE_CONSOLE_SCREENSHOTS;
+  if (!dir) return;
+  const into = join(repoRoot, dir);
+  mkdirSync(into, { recursive: true });
+  // Let transitions and late answers settle; the caret blinking would make images differ run to run.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.screenshot({ path: join(into, `${name}.png`), fullPage: true, caret: 'hide' });
+}
