@@ -82,10 +82,10 @@ export async function seriousAccessibilityViolations(page: Page): Promise<AxeVio
  * not reachable within `maxTabs` presses.
  */
 export async function tabTo(page: Page, target: Locator, maxTabs = 80): Promise<void> {
-  const handle = await target.elementHandle();
-  if (!handle) throw new Error(`no element for ${target.toString()}`);
+  await target.waitFor({ state: 'visible' });
   for (let i = 0; i < maxTabs; i++) {
-    if (await handle.evaluate((el) => el === document.activeElement)) return;
+    // The locator is resolved again each time: a re-render may replace the element.
+    if (await target.evaluate((el) => el === document.activeElement)) return;
     await page.keyboard.press('Tab');
   }
   throw new Error(`${target.toString()} was not reached with ${maxTabs} Tab presses`);

@@ -21,7 +21,8 @@ function page({ path: [section, id, sub], query }: Route) {
     case 'segments':
       return <SegmentsPage selected={id} />;
     case 'deliveries':
-      return <DeliveriesPage query={query} deliveryId={id} />;
+      // Keyed by the search, so the form shows the search the address says.
+      return <DeliveriesPage key={query.toString()} query={query} deliveryId={id} />;
     case 'webhooks':
     default:
       if (id === 'new') return <WebhookNewPage />;

@@ -5,6 +5,7 @@
  * live here only, so a renamed route is a one-line change. Answers are read tolerantly: a
  * field the server does not send yet is simply absent.
  */
+import { figuresFromAttempts } from './delivery-figures';
 import { apiKey, signOut } from './session';
 
 export interface FieldError {
@@ -248,10 +249,27 @@ export const campaignsApi = {
   replace: (id: string, input: CampaignInput, ifMatch?: string) => call<Campaign>('PUT', `/v1/campaigns/${enc(id)}`, { body: input, ifMatch }),
   remove: (id: string) => data(call<void>('DELETE', `/v1/campaigns/${enc(id)}`)),
   trigger: (id: string, body: { customerIds?: string[]; segmentId?: string }) => data(call<unknown>('POST', `/v1/campaigns/${enc(id)}/trigger`, { body })),
-  /** Counts over time (history service). */
-  figures: async (id: string, q: { from?: number; to?: number; bucket: 'hour' | 'day' }): Promise<Bucket[]> => {
-    const d = await data(call<Bucket[] | { buckets?: Bucket[]; items?: Bucket[] }>('GET', `/v1/campaigns/${enc(id)}/figures`, { query: { from: iso(q.from), to: iso(q.to), bucket: q.bucket } }));
-    return Array.isArray(d) ? d : (d?.buckets ?? d?.items ?? []);
+  /**
+   * Counts over time from the history service; where it is not there (404), counted here from
+   * the delivery log (sent, delivered, failed only), and said so by `source`.
+   */
+  figures: async (id: string, q: { from: number; to: number; bucket: 'hour' | 'day' }): Promise<{ buckets: Bucket[]; source: 'history' | 'delivery-log' }> => {
+    try {
+      const d = await data(call<Bucket[] | { buckets?: Bucket[]; items?: Bucket[] }>('GET', `/v1/campaigns/${enc(id)}/figures`, { query: { from: q.from, to: q.to, bucket: q.bucket } }));
+      return { buckets: Array.isArray(d) ? d : (d?.buckets ?? d?.items ?? []), source: 'history' };
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 404) throw error;
+      const attempts: DeliveryAttempt[] = [];
+      let cursor: string | undefined;
+      // Bounded: a few pages of the newest attempts are enough for a picture until history is there.
+      for (let page = 0; page < 5; page++) {
+        const found = await deliveriesApi.search({ campaignId: id, from: q.from, to: q.to, cursor, limit: 1000 });
+        attempts.push(...found.items);
+        cursor = found.nextCursor;
+        if (!cursor) break;
+      }
+      return { buckets: figuresFromAttempts(attempts, q.from, q.to, q.bucket), source: 'delivery-log' };
+    }
   },
 };
 
@@ -281,8 +299,8 @@ export const segmentsApi = {
   replace: (id: string, input: SegmentInput, ifMatch?: string) => call<Segment>('PUT', `/v1/segments/${enc(id)}`, { body: input, ifMatch }),
   remove: (id: string) => data(call<void>('DELETE', `/v1/segments/${enc(id)}`)),
   size: async (id: string): Promise<number | undefined> => {
-    const d = await data(call<{ size?: number; count?: number } | number>('GET', `/v1/segments/${enc(id)}/size`));
-    return typeof d === 'number' ? d : (d?.size ?? d?.count);
+    const d = await data(call<{ members?: number; size?: number } | number>('GET', `/v1/segments/${enc(id)}/size`));
+    return typeof d === 'number' ? d : (d?.members ?? d?.size);
   },
 };
 
@@ -290,6 +308,7 @@ export const segmentsApi = {
 
 export const OUTCOMES = ['DELIVERED', 'RETRY_SCHEDULED', 'DEAD', 'SKIPPED_DUPLICATE', 'PARKED', 'DEFERRED'] as const;
 
+/** Times in query parameters (`from`, `to`) are epoch milliseconds, as the dispatcher's log takes them today. */
 export interface DeliveryQuery {
   campaignId?: string;
   webhookId?: string;
@@ -352,10 +371,6 @@ export const deliveriesApi = {
   replay: (deliveryId: string) => data(call<{ replayed: number }>('POST', `/v1/deliveries/${enc(deliveryId)}/replay`)),
   replayFailed: (webhookId: string, since: number) => data(call<{ replayed: number }>('POST', `/v1/webhooks/${enc(webhookId)}/replay-failed`, { body: { since } })),
 };
-
-function iso(ms: number | undefined): string | undefined {
-  return ms === undefined ? undefined : new Date(ms).toISOString();
-}
 
 // ---- sign-in --------------------------------------------------------------------------------
 
