@@ -69,12 +69,19 @@ export interface AxeViolation {
 
 /** axe-core on the page as it is now: the serious and critical violations (WCAG 2.x A and AA rules and best practices). */
 export async function seriousAccessibilityViolations(page: Page): Promise<AxeViolation[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ content: axeSource });
+  // Runs in the page (this file is typed for Node, without DOM types).
   const violations = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document);
+    const page = globalThis as unknown as { document: unknown; axe: { run: (ctx: unknown) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } };
+    const result = await page.axe.run(page.document);
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** What the in-page functions below use of `document` (this file has no DOM types). */
+interface FocusedDocument {
+  readonly document: { readonly activeElement: { blur(): void } | null };
 }
 
 /**
@@ -85,7 +92,7 @@ export async function tabTo(page: Page, target: Locator, maxTabs = 80): Promise<
   await target.waitFor({ state: 'visible' });
   for (let i = 0; i < maxTabs; i++) {
     // The locator is resolved again each time: a re-render may replace the element.
-    if (await target.evaluate((el) => el === document.activeElement)) return;
+    if (await target.evaluate((el) => el === (globalThis as unknown as FocusedDocument).document.activeElement)) return;
     await page.keyboard.press('Tab');
   }
   throw new Error(`${target.toString()} was not reached with ${maxTabs} Tab presses`);
@@ -98,6 +105,6 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   const into = join(repoRoot, dir);
   mkdirSync(into, { recursive: true });
   // Let transitions and late answers settle; the caret blinking would make images differ run to run.
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.evaluate(() => (globalThis as unknown as FocusedDocument).document.activeElement?.blur());
   await page.screenshot({ path: join(into, `${name}.png`), fullPage: true, caret: 'hide' });
 }

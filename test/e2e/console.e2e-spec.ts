@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { authHeaders, testAdminKey, waitFor } from '@cuewire/testing';
-import { screenshot, seriousAccessibilityViolations, startConsoleStack, tabTo, type ConsoleStack } from './console-harness';
+import { screenshot, seriousAccessibilityViolations, startConsoleStack, tabTo, type ConsoleStack } from './console-harness.js';
 
 /**
  * The web console in a real browser (Debian's Chromium through playwright-core) against the real
@@ -112,7 +112,6 @@ describe('web console', () => {
     await press({ name: 'Enable SendGrid email' });
     await row.getByText('enabled', { exact: true }).waitFor();
     await expectAccessible();
-    await screenshot(page, 'webhooks');
   });
 
   it('rotates the signing secret of a signed webhook and shows the new one once', async () => {
@@ -262,6 +261,41 @@ describe('web console', () => {
     await screenshot(page, 'segments');
   });
 
+  it('builds a scheduled campaign over a segment, and takes it draft → live → paused → ended', async () => {
+    await page.goto(`${stack.cuewire.url}/console/#/campaigns/new`);
+    await typeInto('Id (optional)', 'weekday-digest');
+    await typeInto('Campaign name', 'Weekday digest');
+    await tabTo(page, page.getByLabel('Fires on'));
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+    await typeInto('Cron pattern', '30 8 * * 1-5');
+    await choose('Time zone', 'Europe/Paris', 'Europe/Paris');
+    await choose('Audience segment', 'Customers in Canada', 'canada');
+    await tabTo(page, page.getByLabel('Signed hook (signed-hook)'));
+    await page.keyboard.press('Space');
+    await expectAccessible();
+    await screenshot(page, 'campaign-builder-schedule');
+    await press({ name: 'Create campaign' });
+    await page.getByRole('heading', { name: 'Weekday digest', level: 1 }).waitFor();
+    expect((await api('/v1/campaigns/weekday-digest')).body).toMatchObject({
+      status: 'draft',
+      trigger: { type: 'schedule', cron: '30 8 * * 1-5', timeZone: 'Europe/Paris' },
+      audience: { segmentId: 'canada' },
+      webhookIds: ['signed-hook'],
+    });
+
+    await press({ name: 'Go live' });
+    await page.getByText('Saved; the campaign is live.').waitFor();
+    await press({ name: 'Campaigns' }, 'link');
+    const row = page.getByRole('row', { name: /Weekday digest/ });
+    await row.getByText('live', { exact: true }).waitFor();
+    await press({ name: 'Pause: Weekday digest' });
+    await row.getByText('paused', { exact: true }).waitFor();
+    await press({ name: 'End: Weekday digest' });
+    await row.getByText('ended', { exact: true }).waitFor();
+    expect((await api('/v1/campaigns/weekday-digest')).body.status).toBe('ended');
+    expect(await row.getByRole('button').count()).toBe(0);
+  });
+
   it('charts the figures of a campaign over time', async () => {
     await page.goto(`${stack.cuewire.url}/console/#/campaigns`);
     await page.getByRole('row', { name: /Abandoned cart/ }).getByText('live').waitFor();
@@ -274,5 +308,11 @@ describe('web console', () => {
     await page.getByRole('columnheader', { name: 'Sent' }).waitFor();
     await expectAccessible();
     await screenshot(page, 'campaign-figures');
+
+    // The webhook list once the flows above have filled it.
+    await press({ name: 'Webhooks' }, 'link');
+    await page.getByRole('row', { name: /Flaky hook/ }).waitFor();
+    await expectAccessible();
+    await screenshot(page, 'webhooks');
   });
 });

@@ -39,7 +39,7 @@ export function LineChart({ title, labels, series }: { title: string; labels: re
         ))}
         {labels.map((l, i) =>
           i % every === 0 ? (
-            <text key={l + i} x={x(i)} y={H - PAD.bottom + 18} text-anchor="middle" font-size="12" fill="#57606a">
+            <text key={l + i} x={x(i)} y={H - PAD.bottom + 18} text-anchor={n === 1 ? 'middle' : i === 0 ? 'start' : i >= n - every ? 'end' : 'middle'} font-size="12" fill="#57606a">
               {l}
             </text>
           ) : null,

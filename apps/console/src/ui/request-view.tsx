@@ -28,11 +28,14 @@ export function ResponseView({ response }: { response: { status?: number; header
         {response.latencyMs !== undefined && <span class="muted"> in {Math.round(response.latencyMs)} ms</span>}
       </h3>
       <pre class="http-message" tabIndex={0}>
-        {Object.entries(response.headers ?? {})
-          .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`)
-          .join('\n')}
-        {'\n\n'}
-        {prettyBody(response.bodyExcerpt ?? '')}
+        {[
+          Object.entries(response.headers ?? {})
+            .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`)
+            .join('\n'),
+          prettyBody(response.bodyExcerpt ?? ''),
+        ]
+          .filter(Boolean)
+          .join('\n\n') || '(empty)'}
       </pre>
     </section>
   );
