@@ -57,6 +57,7 @@ if (ready) {
 Cuewire is running (all services in one process; logs: ${logFile})
   ingest + control plane  ${api}   (POST /v1/events, PATCH /v1/customers/{id}, /v1/webhooks, /v1/campaigns)
   OpenAPI                 ${api}/docs
+  web console             ${api}/console   (sign in with the admin API key below)
   admin API key           ${adminKey.key}   (${adminKey.from}; every scope)
   health / metrics        ${api}/health/ready   ${api}/metrics
   demo receiver           ${receiver.url}   (prints every webhook it receives)
