@@ -70,6 +70,15 @@ function safeJson(text: string): unknown {
   }
 }
 
+/**
+ * The ETag to send with the next write after one: the write's own, or, when the server sends
+ * ETags on reads only, the object's current one (never the old one, which would now conflict).
+ */
+export async function etagAfterWrite<T>(written: Versioned<T>, hadEtag: boolean, read: () => Promise<Versioned<T>>): Promise<string | undefined> {
+  if (written.etag || !hadEtag) return written.etag;
+  return (await read()).etag;
+}
+
 const enc = encodeURIComponent;
 const data = async <T>(p: Promise<Versioned<T>>): Promise<T> => (await p).data;
 /** List endpoints answer an array, or `{items}` (paged). */

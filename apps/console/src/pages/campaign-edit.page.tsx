@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { campaignInputOf, campaignsApi, segmentsApi, webhooksApi, type CampaignInput, type CampaignRule, type CampaignStatus } from '../api/console-api';
+import { campaignInputOf, campaignsApi, etagAfterWrite, segmentsApi, webhooksApi, type CampaignInput, type CampaignRule, type CampaignStatus } from '../api/console-api';
 import { cleanCampaign, emptyCampaign, fromLocalInput, nextStatuses, STATUS_ACTION, toLocalInput } from '../campaigns/campaign-form';
 import { TriggerEditor } from '../campaigns/trigger-editor';
 import { href, navigate } from '../router';
@@ -57,7 +57,7 @@ export function CampaignEditPage({ id }: { id?: string }) {
       }
       const saved = await campaignsApi.replace(id, input, etag);
       setDraft(campaignInputOf(saved.data));
-      setEtag(saved.etag ?? etag);
+      setEtag(await etagAfterWrite(saved, Boolean(etag), () => campaignsApi.get(id)));
       setNotice(status === loaded.data?.data.status ? 'Saved.' : `Saved; the campaign is ${status}.`);
       loaded.reload();
     } catch (e) {
@@ -74,7 +74,7 @@ export function CampaignEditPage({ id }: { id?: string }) {
   return (
     <Layout
       section="campaigns"
-      title={id ? draft.name || id : 'New campaign'}
+      title={id ? (loaded.data?.data.name ?? id) : 'New campaign'}
       actions={
         id && (
           <>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { segmentsApi, type SegmentInput } from '../api/console-api';
+import { etagAfterWrite, segmentsApi, type SegmentInput } from '../api/console-api';
 import { href, navigate } from '../router';
 import { ConditionsEditor } from '../ui/conditions-editor';
 import { Select, TextField } from '../ui/fields';
@@ -90,7 +90,7 @@ function SegmentBuilder({ id, onSaved }: { id?: string; onSaved: () => void }) {
         return;
       }
       const saved = await segmentsApi.replace(id, draft, etag);
-      setEtag(saved.etag ?? etag);
+      setEtag(await etagAfterWrite(saved, Boolean(etag), () => segmentsApi.get(id)));
       setNotice('Saved. The segmenter re-evaluates every profile; the size follows.');
       onSaved();
     } catch (err) {

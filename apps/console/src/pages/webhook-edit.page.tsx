@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, webhookInputOf, webhooksApi, type AuthInput, type Webhook, type WebhookInput } from '../api/console-api';
+import { ApiError, etagAfterWrite, webhookInputOf, webhooksApi, type AuthInput, type Webhook, type WebhookInput } from '../api/console-api';
 import { Checkbox, Select, TextArea, TextField } from '../ui/fields';
 import { KeyValueEditor } from '../ui/key-value-editor';
 import { Layout } from '../ui/layout';
@@ -46,7 +46,7 @@ export function WebhookEditPage({ id }: { id: string }) {
     setNotice(undefined);
     try {
       const result = await webhooksApi.replace(id, input, saved.etag);
-      setSaved({ webhook: result.data, etag: result.etag ?? saved.etag });
+      setSaved({ webhook: result.data, etag: await etagAfterWrite(result, Boolean(saved.etag), () => webhooksApi.get(id)) });
       setDraft(webhookInputOf(result.data));
       if (result.data.generatedSecret) setSecret(result.data.generatedSecret);
       setNotice(message);
