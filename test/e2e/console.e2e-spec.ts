@@ -16,7 +16,7 @@ describe('web console', () => {
     stack = await startConsoleStack();
     page = stack.page;
     stack.receiver.answer((req) => (req.path.startsWith('/v3/mail/send') ? { status: 202, body: '' } : { status: 200, body: 'ok' }));
-  }, 300_000);
+  }, 900_000); // a first run may install Chromium
 
   afterAll(async () => {
     await stack?.stop();
@@ -32,6 +32,22 @@ describe('web console', () => {
     await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.type(text);
   };
+
+  it('is served by the control plane without a key: fingerprinted assets cached for good, every other path the page', async () => {
+    const index = await fetch(`${stack.cuewire.url}/console`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    const html = await index.text();
+    const script = /src="(\/console\/assets\/main-[\w-]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${stack.cuewire.url}${script}`);
+    expect([asset.status, asset.headers.get('content-type'), asset.headers.get('cache-control')]).toEqual([200, 'application/javascript; charset=utf-8', 'public, max-age=31536000, immutable']);
+    const deep = await fetch(`${stack.cuewire.url}/console/campaigns/abandoned-cart`);
+    expect([deep.status, await deep.text()]).toEqual([200, html]);
+    expect((await fetch(`${stack.cuewire.url}/console/assets/missing.js`)).status).toBe(404);
+    // The API behind it still wants a key.
+    expect((await fetch(`${stack.cuewire.url}/v1/webhooks`)).status).toBe(401);
+  });
 
   it('signs in with an API key, by keyboard, and refuses a wrong one', async () => {
     await page.goto(`${stack.cuewire.url}/console/`);
