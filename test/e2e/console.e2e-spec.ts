@@ -45,6 +45,8 @@ describe('web console', () => {
     const deep = await fetch(`${stack.cuewire.url}/console/campaigns/abandoned-cart`);
     expect([deep.status, await deep.text()]).toEqual([200, html]);
     expect((await fetch(`${stack.cuewire.url}/console/assets/missing.js`)).status).toBe(404);
+    // The OpenAPI page, also served with @fastify/static, is unaffected.
+    expect((await fetch(`${stack.cuewire.url}/docs`)).status).toBe(200);
     // The API behind it still wants a key.
     expect((await fetch(`${stack.cuewire.url}/v1/webhooks`)).status).toBe(401);
   });

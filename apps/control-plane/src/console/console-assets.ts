@@ -27,7 +27,8 @@ export class ConsoleAssets implements OnModuleInit {
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    // Several targets in one process share one server: register once.
+    // Registered once per server; the console's routes pass CONSOLE_ROOT with every file, so
+    // they do not depend on which registration decorated the reply.
     if (fastify.hasReplyDecorator('sendFile')) return;
     void fastify.register(fastifyStatic, { root: CONSOLE_ROOT, serve: false });
   }

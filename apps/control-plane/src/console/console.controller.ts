@@ -2,7 +2,7 @@ import { Controller, Get, NotFoundException, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '@cuewire/platform';
-import { ConsoleAssets } from './console-assets.js';
+import { CONSOLE_ROOT, ConsoleAssets } from './console-assets.js';
 
 /** Fingerprinted bundles never change under a name; index.html must be fetched fresh to find the current ones. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -29,7 +29,7 @@ export class ConsoleController {
     const path = new URL(req.url, 'http://console').pathname.replace(/^\/console\/?/, '');
     if (path.startsWith('assets/')) {
       this.requireBuilt();
-      await reply.header('cache-control', IMMUTABLE).sendFile(path, { cacheControl: false });
+      await reply.header('cache-control', IMMUTABLE).sendFile(path, CONSOLE_ROOT, { cacheControl: false });
       return;
     }
     await this.sendIndex(reply);
@@ -37,7 +37,7 @@ export class ConsoleController {
 
   private async sendIndex(reply: FastifyReply): Promise<void> {
     this.requireBuilt();
-    await reply.header('cache-control', FRESH).sendFile('index.html', { cacheControl: false });
+    await reply.header('cache-control', FRESH).sendFile('index.html', CONSOLE_ROOT, { cacheControl: false });
   }
 
   private requireBuilt(): void {
