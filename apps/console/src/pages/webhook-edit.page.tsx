@@ -60,6 +60,7 @@ export function WebhookEditPage({ id }: { id: string }) {
     void save(draft, 'Saved.');
   };
   const h = healthText(health.data);
+  const dirty = JSON.stringify(draft) !== JSON.stringify(webhookInputOf(saved.webhook));
   const errorsAt = (path: string) => fieldErrors(error, path);
   const templateErrors = (path: string, template: string) => errorsAt(path).map((m) => <TemplateError key={m} template={template} message={m} />);
 
@@ -124,6 +125,11 @@ export function WebhookEditPage({ id }: { id: string }) {
           </details>
           <div class="actions">
             <button type="submit">Save</button>
+            {dirty && (
+              <span class="badge warn" role="status">
+                unsaved changes: the preview shows the saved webhook
+              </span>
+            )}
             <button type="button" class="secondary" onClick={() => setDraft(webhookInputOf(saved.webhook))}>
               Discard changes
             </button>
