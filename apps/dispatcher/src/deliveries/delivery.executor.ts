@@ -14,6 +14,7 @@ import { LocalSlots } from '../endpoints/local-slots.js';
 import { DeliveryLogRepository } from '../log/delivery-log.repository.js';
 import { tierFor } from '../pipeline/delay-tiers.js';
 import { Semaphore } from '../pipeline/semaphore.js';
+import { CustomerOrder } from './customer-order.js';
 import { DeliveryMarksRepository } from './delivery-marks.repository.js';
 import { WebhookHttp } from './webhook-http.provider.js';
 
@@ -43,6 +44,7 @@ export class DeliveryExecutor {
   private readonly defaultSchedule: number[];
   private readonly localSlots = new LocalSlots();
   private readonly requestSlots: Semaphore;
+  private readonly order = new CustomerOrder();
 
   constructor(
     private readonly webhooks: WebhookCatalog,
@@ -59,7 +61,20 @@ export class DeliveryExecutor {
     this.requestSlots = new Semaphore(config.DISPATCH_MAX_IN_FLIGHT);
   }
 
-  async execute({ request, history }: PendingDelivery): Promise<void> {
+  async execute(pending: PendingDelivery): Promise<void> {
+    const { request, history } = pending;
+    const ordered = this.config.DISPATCH_ORDERING === 'customer';
+    if (ordered && this.order.mustWait(request.webhookId, request.customerId, request.deliveryId)) {
+      // An earlier delivery of this customer to this webhook is on a delay tier: go behind it.
+      const wait = this.order.latestMoment(request.webhookId, request.customerId) - Date.now() + 50;
+      await this.defer(request, history, wait, 'ordered');
+      return;
+    }
+    const outcome = await this.step(pending);
+    if (ordered && outcome !== 'deferred') this.order.settled(request.webhookId, request.customerId, request.deliveryId);
+  }
+
+  private async step({ request, history }: PendingDelivery): Promise<'deferred' | void> {
     const webhook = this.webhooks.get(request.webhookId);
     if (!webhook || !webhook.enabled) {
       // No admission here, so the acknowledged-delivery check is done on its own.
@@ -184,11 +199,14 @@ export class DeliveryExecutor {
     await this.dead(request, allAttempts, reason, done);
   }
 
-  /** Moves a delivery onto a delay tier without using an attempt (endpoint busy or paused). */
-  private async defer(request: WebhookRequest, history: readonly DeliveryAttempt[], delayMs: number, reason: 'busy' | 'paused'): Promise<void> {
+  /** Moves a delivery onto a delay tier without using an attempt (endpoint busy or paused, or behind the customer's earlier one). */
+  private async defer(request: WebhookRequest, history: readonly DeliveryAttempt[], delayMs: number, reason: 'busy' | 'paused' | 'ordered'): Promise<'deferred'> {
     const wait = Math.max(delayMs, 200);
-    await this.producer.send([this.onTier({ ...request, notBefore: Date.now() + wait }, history, wait, reason)]);
-    await this.log.record(request, { outcome: 'DEFERRED', latencyMs: 0, error: reason === 'busy' ? 'endpoint at its concurrency or rate limit' : 'endpoint paused (circuit open)' });
+    const notBefore = Date.now() + wait;
+    await this.producer.send([this.onTier({ ...request, notBefore }, history, wait, reason)]);
+    if (this.config.DISPATCH_ORDERING === 'customer') this.order.deferred(request.webhookId, request.customerId, request.deliveryId, notBefore);
+    await this.log.record(request, { outcome: 'DEFERRED', latencyMs: 0, error: DEFERRAL_REASONS[reason] });
+    return 'deferred';
   }
 
   private async dead(request: WebhookRequest, history: readonly DeliveryAttempt[], reason: string, last?: DeliveryAttempt): Promise<void> {
@@ -228,6 +246,12 @@ export class DeliveryExecutor {
     });
   }
 }
+
+const DEFERRAL_REASONS = {
+  busy: 'endpoint at its concurrency or rate limit',
+  paused: 'endpoint paused (circuit open)',
+  ordered: "behind this customer's earlier delivery to the endpoint",
+};
 
 /** undici errors carry the useful part in `cause` or `code` (timeouts, resets, refusals). */
 function describe(error: unknown): string {

@@ -48,7 +48,6 @@ export class DeliveryPipelineHost implements OnModuleInit, OnApplicationBootstra
       serde: this.serde,
       producer: this.producer,
       logger: toLoopLogger(this.logger),
-      ordering: 'none' as const,
       maxInFlight: this.config.DISPATCH_MAX_PENDING,
       // A delivery may legitimately wait for its endpoint's slot or its retry for a while.
       stuckAfterMs: Math.max(this.config.KAFKA_STUCK_AFTER_MS, 5 * 60_000),
@@ -58,6 +57,8 @@ export class DeliveryPipelineHost implements OnModuleInit, OnApplicationBootstra
     this.loops.push(
       new ConsumeLoop<WebhookRequest>({
         ...common,
+        // Requests are keyed by customer: `customer` ordering keeps each customer's deliveries in order.
+        ordering: this.config.DISPATCH_ORDERING === 'customer' ? 'key' : 'none',
         groupId: group('dispatcher'),
         topics: [Topics.webhookRequests],
         handler: async ({ value }) => {
@@ -69,6 +70,7 @@ export class DeliveryPipelineHost implements OnModuleInit, OnApplicationBootstra
       this.loops.push(
         new ConsumeLoop<WebhookRetry>({
           ...common,
+          ordering: 'none',
           groupId: group(`dispatcher-${tier.topic.name.split('.')[2]}`),
           topics: [tier.topic],
           startAt: ({ value, timestamp }) => (value ? releaseAt(tier, value.request.notBefore, timestamp) : 0),
