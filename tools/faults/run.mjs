@@ -126,6 +126,7 @@ export async function runScenario(scenario, { infra, receiver, events, rate, set
     row.seconds = Math.round((Date.now() - started) / 1000);
     await services.stopAll();
     await producer.close().catch(() => undefined);
+    if (infra.deleteTopics) await infra.deleteTopics(`${runId}.`).catch((error) => log(`topic cleanup: ${error.message}`));
   }
   return row;
 }
@@ -187,7 +188,8 @@ async function main() {
   if (!fs.existsSync(path.join(REPO, 'dist', 'apps', 'dispatcher', 'src', 'main.js'))) throw new Error('run `npm run build` first (npm run faults does)');
   const modules = await builtModules();
   const infra = new OwnInfrastructure({ stateDir: path.join(REPO, '.cuewire', 'faults', 'infra'), log });
-  log('starting Kafka, registry and Redis (AOF) of the fault suite');
+  log('starting Kafka, registry and Redis (AOF) of the fault suite, from empty');
+  await infra.fresh();
   await infra.up();
   const receiver = await new SignedReceiver(SECRET).start();
   const rows = [];

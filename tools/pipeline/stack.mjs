@@ -36,12 +36,15 @@ async function until(what, probe, timeoutMs, intervalMs = 250) {
 
 /** Kafka, registry and Redis of our own, on the ports given, state under `stateDir`. */
 export class OwnInfrastructure {
-  constructor({ stateDir, kafkaPort = 39092, controllerPort = 39093, registryPort = 38081, redisPort = 36379, log = () => undefined }) {
+  // Default ports sit below Linux's ephemeral range (32768–60999), where an outgoing
+  // connection could already hold the port when a server starts.
+  constructor({ stateDir, kafkaPort = 22092, controllerPort = 22093, registryPort = 22081, redisPort = 22379, log = () => undefined }) {
     this.cfg = resolveConfig({ profile: 'test', stateDir, kafkaPort, controllerPort, registryPort, registryManagementPort: registryPort + 1, redisPort, log });
     this.kafka = kafkaComponent(this.cfg);
     this.registry = apicurioComponent(this.cfg);
     this.redisPort = redisPort;
     this.redisDir = path.join(stateDir, 'redis');
+    this.redisPidFile = path.join(stateDir, 'redis.pid');
     this.redisLog = path.join(stateDir, 'logs', 'redis.log');
     this.log = log;
   }
@@ -60,14 +63,32 @@ export class OwnInfrastructure {
     await Promise.all([this.startKafka(), this.startRegistry(), this.startRedis()]);
   }
 
+  /** Stops anything left from an earlier run and wipes its data, so a run starts from nothing. */
+  async fresh() {
+    await this.down();
+    fs.rmSync(this.cfg.stateDir, { recursive: true, force: true });
+  }
+
+  /** Deletes a run's topics (by prefix), so the broker stays light for the next scenario. */
+  async deleteTopics(prefix) {
+    const { Admin } = await import('@platformatic/kafka');
+    const admin = new Admin({ clientId: 'cuewire-pipeline-cleanup', bootstrapBrokers: [this.kafkaBrokers] });
+    try {
+      const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+      if (topics.length > 0) await admin.deleteTopics({ topics });
+    } finally {
+      await admin.close();
+    }
+  }
+
   async startKafka() {
     if (!this.pidOf(this.kafka)) await this.kafka.start(this.log);
-    await until('kafka', () => this.kafka.probe(), this.kafka.readyTimeoutMs);
+    await until('kafka', () => this.kafka.probe(), 180_000);
   }
 
   async startRegistry() {
     if (!this.pidOf(this.registry)) await this.registry.start(this.log);
-    await until('schema registry', () => this.registry.probe(), this.registry.readyTimeoutMs);
+    await until('schema registry', () => this.registry.probe(), 180_000);
   }
 
   /** Redis with an append-only file fsynced every second: acknowledged writes survive kill -9. */
@@ -81,8 +102,15 @@ export class OwnInfrastructure {
     child.unref();
     fs.closeSync(out);
     this.redisPid = child.pid;
+    fs.writeFileSync(this.redisPidFile, `${child.pid}\n`);
     // A restart replays the AOF before it answers PING with PONG (it answers LOADING meanwhile).
     await until('redis', () => redisPing('127.0.0.1', this.redisPort), 60_000);
+  }
+
+  redisPidNow() {
+    if (this.redisPid) return this.redisPid;
+    const pid = Number(fs.existsSync(this.redisPidFile) ? fs.readFileSync(this.redisPidFile, 'utf8').trim() : 0);
+    return pid && isAlive(pid) ? pid : undefined;
   }
 
   pidOf(component) {
@@ -91,13 +119,15 @@ export class OwnInfrastructure {
 
   /** kill -9 one part: 'kafka', 'registry' or 'redis'. */
   kill(part) {
-    const pid = part === 'redis' ? this.redisPid : this.pidOf(part === 'kafka' ? this.kafka : this.registry);
+    const pid = part === 'redis' ? this.redisPidNow() : this.pidOf(part === 'kafka' ? this.kafka : this.registry);
     if (pid && isAlive(pid)) process.kill(pid, 'SIGKILL');
+    if (part === 'redis') this.redisPid = undefined;
   }
 
   async stopPart(part) {
-    const pid = part === 'redis' ? this.redisPid : this.pidOf(part === 'kafka' ? this.kafka : this.registry);
+    const pid = part === 'redis' ? this.redisPidNow() : this.pidOf(part === 'kafka' ? this.kafka : this.registry);
     if (pid) await stopPid(pid);
+    if (part === 'redis') this.redisPid = undefined;
   }
 
   async start(part) {
@@ -125,7 +155,7 @@ export class ServiceRunner {
     fs.mkdirSync(this.logDir, { recursive: true });
     const out = fs.openSync(path.join(this.logDir, `${this.app}.log`), 'a');
     this.child = spawn(process.execPath, [path.join(REPO, 'dist', 'apps', this.app, 'src', 'main.js')], {
-      env: { ...process.env, ...this.env, HTTP_PORT: String(this.port) },
+      env: { ...process.env, ...this.env, HTTP_PORT: String(this.port), CUEWIRE_EXIT_WITH_PARENT: String(process.pid) },
       stdio: ['ignore', out, out],
     });
     fs.closeSync(out);
