@@ -21,7 +21,7 @@ await createProjectGraphAsync({ exitOnError: false });
 const TS = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'];
 const JS = ['**/*.js', '**/*.mjs', '**/*.cjs'];
 const SPECS = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'];
-const DOMAIN_LIBS = ['libs/contracts/**', 'libs/templating/**', 'libs/campaigns/**'];
+const DOMAIN_LIBS = ['libs/contracts/**', 'libs/templating/**', 'libs/campaigns/**', 'libs/api-keys/**'];
 const APPS = ['ingest', 'segmenter', 'campaign-evaluator', 'renderer', 'dispatcher', 'feedback-receiver', 'control-plane'];
 
 /** Which tags a project may depend on (see STYLE.md: layout tells the architecture). */
@@ -153,6 +153,17 @@ export default defineConfig(
       '@nx/enforce-module-boundaries': boundaries(depConstraints, {
         allow: [`^\\.\\./\\.\\./(${APPS.join('|')})/src/\\1\\.module\\.js$`],
       }),
+    },
+  },
+
+  // The Kafka plumbing has no Nest in it (the thin Nest layer is libs/kafka-nest).
+  {
+    files: ['libs/kafka/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [deepLibImports, { group: ['@nestjs/*', '@nestjs/*/**'], message: 'libs/kafka is framework-free; Nest wiring belongs in libs/kafka-nest.' }] },
+      ],
     },
   },
 

@@ -1,5 +1,5 @@
 import { Topics, type CustomerEvent, type DeadLetter } from '@cuewire/contracts';
-import { AvroSerde, ConsumeLoop, ensureTopics, PoisonRecordError, recordOutput, TypedProducer, type ConsumedRecord } from '@cuewire/kafka';
+import { AvroSerde, ConsumeLoop, ensureTopics, PoisonRecordError, recordOutput, TransientError, TypedProducer, type ConsumedRecord } from '@cuewire/kafka';
 import { KafkaProbe, testKafkaSettings, waitFor } from '@cuewire/testing';
 import { quietLogger, scratchTopic } from './kafka-env.js';
 
@@ -96,7 +96,7 @@ describe('consume loop', () => {
     const handled: string[] = [];
     const loop = await runLoop(`it-${input.name}`, input, async (r) => {
       if (r.value!.eventId === `${key}-2`) throw new PoisonRecordError(`${key}-2 is invalid`);
-      if (r.value!.eventId === `${key}-3` && transientFailures++ < 2) throw new Error('redis is down');
+      if (r.value!.eventId === `${key}-3` && transientFailures++ < 2) throw new TransientError('redis is down');
       handled.push(r.value!.eventId);
     });
     await waitFor('the third record after the transient failures', () => handled.includes(`${key}-3`), 30_000);

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { authenticateRequest, sha256Hex, storedApiKeySchema, type ApiKeyAuthentication, type ApiKeysEnv, type CredentialHeaders, type StoredApiKey } from '@cuewire/api-keys';
 import { Topics, type ConfigRecord } from '@cuewire/contracts';
 import { AvroSerde, CompactedTopicView, type KafkaSettings } from '@cuewire/kafka';
-import { APP_CONFIG } from '@cuewire/platform';
+import { APP_CONFIG, ReadinessRegistry } from '@cuewire/platform';
 import { KAFKA_SETTINGS, TOPICS_READY, toLoopLogger } from './kafka.tokens.js';
 import { ParsedConfigCatalog } from './parsed-config.catalog.js';
 
@@ -19,13 +19,27 @@ export class ApiKeyCatalog implements OnModuleInit, OnApplicationShutdown {
   private readonly bootstrapDigest: string | null;
   private readonly logger = new Logger('ApiKeys');
 
-  constructor(@Inject(KAFKA_SETTINGS) settings: KafkaSettings, @Inject(TOPICS_READY) _topicsReady: true, serde: AvroSerde, @Inject(APP_CONFIG) config: ApiKeysEnv) {
+  constructor(
+    @Inject(KAFKA_SETTINGS) settings: KafkaSettings,
+    @Inject(TOPICS_READY) _topicsReady: true,
+    serde: AvroSerde,
+    @Inject(APP_CONFIG) config: ApiKeysEnv,
+    private readonly readiness: ReadinessRegistry,
+  ) {
     this.view = new CompactedTopicView(Topics.apiKeyConfig, settings, serde, toLoopLogger(this.logger));
     this.keys = new ParsedConfigCatalog(this.view, (record) => storedApiKeySchema.parse(JSON.parse(record.body)), this.logger);
     this.bootstrapDigest = config.CUEWIRE_ADMIN_KEY ? sha256Hex(config.CUEWIRE_ADMIN_KEY) : null;
   }
 
   async onModuleInit(): Promise<void> {
+    // A replica that cannot follow the keys topic may still accept a revoked key: not ready.
+    this.readiness.add({
+      name: 'api-keys',
+      check: async () => {
+        if (!this.view.isFollowing) throw new Error('API key view reconnecting: a revoked key may still be accepted here');
+        return { following: true };
+      },
+    });
     await this.view.start();
     await this.view.ready;
     if (this.bootstrapDigest === null) {

@@ -8,7 +8,8 @@ export interface KafkaConsumerOptions {
   /** Consumer group, without the install prefix. Replicas of a service share it. */
   readonly group: string;
   readonly topics: readonly TopicContract<unknown>[];
-  readonly maxBatch?: number;
+  /** Records fetched and not yet complete before fetching pauses (ConsumeLoop's maxInFlight). */
+  readonly maxInFlight?: number;
   readonly startFrom?: 'earliest' | 'latest';
 }
 

@@ -36,8 +36,11 @@ export class KafkaConsumersHost implements OnModuleInit, OnApplicationBootstrap,
     this.readiness.add({
       name: 'kafka',
       check: async () => {
-        const stopped = this.loops.filter((l) => !l.isRunning).length;
-        if (stopped > 0) throw new Error(`${stopped} consume loop(s) not running`);
+        const stopped = this.loops.filter((l) => !l.isRunning).map((l) => l.groupId);
+        if (stopped.length > 0) throw new Error(`consume loop(s) not running: ${stopped.join(', ')}`);
+        // A record open past the bound: Redis, Kafka or the registry has been failing that long.
+        const stuck = this.loops.filter((l) => l.isStuck).map((l) => `${l.groupId} (${Math.round(l.oldestOpenMs() / 1000)} s)`);
+        if (stuck.length > 0) throw new Error(`consume loop(s) stuck on a record: ${stuck.join(', ')}`);
         return { consumers: this.loops.length };
       },
     });
@@ -57,7 +60,8 @@ export class KafkaConsumersHost implements OnModuleInit, OnApplicationBootstrap,
         serde: this.serde,
         producer: this.producer,
         logger: log,
-        maxBatch: meta.maxBatch,
+        maxInFlight: meta.maxInFlight ?? this.config.KAFKA_MAX_IN_FLIGHT,
+        stuckAfterMs: this.config.KAFKA_STUCK_AFTER_MS,
         startFrom: meta.startFrom,
       });
       await loop.start();

@@ -52,7 +52,12 @@ export class AvroSerde {
     try {
       return (await this.registry.decode(bytes)) as T;
     } catch (error) {
-      throw new UndecodableRecordError(`Avro decode failed: ${(error as Error).message}`);
+      const { status, message } = error as { status?: number; message?: string };
+      // Only the registry's "no such schema" is about the record; a refused connection (which the
+      // client reports as status 400), a timeout or a 5xx is the registry's failure, retried.
+      if (status === 404) throw new UndecodableRecordError(`unknown schema id ${bytes.readUInt32BE(1)}: ${message}`);
+      if (status !== undefined) throw new RegistryUnavailableError(`schema registry unavailable: ${message}`, { cause: error });
+      throw new UndecodableRecordError(`Avro decode failed: ${message}`);
     }
   }
 }
@@ -76,4 +81,9 @@ function registrationMayRecover(error: unknown): boolean {
 
 export class UndecodableRecordError extends Error {
   override readonly name = 'UndecodableRecordError';
+}
+
+/** The registry could not answer (down, refusing, timing out): the record is fine, try again later. */
+export class RegistryUnavailableError extends Error {
+  override readonly name = 'RegistryUnavailableError';
 }

@@ -1,22 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { Consumer, MessagesStreamModes, stringDeserializer, type MessagesStream } from '@platformatic/kafka';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Consumer, MessagesStreamFallbackModes, MessagesStreamModes, stringDeserializer, type MessagesStream } from '@platformatic/kafka';
 import type { TopicContract } from '@cuewire/contracts';
-import type { AvroSerde } from './avro-serde.js';
+import { RegistryUnavailableError, type AvroSerde } from './avro-serde.js';
 import { physicalTopic, type KafkaSettings } from './kafka-settings.js';
 import type { ConsumeLoopLogger } from './consume-loop.js';
+import { backoffMs } from './consumer/failure.policy.js';
 
 /**
  * An in-memory copy of a compacted topic (latest value per key), read from the beginning by
  * every process and followed live. `ready` resolves once everything written before start-up
  * has been read, so a service never acts on half-loaded config. Each process reads with its
  * own throw-away group: every replica needs every record.
+ *
+ * A stream that fails (broker lost, fetch error) is replaced by a new consumer that resumes
+ * right after the last record applied, with backoff, for as long as it takes; meanwhile
+ * `isFollowing` is false, so readiness shows a replica whose config (a revoked API key, a
+ * disabled webhook) may be stale.
  */
 export class CompactedTopicView<T> extends EventEmitter<{ change: [key: string, value: T | null] }> {
   private readonly entries = new Map<string, T>();
   private consumer?: Consumer<string, Buffer, string, string>;
   private stream?: MessagesStream<string, Buffer, string, string>;
   private readonly pending = new Map<number, bigint>();
+  /** Next offset to read per partition: where a replacement stream resumes. */
+  private readonly positions = new Map<number, bigint>();
+  private following = false;
+  private stopped = false;
+  private restarting?: Promise<void>;
   /** Records are applied strictly in arrival order, although decoding is async. */
   private applied: Promise<void> = Promise.resolve();
   private resolveReady!: () => void;
@@ -49,8 +61,26 @@ export class CompactedTopicView<T> extends EventEmitter<{ change: [key: string, 
     this.emit('change', key, value);
   }
 
+  /** Reading the topic live (false while a failed stream is being replaced). */
+  get isFollowing(): boolean {
+    return this.following;
+  }
+
   async start(): Promise<void> {
-    this.consumer = new Consumer({
+    const consumer = this.newConsumer();
+    try {
+      const ends = await consumer.listOffsets({ topics: [this.topic] });
+      (ends.get(this.topic) ?? []).forEach((end, partition) => end > 0n && this.pending.set(partition, end));
+      if (this.pending.size === 0) this.resolveReady();
+      await this.follow(consumer);
+    } catch (error) {
+      await consumer.close(true).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private newConsumer(): Consumer<string, Buffer, string, string> {
+    return new Consumer({
       clientId: `${this.settings.clientId}-view`,
       groupId: `cuewire-view-${this.topic}-${randomUUID()}`,
       bootstrapBrokers: [...this.settings.brokers],
@@ -58,21 +88,75 @@ export class CompactedTopicView<T> extends EventEmitter<{ change: [key: string, 
       autocommit: false,
       maxWaitTime: 100,
     });
-    const ends = await this.consumer.listOffsets({ topics: [this.topic] });
-    (ends.get(this.topic) ?? []).forEach((end, partition) => end > 0n && this.pending.set(partition, end));
-    if (this.pending.size === 0) this.resolveReady();
-    this.stream = await this.consumer.consume({ topics: [this.topic], mode: MessagesStreamModes.EARLIEST });
-    this.stream.on('data', (message) => {
+  }
+
+  private async follow(consumer: Consumer<string, Buffer, string, string>): Promise<void> {
+    this.consumer = consumer;
+    const offsets = [...this.positions].map(([partition, offset]) => ({ topic: this.topic, partition, offset }));
+    const stream = await consumer.consume(
+      offsets.length > 0
+        ? { topics: [this.topic], mode: MessagesStreamModes.MANUAL, fallbackMode: MessagesStreamFallbackModes.EARLIEST, offsets }
+        : { topics: [this.topic], mode: MessagesStreamModes.EARLIEST },
+    );
+    this.stream = stream;
+    this.following = true;
+    stream.on('data', (message) => {
       this.applied = this.applied.then(() => this.onMessage(message.key, message.value, message.partition, message.offset));
     });
-    this.stream.on('error', (err) => this.logger.error({ err, topic: this.topic }, 'config view stream error'));
+    stream.on('error', (err) => {
+      if (this.stream !== stream) return;
+      this.logger.error({ err, topic: this.topic }, 'config view stream error; replacing the stream');
+      void this.restart();
+    });
+    stream.on('close', () => {
+      if (this.stream === stream) void this.restart();
+    });
+  }
+
+  /** Replaces a failed stream, resuming after the last applied record. */
+  private restart(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    this.restarting ??= (async () => {
+      this.following = false;
+      const { stream, consumer } = this;
+      this.stream = undefined;
+      await stream?.close().catch(() => undefined);
+      await consumer?.close(true).catch(() => undefined);
+      await this.applied;
+      for (let failures = 0; !this.stopped; failures++) {
+        await sleep(backoffMs(failures, 250, 10_000));
+        const next = this.newConsumer();
+        try {
+          await this.follow(next);
+          this.logger.info({ topic: this.topic }, 'config view following again');
+          return;
+        } catch (err) {
+          await next.close(true).catch(() => undefined);
+          if (failures % 10 === 0) this.logger.error({ err, topic: this.topic, failures: failures + 1 }, 'config view could not reconnect; retrying');
+        }
+      }
+    })().finally(() => (this.restarting = undefined));
+    return this.restarting;
   }
 
   private async onMessage(key: string, value: Buffer | null | undefined, partition: number, offset: bigint): Promise<void> {
-    try {
-      this.apply(key, value && value.length > 0 ? await this.serde.decode<T>(value) : null);
-    } catch (err) {
-      this.logger.error({ err, topic: this.topic, key }, 'undecodable config record ignored');
+    const position = this.positions.get(partition);
+    if (position !== undefined && offset < position) return; // already applied before a restart
+    this.positions.set(partition, offset + 1n);
+    for (let failures = 0; ; failures++) {
+      try {
+        this.apply(key, value && value.length > 0 ? await this.serde.decode<T>(value) : null);
+        break;
+      } catch (err) {
+        // The registry being down must not drop a config change (a revoked key would keep working).
+        if (err instanceof RegistryUnavailableError && !this.stopped) {
+          if (failures % 10 === 0) this.logger.error({ err, topic: this.topic, key }, 'config record waits for the schema registry');
+          await sleep(backoffMs(failures, 250, 10_000));
+          continue;
+        }
+        this.logger.error({ err, topic: this.topic, key }, 'undecodable config record ignored');
+        break;
+      }
     }
     const end = this.pending.get(partition);
     if (end !== undefined && offset + 1n >= end) {
@@ -82,7 +166,11 @@ export class CompactedTopicView<T> extends EventEmitter<{ change: [key: string, 
   }
 
   async stop(): Promise<void> {
-    await this.stream?.close().catch(() => undefined);
+    this.stopped = true;
+    this.following = false;
+    const stream = this.stream;
+    this.stream = undefined;
+    await stream?.close().catch(() => undefined);
     await this.consumer?.close(true).catch(() => undefined);
   }
 }

@@ -1,14 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message } from '@platformatic/kafka';
-import { Topics, type TopicContract } from '@cuewire/contracts';
+import type { TopicContract } from '@cuewire/contracts';
 import { UndecodableRecordError, type AvroSerde } from './avro-serde.js';
+import { deadLetterRecord, type DeadLetterStage } from './consumer/dead-letter.record.js';
+import { backoffMs, classifyFailure, describeFailure } from './consumer/failure.policy.js';
+import { KeyedQueue } from './consumer/keyed-queue.js';
+import { PartitionProgress } from './consumer/partition-progress.js';
 import { consumeAsGroup, type GroupConsumer, type GroupStream } from './group-consumer.factory.js';
 import type { KafkaSettings } from './kafka-settings.js';
 import { consumeMetrics } from './kafka.metrics.js';
-import { PoisonRecordError, type ConsumedRecord, type OutgoingRecord, type RecordHandler } from './records.js';
+import { RecordTooLargeError, type ConsumedRecord, type OutgoingRecord, type RecordHandler } from './records.js';
 import type { TypedProducer } from './typed-producer.js';
 
-type RawMessage = Message<string, Buffer, string, string>;
+type RawMessage = Message<string, Buffer, string, string> & { metadata?: { consumer?: { generationId?: number } } };
 
 export interface ConsumeLoopLogger {
   info(obj: object, msg?: string): void;
@@ -24,165 +28,328 @@ export interface ConsumeLoopOptions<T> {
   readonly serde: AvroSerde;
   readonly producer: TypedProducer;
   readonly logger: ConsumeLoopLogger;
-  /** Most records handled per batch (one produce and one commit per batch). */
-  readonly maxBatch?: number;
+  /**
+   * `key` (default): records with the same key run one at a time, in offset order; records of
+   * different keys run concurrently. `none`: every record runs as soon as it is fetched (the
+   * dispatcher: deliveries of one customer to different endpoints need no order).
+   */
+  readonly ordering?: 'key' | 'none';
+  /** Records fetched and not yet committable; fetching pauses above this. */
+  readonly maxInFlight?: number;
+  /**
+   * Delay topics: the moment a record may start. Records of one partition start in offset
+   * order, each at its own moment, so a tier holds its partition without a handler sleeping.
+   */
+  readonly startAt?: (record: ConsumedRecord<T>) => number;
   /** Where a group with no committed offset starts. */
   readonly startFrom?: 'earliest' | 'latest';
+  /** A record open this long makes the loop report itself stuck (readiness, metric). */
+  readonly stuckAfterMs?: number;
+  /** How often completed offsets are committed. */
+  readonly commitIntervalMs?: number;
+  /** How long `stop` waits for records in flight before leaving the group without them. */
+  readonly drainTimeoutMs?: number;
+  /** A record failing with an unclassified error is dead-lettered after this many attempts. */
+  readonly unknownFailureAttempts?: number;
+  /** Most time the broker holds a fetch open when there is nothing new. */
+  readonly maxWaitTime?: number;
+}
+
+/** One fetched record on its way to a durable outcome. */
+interface InFlight {
+  readonly message: RawMessage;
+  readonly laneKey: string;
+  readonly progress: PartitionProgress;
+  /** The assignment it was fetched under: a rebalance or reconnect starts a new one. */
+  readonly epoch: number;
 }
 
 /**
- * The at-least-once consume loop every service runs:
- * read a batch → decode each value at the edge (undecodable → dead-letter topic) → run the
- * handler in partition order → write everything the batch produced and wait for the acks →
- * only then commit the batch's offsets. A crash anywhere before the commit replays the batch.
- * Handler failures other than PoisonRecordError are retried with backoff, never skipped.
+ * The at-least-once loop every consumer in Cuewire runs (ADR 0011).
+ *
+ * Each fetched record is decoded at the edge, handed to the handler, and whatever the handler
+ * returns is written and acknowledged by Kafka; only then is the record complete, and offsets
+ * are committed up to the contiguous completed prefix of each partition. Records with the same
+ * key (a customer) run strictly in offset order; different keys run concurrently.
+ *
+ * Failures, by what they say about the record (consumer/failure.policy.ts): content failures go
+ * to the dead-letter topic with the stage and reason and the record completes; infrastructure
+ * failures are retried with backoff for as long as it takes (the record stays open, so its
+ * offset is never committed past); unknown errors are retried a few times, then dead-lettered.
+ * A record open longer than `stuckAfterMs` makes the loop report stuck.
+ *
+ * A rebalance or a reconnect starts a new epoch: records fetched under the old one that have not
+ * started are dropped, and the ones running finish but are not committed; the new assignment
+ * resumes from the committed offsets, so nothing uncommitted is skipped. Per-key order holds
+ * across epochs, since a key's queue outlives them. `stop` stops fetching, lets running records
+ * finish, commits, and leaves the group; a record that fails while stopping is never committed.
  */
 export class ConsumeLoop<T> {
   private consumer?: GroupConsumer;
   private stream?: GroupStream;
+  private epoch = 0;
+  private lanes = new Map<string, PartitionProgress>();
+  private readonly keys = new KeyedQueue();
+  private readonly gates = new Map<string, Promise<void>>();
+  private readonly running = new Set<Promise<void>>();
+  private pending = 0;
+  private started = false;
   private stopping = false;
-  /** Records fetched but not yet handled; the stream is paused while this is full. */
-  private readonly queue: RawMessage[] = [];
-  private wake?: () => void;
-  private running?: Promise<void>;
-  private readonly maxBatch: number;
+  private reconnecting?: Promise<void>;
+  private commitTimer?: NodeJS.Timeout;
+  private commitInFlight?: Promise<void>;
+  private unobserve?: () => void;
+  private readonly maxInFlight: number;
+  private readonly stuckAfterMs: number;
 
   constructor(private readonly options: ConsumeLoopOptions<T>) {
-    this.maxBatch = options.maxBatch ?? 500;
+    this.maxInFlight = options.maxInFlight ?? 2_000;
+    this.stuckAfterMs = options.stuckAfterMs ?? 60_000;
   }
 
+  get groupId(): string {
+    return this.options.groupId;
+  }
+
+  /** Consuming, and not shutting down. */
   get isRunning(): boolean {
-    return Boolean(this.running) && !this.stopping;
+    return this.started && !this.stopping && Boolean(this.stream) && !this.stream!.destroyed;
+  }
+
+  /** Records fetched and not yet complete. */
+  get inFlight(): number {
+    return this.pending;
+  }
+
+  /** The longest a record of this loop's current assignment has been open, in ms (0 when none). */
+  oldestOpenMs(now = Date.now()): number {
+    let oldest = now;
+    for (const lane of this.lanes.values()) oldest = Math.min(oldest, lane.oldestOpenSince ?? now);
+    return now - oldest;
+  }
+
+  /** A record has been open past the bound: an infrastructure outage, or a handler that never ends. */
+  get isStuck(): boolean {
+    return this.oldestOpenMs() > this.stuckAfterMs;
   }
 
   async start(): Promise<void> {
     await this.connect();
-    this.running = this.run();
+    this.started = true;
+    this.unobserve = consumeMetrics.observe(this);
+    this.commitTimer = setInterval(() => void this.commit(), this.options.commitIntervalMs ?? 200);
   }
 
-  /** Finishes the batch in flight, commits it, leaves the group. */
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    this.wake?.();
-    await this.running?.catch(() => undefined);
+    this.stream?.pause();
+    clearInterval(this.commitTimer);
+    const drained = Promise.allSettled([...this.running]);
+    await Promise.race([drained, sleep(this.options.drainTimeoutMs ?? 15_000)]);
+    await this.commit();
     await this.disconnect();
+    this.unobserve?.();
   }
 
   private async connect(): Promise<void> {
     const { settings, groupId, topics } = this.options;
-    const { consumer, stream } = await consumeAsGroup(settings, groupId, topics, { startFrom: this.options.startFrom });
+    const { consumer, stream } = await consumeAsGroup(settings, groupId, topics, { startFrom: this.options.startFrom, maxWaitTime: this.options.maxWaitTime });
+    this.newEpoch();
     this.consumer = consumer;
-    stream.on('error', (error) => this.options.logger.error({ err: error, groupId }, 'consumer stream error'));
-    stream.on('data', (message: RawMessage) => {
-      this.queue.push(message);
-      if (this.queue.length >= this.maxBatch * 2) stream.pause();
-      this.wake?.();
-    });
-    stream.on('close', () => this.wake?.());
     this.stream = stream;
+    // Every (re)join after a rebalance: what was fetched before belongs to the old assignment.
+    consumer.on('consumer:group:join', () => this.newEpoch());
+    stream.on('data', (message: RawMessage) => this.accept(message));
+    stream.on('error', (error) => this.options.logger.error({ err: error, groupId }, 'consumer stream error'));
+    stream.on('close', () => {
+      if (!this.stopping && this.stream === stream) void this.reconnect();
+    });
+  }
+
+  private newEpoch(): void {
+    this.epoch++;
+    this.lanes = new Map();
+    this.gates.clear();
+    this.pending = 0;
+    if (this.stream?.isPaused() && !this.stopping) this.stream.resume();
   }
 
   private async disconnect(): Promise<void> {
-    this.queue.length = 0;
-    await this.stream?.close().catch(() => undefined);
-    await this.consumer?.close(true).catch(() => undefined);
+    const { stream, consumer } = this;
+    await stream?.close().catch(() => undefined);
+    await consumer?.close(true).catch(() => undefined);
   }
 
-  /**
-   * Any failure (a handler's transient error, a produce or commit error, a rebalance that
-   * destroyed the stream) discards what was fetched and reconnects from the committed
-   * offsets: nothing uncommitted is skipped, and per-partition order holds.
-   */
-  private async run(): Promise<void> {
-    let failures = 0;
-    while (!this.stopping) {
-      try {
-        if (this.stream!.destroyed) throw new Error('consumer stream closed');
-        const batch = await this.nextBatch();
-        if (batch.length === 0) continue;
-        await this.process(batch);
-        failures = 0;
-      } catch (error) {
-        failures++;
-        const delay = Math.min(30_000, 200 * 2 ** Math.min(failures, 8));
-        this.options.logger.error({ err: error, groupId: this.options.groupId, failures, retryInMs: delay }, 'batch failed; resuming from the committed offsets');
-        await this.disconnect();
-        await sleep(delay);
-        await this.reconnect();
+  /** The stream ended without a stop (broker loss, failed rejoin): start over from the committed offsets. */
+  private reconnect(): Promise<void> {
+    this.reconnecting ??= (async () => {
+      this.options.logger.warn({ groupId: this.options.groupId }, 'consumer stream closed; resuming from the committed offsets');
+      await this.disconnect();
+      for (let failures = 0; !this.stopping; failures++) {
+        await sleep(backoffMs(failures, 500, 10_000));
+        try {
+          await this.connect();
+          return;
+        } catch (error) {
+          this.options.logger.error({ err: error, groupId: this.options.groupId }, 'reconnect failed; retrying');
+        }
       }
-    }
+    })().finally(() => (this.reconnecting = undefined));
+    return this.reconnecting;
   }
 
-  private async reconnect(): Promise<void> {
-    while (!this.stopping) {
-      try {
-        await this.connect();
-        return;
-      } catch (error) {
-        this.options.logger.error({ err: error, groupId: this.options.groupId }, 'reconnect failed; retrying');
-        await this.disconnect();
-        await sleep(2_000);
+  private accept(message: RawMessage): void {
+    if (this.stopping) return;
+    // Fetched under an earlier generation of the group, or for a partition no longer ours: the
+    // new owner (maybe this process again) re-reads it from the committed offset.
+    const generation = message.metadata?.consumer?.generationId;
+    if (generation !== undefined && generation !== this.consumer?.generationId) return;
+    if (!this.isAssigned(message.topic, message.partition)) return;
+    const laneKey = `${message.topic}\u0000${message.partition}`;
+    let progress = this.lanes.get(laneKey);
+    if (!progress || !progress.track(message.offset)) {
+      // A new partition, or the stream went back (a re-fetch from the committed offset after an
+      // error or a rejoin): everything from here comes again in order, so the partition starts
+      // over; its records still open are abandoned (never committed) and handled again.
+      if (progress) this.pending -= progress.size;
+      progress = new PartitionProgress(message.topic, message.partition);
+      progress.track(message.offset);
+      this.lanes.set(laneKey, progress);
+    }
+    if (++this.pending >= this.maxInFlight) this.stream?.pause();
+    const item: InFlight = { message, laneKey, progress, epoch: this.epoch };
+    if (this.options.startAt) return this.gate(laneKey, item);
+    this.schedule(item, undefined);
+  }
+
+  private isAssigned(topic: string, partition: number): boolean {
+    const assignments = this.consumer?.assignments;
+    if (!assignments) return true;
+    return assignments.some((a) => a.topic === topic && a.partitions.includes(partition));
+  }
+
+  /** Delay tiers: each record of a partition starts at its moment, after the one before it started. */
+  private gate(laneKey: string, item: InFlight): void {
+    const previous = this.gates.get(laneKey) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      if (this.abandoned(item)) return this.schedule(item, undefined);
+      const decoded = await this.decodeSettled(item);
+      if (decoded.record) {
+        const wait = this.options.startAt!(decoded.record) - Date.now();
+        if (wait > 0) await sleep(wait);
       }
-    }
-  }
-
-  private async nextBatch(): Promise<RawMessage[]> {
-    while (this.queue.length === 0 && !this.stopping && !this.stream!.destroyed) {
-      await new Promise<void>((resolve) => (this.wake = resolve));
-      this.wake = undefined;
-    }
-    const batch = this.queue.splice(0, this.maxBatch);
-    if (this.stream!.isPaused() && this.queue.length < this.maxBatch) this.stream!.resume();
-    return batch;
-  }
-
-  private async process(batch: RawMessage[]): Promise<void> {
-    const started = performance.now();
-    const byPartition = new Map<string, RawMessage[]>();
-    for (const message of batch) {
-      const key = `${message.topic}\u0000${message.partition}`;
-      byPartition.set(key, [...(byPartition.get(key) ?? []), message]);
-    }
-    const outputs = (await Promise.all([...byPartition.values()].map((messages) => this.processPartition(messages)))).flat();
-    await this.options.producer.send(outputs);
-    await this.consumer!.commit({
-      offsets: [...byPartition.values()].map((messages) => {
-        const last = messages[messages.length - 1];
-        return { topic: last.topic, partition: last.partition, offset: last.offset + 1n, leaderEpoch: last.leaderEpoch };
-      }),
+      this.schedule(item, decoded);
     });
-    consumeMetrics.batchSeconds.observe({ group: this.options.groupId }, (performance.now() - started) / 1000);
+    this.gates.set(laneKey, next);
   }
 
-  /** One partition's records, strictly in order (per-customer ordering rides on this). */
-  private async processPartition(messages: RawMessage[]): Promise<OutgoingRecord[]> {
-    const outputs: OutgoingRecord[] = [];
-    for (const message of messages) {
-      const labels = { group: this.options.groupId, topic: message.topic };
-      let record: ConsumedRecord<T>;
+  private schedule(item: InFlight, decoded: Decoded<T> | undefined): void {
+    const work = () => this.process(item, decoded);
+    const key = item.message.key ?? `\u0000${item.message.topic}\u0000${item.message.partition}`;
+    const run = this.options.ordering === 'none' ? work() : this.keys.run(key, work);
+    const tracked = run.catch((error) => this.options.logger.error({ err: error, groupId: this.options.groupId }, 'record processing failed unexpectedly'));
+    this.running.add(tracked);
+    void tracked.finally(() => this.running.delete(tracked));
+  }
+
+  private abandoned(item: InFlight): boolean {
+    return this.stopping || item.epoch !== this.epoch || this.lanes.get(item.laneKey) !== item.progress;
+  }
+
+  /** Runs one record to a durable outcome, or leaves it open (never committed) when abandoned. */
+  private async process(item: InFlight, decoded: Decoded<T> | undefined): Promise<void> {
+    if (this.abandoned(item)) return;
+    const started = performance.now();
+    const labels = { group: this.options.groupId, topic: item.message.topic };
+    const outcome = await this.handleSettled(item, decoded ?? (await this.decodeSettled(item)));
+    if (outcome === 'abandoned') return;
+    if (outcome === 'handled') consumeMetrics.consumed.inc(labels);
+    else consumeMetrics.deadLettered.inc({ ...labels, stage: outcome.stage });
+    consumeMetrics.recordSeconds.observe({ group: this.options.groupId }, (performance.now() - started) / 1000);
+    if (item.epoch !== this.epoch || this.lanes.get(item.laneKey) !== item.progress) return;
+    item.progress.complete(item.message.offset);
+    if (--this.pending < this.maxInFlight / 2 && this.stream?.isPaused() && !this.stopping) this.stream.resume();
+  }
+
+  /** Decodes at the edge; retries while the registry is unavailable, and names what is undecodable. */
+  private async decodeSettled(item: InFlight): Promise<Decoded<T>> {
+    for (let failures = 0; ; failures++) {
       try {
-        record = await this.decode(message);
+        return { record: await this.decode(item.message) };
       } catch (error) {
-        outputs.push(this.deadLetter(message, 'decode', error as Error));
-        consumeMetrics.deadLettered.inc({ ...labels, stage: 'decode' });
-        continue;
-      }
-      try {
-        outputs.push(...((await this.options.handler(record)) ?? []));
-        consumeMetrics.consumed.inc(labels);
-      } catch (error) {
-        if (!(error instanceof PoisonRecordError)) throw error;
-        outputs.push(this.deadLetter(message, 'handle', error));
-        consumeMetrics.deadLettered.inc({ ...labels, stage: 'handle' });
+        if (classifyFailure(error) !== 'infrastructure') return { failure: { stage: 'decode', reason: describeFailure(error) } };
+        if (this.abandoned(item)) return { abandoned: true };
+        this.logRetry(item, 'decode', error, failures);
+        await sleep(backoffMs(failures));
       }
     }
-    return outputs;
+  }
+
+  private async handleSettled(item: InFlight, decoded: Decoded<T>): Promise<'handled' | 'abandoned' | { stage: DeadLetterStage }> {
+    if (decoded.abandoned) return 'abandoned';
+    let failure = decoded.failure;
+    const unknownLimit = this.options.unknownFailureAttempts ?? 3;
+    for (let failures = 0, unknown = 0; !failure; failures++) {
+      let stage: DeadLetterStage = 'handle';
+      try {
+        const outputs = (await this.options.handler(decoded.record!)) ?? [];
+        stage = 'produce';
+        await this.options.producer.send(outputs);
+        return 'handled';
+      } catch (error) {
+        const kind = classifyFailure(error);
+        if (kind === 'content' || (kind === 'unknown' && ++unknown >= unknownLimit)) {
+          const reason = kind === 'unknown' ? `failed ${unknown} times: ${describeFailure(error)}` : describeFailure(error);
+          failure = { stage: error instanceof RecordTooLargeError ? 'produce' : stage, reason };
+          break;
+        }
+        if (this.abandoned(item)) return 'abandoned';
+        this.logRetry(item, stage, error, failures);
+        await sleep(backoffMs(failures));
+        if (this.abandoned(item)) return 'abandoned';
+      }
+    }
+    return (await this.deadLetter(item, failure!)) ? { stage: failure.stage } : 'abandoned';
+  }
+
+  /** Writes the dead letter, retrying infrastructure failures; false when abandoned first. */
+  private async deadLetter(item: InFlight, failure: { stage: DeadLetterStage; reason: string }): Promise<boolean> {
+    const { message } = item;
+    this.options.logger.warn(
+      { groupId: this.options.groupId, topic: message.topic, partition: message.partition, offset: String(message.offset), stage: failure.stage, reason: failure.reason },
+      'record sent to the dead-letter topic',
+    );
+    let keepValue = true;
+    for (let failures = 0; ; failures++) {
+      try {
+        await this.options.producer.send([deadLetterRecord(message, this.options.groupId, failure.stage, failure.reason, keepValue)]);
+        return true;
+      } catch (error) {
+        if (error instanceof RecordTooLargeError && keepValue) {
+          keepValue = false;
+          continue;
+        }
+        if (this.abandoned(item)) return false;
+        this.logRetry(item, 'dead-letter', error, failures);
+        await sleep(backoffMs(failures));
+      }
+    }
+  }
+
+  private logRetry(item: InFlight, step: string, error: unknown, failures: number): void {
+    // The first failure and then every tenth: an outage of minutes must not flood the log.
+    if (failures % 10 !== 0) return;
+    const { message } = item;
+    this.options.logger.error(
+      { err: error, groupId: this.options.groupId, topic: message.topic, partition: message.partition, offset: String(message.offset), step, failures: failures + 1 },
+      'record step failed; retrying',
+    );
   }
 
   private async decode(message: RawMessage): Promise<ConsumedRecord<T>> {
-    const value = message.value == null || message.value.length === 0 ? null : await this.options.serde.decode<T>(message.value);
     if (message.key == null) throw new UndecodableRecordError('record has no key');
+    const value = message.value == null || message.value.length === 0 ? null : await this.options.serde.decode<T>(message.value);
     return {
       topic: message.topic.slice(this.options.settings.topicPrefix.length),
       partition: message.partition,
@@ -194,25 +361,33 @@ export class ConsumeLoop<T> {
     };
   }
 
-  private deadLetter(message: RawMessage, stage: 'decode' | 'handle', error: Error): OutgoingRecord {
-    this.options.logger.warn(
-      { groupId: this.options.groupId, topic: message.topic, partition: message.partition, offset: String(message.offset), stage, reason: error.message },
-      'record sent to the dead-letter topic',
-    );
-    return {
-      topic: Topics.deadLetters,
-      key: message.key ?? '',
-      value: {
-        sourceTopic: message.topic,
-        sourcePartition: message.partition,
-        sourceOffset: String(message.offset),
-        consumerGroup: this.options.groupId,
-        key: message.key == null ? null : Buffer.from(message.key),
-        value: message.value ?? null,
-        reason: error.message,
-        stage,
-        failedAt: Date.now(),
-      },
-    };
+  /** Commits each partition's completed prefix; a failed commit is offered again next time. */
+  private commit(): Promise<void> {
+    this.commitInFlight ??= this.commitNow().finally(() => (this.commitInFlight = undefined));
+    return this.commitInFlight;
+  }
+
+  private async commitNow(): Promise<void> {
+    const consumer = this.consumer;
+    if (!consumer || !this.stream || this.stream.destroyed) return;
+    const lanes = [...this.lanes.values()];
+    const offsets = lanes.flatMap((lane) => {
+      const offset = lane.pendingCommit();
+      return offset === null ? [] : [{ lane, offset }];
+    });
+    if (offsets.length === 0) return;
+    try {
+      await consumer.commit({ offsets: offsets.map(({ lane, offset }) => ({ topic: lane.topic, partition: lane.partition, offset, leaderEpoch: -1 })) });
+      for (const { lane, offset } of offsets) lane.markCommitted(offset);
+    } catch (error) {
+      // A partition revoked meanwhile, or the coordinator moving: the next commit (or the next
+      // owner, replaying from the last commit) covers it.
+      this.options.logger.warn({ err: error, groupId: this.options.groupId }, 'commit failed; will retry');
+    }
   }
 }
+
+/** A decoded record, a decode failure to dead-letter, or nothing (abandoned while waiting). */
+type Decoded<T> = { record?: ConsumedRecord<T>; failure?: { stage: DeadLetterStage; reason: string }; abandoned?: true };
+
+export type { OutgoingRecord };

@@ -7,3 +7,5 @@ export * from './produce-coalescer.js';
 export * from './consume-loop.js';
 export * from './group-consumer.factory.js';
 export * from './compacted-topic.view.js';
+export * from './consumer/failure.policy.js';
+export * from './consumer/dead-letter.record.js';

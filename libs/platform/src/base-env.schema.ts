@@ -19,6 +19,10 @@ export const baseEnvSchema = z.object({
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, . _ - only').default(''),
   /** Consumer group names are prefixed, so several installs can share one cluster. */
   KAFKA_GROUP_PREFIX: z.string().default('cuewire'),
+  /** Records a consumer holds fetched and not yet complete; fetching pauses above it. */
+  KAFKA_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(2_000),
+  /** A record open this long (an outage, a handler that never ends) makes /health/ready fail. */
+  KAFKA_STUCK_AFTER_MS: z.coerce.number().int().min(1_000).default(60_000),
   SCHEMA_REGISTRY_URL: z.url().default('http://127.0.0.1:8081/apis/ccompat/v7'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   /** Prefix of every Redis key this install writes. */

@@ -39,6 +39,7 @@ export function envSchemaFor(targets: readonly ServiceTarget[]): ZodObject<ZodRa
  * on its own; all targets in one process suit a laptop or a small install.
  */
 export async function startServices(targets: readonly ServiceTarget[]): Promise<RunningServices> {
+  exitWithParent(process.env.CUEWIRE_EXIT_WITH_PARENT);
   const schema = envSchemaFor(targets);
   const env = validateEnv(schema, process.env) as z.infer<typeof baseEnvSchema> & { HTTP_BODY_LIMIT_BYTES?: number };
   ensureDefaultMetrics();
@@ -62,6 +63,18 @@ export async function startServices(targets: readonly ServiceTarget[]): Promise<
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   app.get(Logger).log(`cuewire [${names}] listening on ${url}`);
   return { app, url, close: () => app.close() };
+}
+
+/**
+ * Test and benchmark harnesses start services as child processes; when the harness dies
+ * (killed by a timeout), its children must not live on consuming and holding partitions.
+ * `CUEWIRE_EXIT_WITH_PARENT=<harness pid>` makes the service exit once that parent is gone.
+ */
+function exitWithParent(parentPid: string | undefined): void {
+  if (!parentPid) return;
+  setInterval(() => {
+    if (process.ppid !== Number(parentPid)) process.kill(process.pid, 'SIGTERM');
+  }, 1_000).unref();
 }
 
 /** The OpenAPI document's frame: title, and the two ways to present an API key (docs/decisions/0010-api-keys.md). */

@@ -40,7 +40,7 @@ export class ServiceProcess {
     const log = createWriteStream(logFile);
     const child = spawn(process.execPath, [join(repoRoot, 'dist', 'apps', app, 'src', 'main.js')], {
       // The test admin key unless the spec sets CUEWIRE_ADMIN_KEY itself ('' for none).
-      env: { ...process.env, NODE_ENV: 'test', HTTP_PORT: String(port), CUEWIRE_ADMIN_KEY: testAdminKey(), ...env },
+      env: { ...process.env, NODE_ENV: 'test', HTTP_PORT: String(port), CUEWIRE_ADMIN_KEY: testAdminKey(), CUEWIRE_EXIT_WITH_PARENT: String(process.pid), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.pipe(log);

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Topics, type DeliveryAttempt, type DeliveryOutcome, type WebhookRequest, type WebhookRetry } from '@cuewire/contracts';
 import { deliveryHeaders, nextRetryDelay, parseDuration, verdictForStatus, type AttemptVerdict } from '@cuewire/delivery';
-import { recordOutput, TypedProducer, type OutgoingRecord } from '@cuewire/kafka';
+import { backoffMs, classifyFailure, recordOutput, TypedProducer, type OutgoingRecord } from '@cuewire/kafka';
 import { APP_CONFIG } from '@cuewire/platform';
 import { isSuccessStatus, type Webhook } from '@cuewire/templating';
 import { AlertNotifier } from '../alerts/alert.notifier.js';
@@ -14,6 +14,7 @@ import { LocalSlots } from '../endpoints/local-slots.js';
 import { DeliveryLogRepository } from '../log/delivery-log.repository.js';
 import { tierFor } from '../pipeline/delay-tiers.js';
 import { Semaphore } from '../pipeline/semaphore.js';
+import { CustomerOrder } from './customer-order.js';
 import { DeliveryMarksRepository } from './delivery-marks.repository.js';
 import { WebhookHttp } from './webhook-http.provider.js';
 
@@ -43,6 +44,7 @@ export class DeliveryExecutor {
   private readonly defaultSchedule: number[];
   private readonly localSlots = new LocalSlots();
   private readonly requestSlots: Semaphore;
+  private readonly order = new CustomerOrder();
 
   constructor(
     private readonly webhooks: WebhookCatalog,
@@ -59,7 +61,20 @@ export class DeliveryExecutor {
     this.requestSlots = new Semaphore(config.DISPATCH_MAX_IN_FLIGHT);
   }
 
-  async execute({ request, history }: PendingDelivery): Promise<void> {
+  async execute(pending: PendingDelivery): Promise<void> {
+    const { request, history } = pending;
+    const ordered = this.config.DISPATCH_ORDERING === 'customer';
+    if (ordered && this.order.mustWait(request.webhookId, request.customerId, request.deliveryId)) {
+      // An earlier delivery of this customer to this webhook is on a delay tier: go behind it.
+      const wait = this.order.latestMoment(request.webhookId, request.customerId) - Date.now() + 50;
+      await this.defer(request, history, wait, 'ordered');
+      return;
+    }
+    const outcome = await this.step(pending);
+    if (ordered && outcome !== 'deferred') this.order.settled(request.webhookId, request.customerId, request.deliveryId);
+  }
+
+  private async step({ request, history }: PendingDelivery): Promise<'deferred' | void> {
     const webhook = this.webhooks.get(request.webhookId);
     if (!webhook || !webhook.enabled) {
       // No admission here, so the acknowledged-delivery check is done on its own.
@@ -90,10 +105,24 @@ export class DeliveryExecutor {
     }
     const { granted: admission, sent } = step;
     // The slots cover the request to the endpoint only: recording the outcome does not hold them.
-    // Releasing it after a success also marks the delivery acknowledged, so that must not fail
-    // silently: an error here retries the whole step, and the mark (if written) skips the resend.
-    await admission.release(sent.verdict.kind === 'delivered');
+    // Releasing it after a success also marks the delivery acknowledged. From here on every write
+    // is retried in place until it is durable: failing the step would attempt the request again,
+    // and could fork a second retry chain for the same delivery.
+    await this.durably('release', () => admission.release(sent.verdict.kind === 'delivered'));
     await this.settle(webhook, request, history, sent);
+  }
+
+  /** Retries one write after an attempt until Redis/Kafka take it; only a content failure ends it. */
+  private async durably<R>(step: string, write: () => Promise<R>): Promise<R> {
+    for (let failures = 0; ; failures++) {
+      try {
+        return await write();
+      } catch (error) {
+        if (classifyFailure(error) === 'content' || failures >= 1_000) throw error;
+        if (failures % 10 === 0) this.logger.warn({ msg: 'write after an attempt failed; retrying it alone', step, err: (error as Error).message });
+        await sleep(backoffMs(failures, 100, 5_000));
+      }
+    }
   }
 
   private async skipDuplicate(request: WebhookRequest): Promise<void> {
@@ -151,40 +180,45 @@ export class DeliveryExecutor {
       // The acknowledged mark was set with the lease release; these are independent writes, all
       // acknowledged before the offset may be committed, issued together so they share round trips.
       await Promise.all([
-        this.producer.send([this.result(request, 'DELIVERED', done)]),
-        this.log.record(request, { ...done, outcome: 'DELIVERED' }),
+        this.durably('result', () => this.producer.send([this.result(request, 'DELIVERED', done)])),
+        this.durably('log', () => this.log.record(request, { ...done, outcome: 'DELIVERED' })),
       ]);
       return;
     }
-    const change = await this.health.recordFailure(webhook.id, verdict.kind === 'gone' ? verdict.reason : null);
+    const change = await this.durably('health', () => this.health.recordFailure(webhook.id, verdict.kind === 'gone' ? verdict.reason : null));
     if (change) void this.alerts.notify(webhook, change, done).catch((e: Error) => this.logger.warn({ msg: 'alert failed', webhookId: webhook.id, err: e.message }));
     if (verdict.kind === 'retry') {
       const delay = nextRetryDelay(this.scheduleOf(webhook), request.attempt, verdict.minDelayMs);
       if (delay !== null) {
         const next = { ...request, attempt: request.attempt + 1, notBefore: Date.now() + delay };
-        await this.producer.send([this.result(request, 'RETRY_SCHEDULED', done), this.onTier(next, allAttempts, delay, 'retry')]);
-        return this.log.record(request, { ...done, outcome: 'RETRY_SCHEDULED', nextAttemptAt: next.notBefore });
+        await this.durably('retry', () => this.producer.send([this.result(request, 'RETRY_SCHEDULED', done), this.onTier(next, allAttempts, delay, 'retry')]));
+        return this.durably('log', () => this.log.record(request, { ...done, outcome: 'RETRY_SCHEDULED', nextAttemptAt: next.notBefore }));
       }
     }
     const reason = verdict.kind === 'retry' ? `no attempts left after ${request.attempt}: ${done.error}` : verdict.reason;
     await this.dead(request, allAttempts, reason, done);
   }
 
-  /** Moves a delivery onto a delay tier without using an attempt (endpoint busy or paused). */
-  private async defer(request: WebhookRequest, history: readonly DeliveryAttempt[], delayMs: number, reason: 'busy' | 'paused'): Promise<void> {
+  /** Moves a delivery onto a delay tier without using an attempt (endpoint busy or paused, or behind the customer's earlier one). */
+  private async defer(request: WebhookRequest, history: readonly DeliveryAttempt[], delayMs: number, reason: 'busy' | 'paused' | 'ordered'): Promise<'deferred'> {
     const wait = Math.max(delayMs, 200);
-    await this.producer.send([this.onTier({ ...request, notBefore: Date.now() + wait }, history, wait, reason)]);
-    await this.log.record(request, { outcome: 'DEFERRED', latencyMs: 0, error: reason === 'busy' ? 'endpoint at its concurrency or rate limit' : 'endpoint paused (circuit open)' });
+    const notBefore = Date.now() + wait;
+    await this.producer.send([this.onTier({ ...request, notBefore }, history, wait, reason)]);
+    if (this.config.DISPATCH_ORDERING === 'customer') this.order.deferred(request.webhookId, request.customerId, request.deliveryId, notBefore);
+    await this.log.record(request, { outcome: 'DEFERRED', latencyMs: 0, error: DEFERRAL_REASONS[reason] });
+    return 'deferred';
   }
 
   private async dead(request: WebhookRequest, history: readonly DeliveryAttempt[], reason: string, last?: DeliveryAttempt): Promise<void> {
     const deadAt = Date.now();
-    await this.producer.send([
-      this.result(request, 'DEAD', { ...(last ?? { latencyMs: 0 }), error: reason }),
-      recordOutput(Topics.webhookDeadLetters, request.customerId, { request, history: [...history], reason, deadAt }),
-    ]);
-    await this.log.keepForReplay(request);
-    await this.log.record(request, { ...(last ?? { latencyMs: 0 }), outcome: 'DEAD', error: reason });
+    await this.durably('dead-letter', () =>
+      this.producer.send([
+        this.result(request, 'DEAD', { ...(last ?? { latencyMs: 0 }), error: reason }),
+        recordOutput(Topics.webhookDeadLetters, request.customerId, { request, history: [...history], reason, deadAt }),
+      ]),
+    );
+    await this.durably('replay-store', () => this.log.keepForReplay(request));
+    await this.durably('log', () => this.log.record(request, { ...(last ?? { latencyMs: 0 }), outcome: 'DEAD', error: reason }));
   }
 
   private onTier(request: WebhookRequest, history: readonly DeliveryAttempt[], delayMs: number, reason: string): OutgoingRecord<WebhookRetry> {
@@ -212,6 +246,12 @@ export class DeliveryExecutor {
     });
   }
 }
+
+const DEFERRAL_REASONS = {
+  busy: 'endpoint at its concurrency or rate limit',
+  paused: 'endpoint paused (circuit open)',
+  ordered: "behind this customer's earlier delivery to the endpoint",
+};
 
 /** undici errors carry the useful part in `cause` or `code` (timeouts, resets, refusals). */
 function describe(error: unknown): string {

@@ -1,21 +1,23 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { Topics, type WebhookRequest, type WebhookRetry } from '@cuewire/contracts';
-import { AvroSerde, recordOutput, TypedProducer, type KafkaSettings } from '@cuewire/kafka';
+import { AvroSerde, ConsumeLoop, recordOutput, TypedProducer, type KafkaSettings } from '@cuewire/kafka';
 import { KAFKA_SETTINGS, TOPICS_READY, toLoopLogger } from '@cuewire/kafka-nest';
 import { APP_CONFIG, ReadinessRegistry, type BaseEnv } from '@cuewire/platform';
 import { DeliveryExecutor } from '../deliveries/delivery.executor.js';
 import type { DispatcherEnv } from '../dispatcher.env.js';
 import { DELAY_TIERS, releaseAt, tierFor } from './delay-tiers.js';
-import { DeliveryStream } from './delivery.stream.js';
 
 /**
- * Runs one DeliveryStream on the requests topic and one per delay tier, each its own consumer
- * group, so a tier waiting for its head record never holds the requests topic or other tiers.
+ * Runs the shared at-least-once loop (libs/kafka ConsumeLoop) on the requests topic and on each
+ * delay tier, each its own consumer group, so a tier waiting for its head record never holds
+ * the requests topic or other tiers. Deliveries run unordered (`ordering: 'none'`): a slow
+ * receiver holds only its own requests, and offsets are still committed only up to the
+ * contiguous prefix of records whose outcome is durable.
  */
 @Injectable()
 export class DeliveryPipelineHost implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('DeliveryPipeline');
-  private readonly streams: DeliveryStream<unknown>[] = [];
+  private readonly loops: ConsumeLoop<unknown>[] = [];
 
   constructor(
     @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
@@ -31,53 +33,54 @@ export class DeliveryPipelineHost implements OnModuleInit, OnApplicationBootstra
     this.readiness.add({
       name: 'delivery-pipeline',
       check: async () => {
-        const stopped = this.streams.filter((s) => !s.isRunning).length;
-        if (stopped > 0) throw new Error(`${stopped} delivery stream(s) not running`);
-        return { streams: this.streams.length };
+        const stopped = this.loops.filter((l) => !l.isRunning).map((l) => l.groupId);
+        if (stopped.length > 0) throw new Error(`delivery consumer(s) not running: ${stopped.join(', ')}`);
+        const stuck = this.loops.filter((l) => l.isStuck).map((l) => l.groupId);
+        if (stuck.length > 0) throw new Error(`delivery consumer(s) stuck on a record: ${stuck.join(', ')}`);
+        return { consumers: this.loops.length };
       },
     });
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const common = { settings: this.settings, serde: this.serde, logger: toLoopLogger(this.logger), maxPending: this.config.DISPATCH_MAX_PENDING };
+    const common = {
+      settings: this.settings,
+      serde: this.serde,
+      producer: this.producer,
+      logger: toLoopLogger(this.logger),
+      maxInFlight: this.config.DISPATCH_MAX_PENDING,
+      // A delivery may legitimately wait for its endpoint's slot or its retry for a while.
+      stuckAfterMs: Math.max(this.config.KAFKA_STUCK_AFTER_MS, 5 * 60_000),
+      maxWaitTime: 100,
+    };
     const group = (name: string) => `${this.config.KAFKA_GROUP_PREFIX}.${name}`;
-    const undecodable = (source: string) => async (m: { topic: string; partition: number; offset: bigint; key: string | null; value: Buffer | null }, reason: string) =>
-      this.producer.send([
-        recordOutput(Topics.deadLetters, m.key ?? '', {
-          sourceTopic: m.topic,
-          sourcePartition: m.partition,
-          sourceOffset: String(m.offset),
-          consumerGroup: group(source),
-          key: m.key == null ? null : Buffer.from(m.key),
-          value: m.value,
-          reason,
-          stage: 'decode',
-          failedAt: Date.now(),
-        }),
-      ]);
-    this.streams.push(
-      new DeliveryStream<WebhookRequest>({
+    this.loops.push(
+      new ConsumeLoop<WebhookRequest>({
         ...common,
+        // Requests are keyed by customer: `customer` ordering keeps each customer's deliveries in order.
+        ordering: this.config.DISPATCH_ORDERING === 'customer' ? 'key' : 'none',
         groupId: group('dispatcher'),
-        topic: Topics.webhookRequests,
-        process: (request) => this.executor.execute({ request, history: [] }),
-        undecodable: undecodable('dispatcher'),
-      }) as DeliveryStream<unknown>,
+        topics: [Topics.webhookRequests],
+        handler: async ({ value }) => {
+          if (value) await this.executor.execute({ request: value, history: [] });
+        },
+      }) as ConsumeLoop<unknown>,
     );
     for (const tier of DELAY_TIERS) {
-      const name = `dispatcher-${tier.topic.name.split('.')[2]}`;
-      this.streams.push(
-        new DeliveryStream<WebhookRetry>({
+      this.loops.push(
+        new ConsumeLoop<WebhookRetry>({
           ...common,
-          groupId: group(name),
-          topic: tier.topic,
-          startAt: (value, appendedAt) => releaseAt(tier, value.request.notBefore, appendedAt),
-          process: (value) => this.release(value),
-          undecodable: undecodable(name),
-        }) as DeliveryStream<unknown>,
+          ordering: 'none',
+          groupId: group(`dispatcher-${tier.topic.name.split('.')[2]}`),
+          topics: [tier.topic],
+          startAt: ({ value, timestamp }) => (value ? releaseAt(tier, value.request.notBefore, timestamp) : 0),
+          handler: async ({ value }) => {
+            if (value) await this.release(value);
+          },
+        }) as ConsumeLoop<unknown>,
       );
     }
-    await Promise.all(this.streams.map((s) => s.start()));
+    await Promise.all(this.loops.map((loop) => loop.start()));
     this.logger.log(`consuming ${Topics.webhookRequests.name} and ${DELAY_TIERS.length} delay tiers`);
   }
 
@@ -89,6 +92,6 @@ export class DeliveryPipelineHost implements OnModuleInit, OnApplicationBootstra
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all(this.streams.map((s) => s.stop()));
+    await Promise.all(this.loops.map((loop) => loop.stop()));
   }
 }

@@ -1,0 +1,223 @@
+#!/usr/bin/env node
+// `npm run faults`: the fault suite. Runs the whole pipeline (six services, each its own
+// process, on its own Kafka, registry and Redis with AOF) through scenario after scenario:
+// each sends `--events` events (default 100,000) of customers with known outcomes through
+// campaigns of every trigger kind, injects its fault at 40 %, and counts at a receiver that
+// verifies every signature: expected, delivered, lost, duplicates (same webhook-id), firings
+// beyond once, per-customer order, poison records dead-lettered. Prints a table; exits
+// non-zero when anything was lost.
+//
+//   npm run faults -- [--events 100000] [--rate 1500] [--only baseline,kill-dispatcher,...] [--list]
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { OwnInfrastructure, PipelineServices } from '../pipeline/stack.mjs';
+import { SignedReceiver } from '../pipeline/signed-receiver.mjs';
+import { AdminApi, definitions, sendEvents, SECRET, workload } from '../pipeline/workload.mjs';
+import { writePoisonRecords, readDeadLetters } from './poison.mjs';
+import { SCENARIOS } from './scenarios.mjs';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const dist = (p) => import(path.join(REPO, 'dist', p));
+
+const log = (msg) => console.error(`[faults ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+
+/** Loads the built libraries the runner writes records with (run `npm run build` first). */
+export async function builtModules() {
+  return { ...(await dist('libs/kafka/src/index.js')), ...(await dist('libs/contracts/src/index.js')) };
+}
+
+export async function runScenario(scenario, { infra, receiver, events, rate, settleTimeoutMs, modules }) {
+  const { TypedProducer, AvroSerde, recordOutput, Topics } = modules;
+  const runId = `faults-${scenario.key}-${randomUUID().slice(0, 6)}`;
+  const adminKey = `cwadmin_${randomBytes(24).toString('base64url')}`;
+  const logDir = path.join(REPO, '.cuewire', 'faults', 'logs', runId);
+  const services = new PipelineServices({ infra, runId, adminKey, logDir });
+  const settings = { brokers: [infra.kafkaBrokers], clientId: `faults-${scenario.key}`, schemaRegistryUrl: infra.schemaRegistryUrl, partitions: 6, replicationFactor: 1, topicPrefix: `${runId}.` };
+  const serde = new AvroSerde(infra.schemaRegistryUrl);
+  const producer = new TypedProducer(settings, serde);
+  const customers = Math.max(30, Math.round(events / 10));
+  const load = workload({ customers, eventsPerCustomer: 10, onDemandCustomers: Math.min(500, customers), runId });
+  const api = new AdminApi(() => services.get('control-plane').url, adminKey);
+  const started = Date.now();
+  const before = { unique: receiver.unique, duplicates: receiver.duplicates, bad: receiver.badSignatures };
+  const row = { scenario: scenario.name, key: scenario.key, strictDuplicates: Boolean(scenario.strictDuplicates), events: load.events, expected: 0, delivered: 0, lost: 0, extra: 0, duplicates: 0, firedTwice: 0, orderViolations: 0, badSignatures: 0, poison: '', seconds: 0, restarts: 0 };
+  try {
+    await services.startAll();
+    const defs = definitions(`${receiver.url}/${runId}`, { scheduleAt: Date.now() + 3_600_000 });
+    for (const w of defs.webhooks) await api.call('POST', '/v1/webhooks', w);
+    await api.call('POST', '/v1/segments', defs.segment);
+    for (const c of defs.campaigns) await api.call('POST', '/v1/campaigns', c);
+
+    // Profiles first (the scheduled campaign's audience), straight to Kafka.
+    for (let i = 0; i < load.profiles.length; i += 1_000) {
+      await producer.send(load.profiles.slice(i, i + 1_000).map((p) => recordOutput(Topics.customerProfiles, p.customerId, { customerId: p.customerId, attributes: JSON.stringify(p.attributes), updatedAt: Date.now() })));
+    }
+    const gold = load.expected['f-sched'];
+    for (let t = 0; ; t++) {
+      const { members: size } = await api.call('GET', '/v1/segments/f-gold/size');
+      if (size >= gold) break;
+      if (t > 300) throw new Error(`segment f-gold has ${size} of ${gold} members after 5 min`);
+      await sleep(1_000);
+    }
+    // The schedule fires while events flow, so a fault may hit its fan-out.
+    const expectedSeconds = load.events / rate;
+    await api.call('POST', '/v1/campaigns', { ...defs.scheduled, trigger: { ...defs.scheduled.trigger, at: new Date(Date.now() + Math.max(5, expectedSeconds * 0.45) * 1000).toISOString() } });
+
+    let injected;
+    let onDemand;
+    const sending = sendEvents({
+      load,
+      ingestUrl: () => services.get('ingest').url,
+      adminKey,
+      producer,
+      eventsTopic: Topics.customerEvents,
+      recordOutput,
+      ratePerSecond: rate,
+      onProgress: (sent) => {
+        if (!injected && sent >= load.events * 0.4) {
+          log(`${scenario.key}: injecting at ${sent} events`);
+          injected = scenario.inject({
+            infra, services, receiver, log, env: services.env,
+            writePoison: () => writePoisonRecords({ runId, infra, modules, producer, serde, settings }),
+          });
+        }
+        if (!onDemand && sent >= load.events * 0.5) onDemand = triggerOnDemand(api, load.onDemandIds);
+      },
+    });
+    await sending;
+    await injected;
+    await onDemand;
+    log(`${scenario.key}: all ${load.events} events accepted in ${((Date.now() - started) / 1000).toFixed(0)} s; waiting for the webhooks`);
+
+    const counts = () => Object.fromEntries(Object.keys(load.expected).map((c) => [c, receiver.countFor(`${c}`, runId)]));
+    const done = () => Object.entries(load.expected).every(([c, n]) => receiver.countFor(c, runId) >= n);
+    const deadline = Date.now() + settleTimeoutMs;
+    while (!done() && Date.now() < deadline) await sleep(2_000);
+    await sleep(10_000); // late extras and duplicates still count
+    const got = counts();
+    for (const [campaign, expected] of Object.entries(load.expected)) {
+      const lossy = scenario.lossyState && (campaign === 'f-allof' || campaign === 'f-nfb');
+      row.expected += expected;
+      row.delivered += Math.min(got[campaign], expected);
+      if (!lossy) row.lost += Math.max(0, expected - got[campaign]);
+      row.extra += Math.max(0, got[campaign] - expected);
+      row.firedTwice += receiver.firedMoreThanOnce(campaign, runId);
+    }
+    row.byCampaign = Object.fromEntries(Object.entries(load.expected).map(([c, n]) => [c, `${got[c]}/${n}`]));
+    row.duplicates = receiver.duplicates - before.duplicates;
+    row.duplicateSamples = receiver.duplicateSamples.filter((d) => d.url?.startsWith(`/${runId}/`));
+    row.orderSamples = receiver.orderViolations.filter((v) => v.run === runId).slice(0, 5);
+    row.badSignatures = receiver.badSignatures - before.bad;
+    row.orderViolations = receiver.orderViolationsFor(runId);
+    if (scenario.poison) {
+      const letters = await readDeadLetters({ runId, infra, modules, serde });
+      row.poison = `${letters.found}/${letters.expected}`;
+      row.poisonDetail = letters.detail;
+    }
+  } catch (error) {
+    row.error = error.message;
+    log(`${scenario.key}: FAILED: ${error.stack}`);
+  } finally {
+    row.restarts = [...services.services.values()].reduce((n, s) => n + s.restarts, 0);
+    row.seconds = Math.round((Date.now() - started) / 1000);
+    await services.stopAll();
+    await producer.close().catch(() => undefined);
+    if (infra.deleteTopics) await infra.deleteTopics(`${runId}.`).catch((error) => log(`topic cleanup: ${error.message}`));
+  }
+  return row;
+}
+
+/** Fires the on-demand campaign for its customers, 50 at a time, retried with the same idempotency key. */
+async function triggerOnDemand(api, ids) {
+  for (let i = 0; i < ids.length; i += 50) {
+    await api.call('POST', '/v1/campaigns/f-ondemand/trigger', { customerIds: ids.slice(i, i + 50) }, { 'idempotency-key': `ondemand-${i}` });
+  }
+}
+
+function printTable(rows) {
+  const cols = [
+    ['scenario', (r) => r.scenario],
+    ['events', (r) => r.events.toLocaleString('en-US')],
+    ['expected', (r) => r.expected.toLocaleString('en-US')],
+    ['delivered', (r) => r.delivered.toLocaleString('en-US')],
+    ['lost', (r) => String(r.lost)],
+    ['duplicates (same id)', (r) => String(r.duplicates)],
+    ['fired twice', (r) => String(r.firedTwice)],
+    ['extra', (r) => String(r.extra)],
+    ['order violations', (r) => String(r.orderViolations)],
+    ['bad signatures', (r) => String(r.badSignatures)],
+    ['poison → DLQ', (r) => r.poison || '–'],
+    ['s', (r) => String(r.seconds)],
+    ['result', (r) => (r.error ? `error: ${r.error.slice(0, 60)}` : verdict(r))],
+  ];
+  const lines = [`| ${cols.map(([h]) => h).join(' | ')} |`, `| ${cols.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${cols.map(([, f]) => f(r)).join(' | ')} |`)];
+  console.log(lines.join('\n'));
+}
+
+export function verdict(r) {
+  const problems = [];
+  if (r.lost > 0) problems.push('LOST');
+  if (r.strictDuplicates && r.duplicates > 0) problems.push('duplicates after a graceful stop');
+  if (r.firedTwice > 0) problems.push('fired twice');
+  if (r.orderViolations > 0) problems.push('order');
+  if (r.badSignatures > 0) problems.push('signatures');
+  if (r.poison && r.poison.split('/')[0] !== r.poison.split('/')[1]) problems.push('poison');
+  return problems.length ? `FAIL (${problems.join(', ')})` : 'ok';
+}
+
+async function main() {
+  const { values: opts } = parseArgs({
+    options: {
+      events: { type: 'string', default: '100000' },
+      rate: { type: 'string', default: '1500' },
+      only: { type: 'string' },
+      list: { type: 'boolean', default: false },
+      'settle-timeout': { type: 'string', default: '300' },
+    },
+  });
+  if (opts.list) {
+    for (const s of SCENARIOS) console.log(`${s.key.padEnd(22)} ${s.name}`);
+    return;
+  }
+  const chosen = opts.only ? SCENARIOS.filter((s) => opts.only.split(',').includes(s.key)) : SCENARIOS;
+  if (chosen.length === 0) throw new Error(`no scenario matches --only ${opts.only} (see --list)`);
+  if (!fs.existsSync(path.join(REPO, 'dist', 'apps', 'dispatcher', 'src', 'main.js'))) throw new Error('run `npm run build` first (npm run faults does)');
+  const modules = await builtModules();
+  const infra = new OwnInfrastructure({ stateDir: path.join(REPO, '.cuewire', 'faults', 'infra'), log });
+  log('starting Kafka, registry and Redis (AOF) of the fault suite, from empty');
+  await infra.fresh();
+  await infra.up();
+  const receiver = await new SignedReceiver(SECRET).start();
+  const rows = [];
+  try {
+    for (const scenario of chosen) {
+      log(`scenario ${scenario.key}: ${scenario.name}`);
+      const row = await runScenario(scenario, { infra, receiver, events: Number(opts.events), rate: Number(opts.rate), settleTimeoutMs: Number(opts['settle-timeout']) * 1000, modules });
+      rows.push(row);
+      log(`${scenario.key}: ${verdict(row)} ${JSON.stringify(row.byCampaign ?? {})}${row.poisonDetail ? ` poison ${JSON.stringify(row.poisonDetail)}` : ''}`);
+      // A scenario that killed infrastructure leaves it running again for the next one.
+      await infra.up();
+    }
+  } finally {
+    await receiver.close();
+    await infra.down();
+  }
+  const out = path.join(REPO, '.cuewire', 'faults', 'results.json');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), options: opts, rows }, null, 2));
+  console.log(`\nReproduce: npm run faults -- --events ${opts.events} --rate ${opts.rate}${opts.only ? ` --only ${opts.only}` : ''}\n`);
+  printTable(rows);
+  console.log(`\n(details in ${path.relative(REPO, out)})`);
+  process.exitCode = rows.some((r) => r.error || verdict(r) !== 'ok') ? 1 : 0;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,2 @@
+import type { Scenario } from './run.mjs';
+export const SCENARIOS: readonly Scenario[];
