@@ -1,11 +1,11 @@
 import type { OutgoingRecord } from './records.js';
 
-export interface RecordSink {
-  send(records: readonly OutgoingRecord[]): Promise<void>;
+export interface RecordSink<T = OutgoingRecord> {
+  send(records: readonly T[]): Promise<void>;
 }
 
-interface Waiting {
-  readonly records: readonly OutgoingRecord[];
+interface Waiting<T> {
+  readonly records: readonly T[];
   resolve(): void;
   reject(error: unknown): void;
 }
@@ -17,16 +17,16 @@ interface Waiting {
  * all go out together in the next send; each caller still resolves only when its own records
  * are acknowledged, and a failed send fails exactly the callers whose records it carried.
  */
-export class ProduceCoalescer implements RecordSink {
-  private waiting: Waiting[] = [];
+export class ProduceCoalescer<T = OutgoingRecord> implements RecordSink<T> {
+  private waiting: Waiting<T>[] = [];
   private sending = false;
 
   constructor(
-    private readonly sink: RecordSink,
+    private readonly sink: RecordSink<T>,
     private readonly maxRecordsPerSend = 5_000,
   ) {}
 
-  send(records: readonly OutgoingRecord[]): Promise<void> {
+  send(records: readonly T[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ records, resolve, reject });
@@ -39,7 +39,7 @@ export class ProduceCoalescer implements RecordSink {
     this.sending = true;
     try {
       while (this.waiting.length > 0) {
-        const group: Waiting[] = [];
+        const group: Waiting<T>[] = [];
         let count = 0;
         while (this.waiting.length > 0 && (group.length === 0 || count + this.waiting[0].records.length <= this.maxRecordsPerSend)) {
           const next = this.waiting.shift()!;
