@@ -17,6 +17,8 @@ export class CompactedTopicView<T> extends EventEmitter<{ change: [key: string, 
   private consumer?: Consumer<string, Buffer, string, string>;
   private stream?: MessagesStream<string, Buffer, string, string>;
   private readonly pending = new Map<number, bigint>();
+  /** Writers waiting to see their record read back (see `echoOf`), by key. */
+  private readonly echoes = new Map<string, { expected: string; arrived: () => void }[]>();
   /** Records are applied strictly in arrival order, although decoding is async. */
   private applied: Promise<void> = Promise.resolve();
   private resolveReady!: () => void;
@@ -49,6 +51,25 @@ export class CompactedTopicView<T> extends EventEmitter<{ change: [key: string, 
     this.emit('change', key, value);
   }
 
+  /**
+   * Call before producing `value` for `key`: `arrived` resolves once this view has read that
+   * record back from the topic, so everything before it in the log is applied too and the view
+   * never shows older state afterwards. (Applying a write locally instead can be undone by the
+   * read-back of an earlier record arriving after it.) `cancel` when the produce fails.
+   */
+  echoOf(key: string, value: T | null): { arrived: Promise<void>; cancel: () => void } {
+    const expected = canonicalJson(value);
+    let waiter!: { expected: string; arrived: () => void };
+    const arrived = new Promise<void>((resolve) => (waiter = { expected, arrived: resolve }));
+    this.echoes.set(key, [...(this.echoes.get(key) ?? []), waiter]);
+    const cancel = () => {
+      const left = (this.echoes.get(key) ?? []).filter((w) => w !== waiter);
+      if (left.length > 0) this.echoes.set(key, left);
+      else this.echoes.delete(key);
+    };
+    return { arrived: arrived.finally(cancel), cancel };
+  }
+
   async start(): Promise<void> {
     this.consumer = new Consumer({
       clientId: `${this.settings.clientId}-view`,
@@ -70,7 +91,13 @@ export class CompactedTopicView<T> extends EventEmitter<{ change: [key: string, 
 
   private async onMessage(key: string, value: Buffer | null | undefined, partition: number, offset: bigint): Promise<void> {
     try {
-      this.apply(key, value && value.length > 0 ? await this.serde.decode<T>(value) : null);
+      const decoded = value && value.length > 0 ? await this.serde.decode<T>(value) : null;
+      this.apply(key, decoded);
+      const waiting = this.echoes.get(key);
+      if (waiting) {
+        const text = canonicalJson(decoded);
+        for (const w of waiting) if (w.expected === text) w.arrived();
+      }
     } catch (err) {
       this.logger.error({ err, topic: this.topic, key }, 'undecodable config record ignored');
     }
@@ -85,4 +112,11 @@ export class CompactedTopicView<T> extends EventEmitter<{ change: [key: string, 
     await this.stream?.close().catch(() => undefined);
     await this.consumer?.close(true).catch(() => undefined);
   }
+}
+
+/** JSON with object keys sorted, so a value read back compares equal to the one written. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
 }
