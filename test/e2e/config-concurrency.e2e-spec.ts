@@ -1,4 +1,4 @@
-import { authHeaders, isolatedRun, ServiceProcess } from '@cuewire/testing';
+import { authHeaders, isolatedRun, ServiceProcess, waitFor } from '@cuewire/testing';
 
 interface Answer {
   status: number;
@@ -118,5 +118,53 @@ describe('control plane: concurrency control on config writes', () => {
     const res = await call('POST', '/v1/webhooks', webhook(`wh-host-${run}`, { headers: { Host: 'internal.example', 'Transfer-Encoding': 'chunked' } }));
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual(expect.arrayContaining([{ path: '$.headers.Host', message: expect.stringMatching(/Host is set by the HTTP client/) }, { path: '$.headers.Transfer-Encoding', message: expect.any(String) }]));
+  });
+});
+
+describe('control plane: two replicas writing the same objects', () => {
+  const { id: run, env } = isolatedRun('e2e-etag2', { LOG_LEVEL: 'warn' });
+  let a: ServiceProcess;
+  let b: ServiceProcess;
+  const call = async (cp: ServiceProcess, method: string, path: string, body?: unknown, headers: Record<string, string> = {}, key?: string): Promise<Answer> => {
+    const res = await fetch(`${cp.url}${path}`, {
+      method,
+      headers: { ...(key ? { authorization: `Bearer ${key}` } : authHeaders()), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, etag: res.headers.get('etag'), body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  };
+
+  beforeAll(async () => {
+    [a, b] = await ServiceProcess.startAll(['control-plane', 'control-plane'], env);
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+  });
+
+  it('builds each change on the one just made through the other replica (no spurious 412, no lost write)', async () => {
+    const id = `wh-2r-${run}`;
+    let answer = await call(a, 'POST', '/v1/webhooks', { id, name: 'n0', url: 'https://receiver.example/hook' });
+    expect(answer.status).toBe(201);
+    for (let n = 1; n <= 6; n++) {
+      const replica = n % 2 === 1 ? b : a;
+      answer = await call(replica, 'PUT', `/v1/webhooks/${id}`, { name: `n${n}`, url: 'https://receiver.example/hook' }, { 'if-match': answer.etag! });
+      expect([n, answer.status, answer.etag?.split('-')[0]]).toEqual([n, 200, `"${n + 1}`]);
+    }
+  });
+
+  it('lets no two concurrent rotations of one API key through both replicas succeed from the same revision; the newest key works on both', async () => {
+    const created = await call(a, 'POST', '/v1/api-keys', { name: 'two-replicas', scopes: ['admin'] });
+    const id = String(created.body.id);
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => call(i % 2 === 0 ? a : b, 'POST', `/v1/api-keys/${id}/rotate`, {})));
+    expect(answers.every((x) => x.status === 200 || x.status === 409)).toBe(true);
+    const won = answers.filter((x) => x.status === 200);
+    expect(won.length).toBeGreaterThan(0);
+    const revisions = won.map((x) => Number(x.body.revision));
+    expect(new Set(revisions).size).toBe(revisions.length);
+    const newest = won.reduce((x, y) => (Number(y.body.revision) > Number(x.body.revision) ? y : x));
+    for (const replica of [a, b]) {
+      await waitFor('the newest key on this replica', async () => (await call(replica, 'GET', `/v1/api-keys/${id}`, undefined, {}, String(newest.body.key))).status === 200, 10_000);
+    }
   });
 });

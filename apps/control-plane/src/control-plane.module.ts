@@ -8,6 +8,7 @@ import { CampaignsController } from './campaigns/campaigns.controller.js';
 import { CampaignsService } from './campaigns/campaigns.service.js';
 import { TriggerOnDemandUseCase } from './campaigns/trigger-on-demand.usecase.js';
 import { ConfigObjectStore } from './config-objects/config-object.store.js';
+import { ConfigWriteLease } from './config-objects/config-write.lease.js';
 import { controlPlaneEnvSchema } from './control-plane.env.js';
 import { SegmentsController } from './segments/segments.controller.js';
 import { SegmentsService } from './segments/segments.service.js';
@@ -19,10 +20,10 @@ import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
 
 @Module({
-  // Redis: send test and preview can render with a stored customer profile.
+  // Redis: send test and preview can render with a stored customer profile; config writes are coordinated across replicas.
   imports: [KafkaModule, ConfigViewsModule, RedisModule, ApiKeysModule],
   controllers: [WebhooksController, WebhookPresetsController, CampaignsController, SegmentsController, ApiKeysController],
-  providers: [ConfigObjectStore, WebhooksService, WebhookOutbound, WebhookTrialService, CustomerProfileRepository, CampaignsService, TriggerOnDemandUseCase, SegmentsService, ApiKeysService],
+  providers: [ConfigObjectStore, ConfigWriteLease, WebhooksService, WebhookOutbound, WebhookTrialService, CustomerProfileRepository, CampaignsService, TriggerOnDemandUseCase, SegmentsService, ApiKeysService],
 })
 export class ControlPlaneModule {}
 

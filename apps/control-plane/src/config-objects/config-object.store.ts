@@ -4,6 +4,7 @@ import type { ConfigRecord, TopicContract } from '@cuewire/contracts';
 import type { CompactedTopicView } from '@cuewire/kafka';
 import { recordOutput, TypedProducer } from '@cuewire/kafka';
 import { etagOfRecord, ifMatchHolds } from './config-etag.js';
+import { ConfigWriteLease } from './config-write.lease.js';
 
 export type ConfigKind = 'campaign' | 'webhook' | 'segment' | 'api-key';
 
@@ -15,17 +16,21 @@ const READ_BACK_TIMEOUT_MS = 5_000;
  * read it back, so the writer reads its own write.
  *
  * Writes are optimistic and per object (docs/decisions/0014-edge-safety.md): a read-modify-write
- * runs inside `exclusive`, one at a time per object in this process (a second writer meanwhile
- * gets 409, it does not queue behind a change it has not seen), after the client's If-Match is
+ * runs inside `exclusive`, one at a time per object across all control-plane replicas (a second
+ * writer meanwhile gets 409, it does not queue behind a change it has not seen; see
+ * ConfigWriteLease), on a view that has every earlier write, after the client's If-Match is
  * checked (412); and `put` refuses (409) when the view moved past the revision the change was
- * computed from (a write by another control-plane replica arrived meanwhile).
+ * computed from.
  */
 @Injectable()
 export class ConfigObjectStore {
   private readonly busy = new Set<string>();
   private readonly logger = new Logger('ConfigObjectStore');
 
-  constructor(private readonly producer: TypedProducer) {}
+  constructor(
+    private readonly producer: TypedProducer,
+    private readonly lease: ConfigWriteLease,
+  ) {}
 
   get(view: CompactedTopicView<ConfigRecord>, kind: ConfigKind, id: string): ConfigRecord {
     const record = view.get(id);
@@ -44,13 +49,19 @@ export class ConfigObjectStore {
     }
     this.busy.add(key);
     try {
-      if (ifMatch !== undefined) {
-        const current = this.get(view, kind, id);
-        if (!ifMatchHolds(ifMatch, current)) {
-          throw new PreconditionFailedException({ title: 'Precondition failed', detail: `If-Match ${ifMatch} does not match ${kind} ${id}, now at ${etagOfRecord(current)}; read it again and retry`, etag: etagOfRecord(current) });
+      const viewEtag = () => {
+        const record = view.get(id);
+        return record ? etagOfRecord(record) : null;
+      };
+      return await this.lease.hold(kind, id, viewEtag, async () => {
+        if (ifMatch !== undefined) {
+          const current = this.get(view, kind, id);
+          if (!ifMatchHolds(ifMatch, current)) {
+            throw new PreconditionFailedException({ title: 'Precondition failed', detail: `If-Match ${ifMatch} does not match ${kind} ${id}, now at ${etagOfRecord(current)}; read it again and retry`, etag: etagOfRecord(current) });
+          }
         }
-      }
-      return await change();
+        return change();
+      });
     } finally {
       this.busy.delete(key);
     }
