@@ -39,8 +39,9 @@ export class ConfigObjectStore {
   }
 
   /**
-   * Runs `change` as the only writer of this object in this process. With `ifMatch`, the
-   * object must exist and match it (else 404, or 412 with the current ETag).
+   * Runs `change` as the only writer of this object (in this process, and across replicas
+   * through the lease), else 409. With `ifMatch`, the object must exist and match it (else 404,
+   * or 412 with the current ETag).
    */
   async exclusive<T>(view: CompactedTopicView<ConfigRecord>, kind: ConfigKind, id: string, ifMatch: string | undefined, change: () => Promise<T>): Promise<T> {
     const key = `${kind}\u0000${id}`;

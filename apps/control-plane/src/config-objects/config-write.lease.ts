@@ -28,8 +28,8 @@ export class ConfigWriteLease {
 
   /**
    * Runs `change` holding the object's lease, after `viewEtag()` (this view's ETag of the
-   * object, null when absent) has caught up with the latest write; records the ETag the view
-   * shows afterwards as the latest. 409 while another replica holds the lease.
+   * object, null when absent) has caught up with the latest write; when `change` wrote, records
+   * the ETag the view shows afterwards as the latest. 409 while another writer holds the lease.
    */
   async hold<T>(kind: string, id: string, viewEtag: () => string | null, change: () => Promise<T>): Promise<T> {
     const lease = RedisKeys.configWriteLease(kind, id);
@@ -40,10 +40,13 @@ export class ConfigWriteLease {
     try {
       const expected = await this.coordinate(() => this.redis.client.get(latest));
       if (expected !== null) await this.catchUp(kind, id, viewEtag, expected);
+      const before = viewEtag();
       try {
         return await change();
       } finally {
-        await this.coordinate(() => this.redis.client.set(latest, viewEtag() ?? '', 'EX', LATEST_TTL_SECONDS));
+        // Only a change that wrote leaves a marker (a refused one, e.g. 404 or 412, leaves nothing).
+        const after = viewEtag();
+        if (after !== before) await this.coordinate(() => this.redis.client.set(latest, after ?? '', 'EX', LATEST_TTL_SECONDS));
       }
     } finally {
       await this.redis.client.eval(RELEASE, 1, lease, token).catch(() => undefined);
