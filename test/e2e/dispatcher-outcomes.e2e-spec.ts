@@ -52,6 +52,7 @@ describe('dispatcher: delivery outcomes', () => {
     await hook('broken', { retry: { schedule: ['1s', '1s', '1s'] } });
     await hook('tenSeconds', { timeoutMs: 15_000 });
     await hook('fast');
+    await hook('unsendable', { retry: { schedule: ['1s', '1s'] } });
     receiver.answer((req, nth) => {
       const name = req.path.slice(1);
       if (name === 'flaky') return nth <= 2 ? { status: 503, body: 'down' } : { status: 200, body: 'thanks' };
@@ -94,6 +95,18 @@ describe('dispatcher: delivery outcomes', () => {
     const log = await outcomes('slow', 2);
     expect(log.map((e) => [e.attempt, e.outcome])).toEqual([[1, 'RETRY_SCHEDULED'], [2, 'DEAD']]);
     expect(String(log[0].error)).toMatch(/timeout|aborted/i);
+  });
+
+  it('dead-letters a request the HTTP client can never send (bad header value) at once, with the reason, without retrying', async () => {
+    const request = h.request(id('unsendable'), `${receiver.url}/unsendable`);
+    await h.send([{ ...request, headers: { ...request.headers, 'x-note': 'price in \u20ac' } }]);
+    const log = await outcomes('unsendable', 1);
+    expect(log.map((e) => [e.attempt, e.outcome])).toEqual([[1, 'DEAD']]);
+    expect(String(log[0].error)).toMatch(/header "x-note" cannot be sent/);
+    // Give a (wrong) retry time to show up: there is none, and nothing reached the receiver.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(await h.log(dispatcher, { webhookId: id('unsendable') })).toHaveLength(1);
+    expect(receiver.on('/unsendable')).toHaveLength(0);
   });
 
   it('treats 410 as gone: dead at once, endpoint disabled, later deliveries parked until re-enabled, alert mailed', async () => {

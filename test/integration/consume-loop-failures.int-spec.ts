@@ -111,7 +111,7 @@ describe('consume loop: failures, concurrency, rebalances', () => {
     await waitFor('the second record', () => handled.includes(`${key}-2`), 30_000);
     const [letter] = await lettersFor(key);
     expect(letter.stage).toBe('produce');
-    expect(letter.reason).toMatch(/over the 1000000-byte limit/);
+    expect(letter.reason).toMatch(/at most 1000000 fit in a Kafka message/);
     const written = await probe.readUntil(output.name, (rs) => rs.length >= 1);
     expect(written).toHaveLength(1);
   });

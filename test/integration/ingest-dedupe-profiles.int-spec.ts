@@ -41,7 +41,7 @@ describe('ingest state in Redis', () => {
   });
 
   describe("profile attribute types through the segmenter's merge", () => {
-    const profiles = new ProfileRepository(redis);
+    const profiles = new ProfileRepository(redis, { PROFILE_MAX_ATTRIBUTES: 20, PROFILE_MAX_BYTES: 4_096 });
     const snapshot = async (id: string) => JSON.parse(await profiles.snapshot(id)) as Record<string, unknown>;
 
     it('keeps numbers, booleans, nested objects and ISO dates as sent, and null deletes', async () => {
@@ -60,6 +60,14 @@ describe('ingest state in Redis', () => {
     it('keeps numbers with more than 14 significant digits exact', async () => {
       await profiles.merge('p3', { orderTotalCents: 1234567890123456 });
       expect(await snapshot('p3')).toEqual({ orderTotalCents: 1234567890123456 });
+    });
+
+    it('refuses a merge past PROFILE_MAX_ATTRIBUTES or PROFILE_MAX_BYTES and leaves the stored profile as it was', async () => {
+      const twenty = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`a${i}`, i]));
+      await profiles.merge('p4', twenty);
+      await expect(profiles.merge('p4', { one: 'more' })).rejects.toThrow(/would hold 21 attributes; at most 20 \(PROFILE_MAX_ATTRIBUTES\)/);
+      await expect(profiles.merge('p4', { a0: 'x'.repeat(5_000) })).rejects.toThrow(/at most 4096 \(PROFILE_MAX_BYTES\)/);
+      expect(await snapshot('p4')).toEqual(twenty);
     });
   });
 });

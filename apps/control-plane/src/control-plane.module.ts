@@ -10,6 +10,7 @@ import { TriggerOnDemandUseCase } from './campaigns/trigger-on-demand.usecase.js
 import { ConsoleAssets } from './console/console-assets.js';
 import { ConsoleController } from './console/console.controller.js';
 import { ConfigObjectStore } from './config-objects/config-object.store.js';
+import { ConfigWriteLease } from './config-objects/config-write.lease.js';
 import { controlPlaneEnvSchema } from './control-plane.env.js';
 import { SegmentsController } from './segments/segments.controller.js';
 import { SegmentsService } from './segments/segments.service.js';
@@ -21,10 +22,10 @@ import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
 
 @Module({
-  // Redis: send test and preview can render with a stored customer profile.
+  // Redis: send test and preview can render with a stored customer profile; config writes are coordinated across replicas.
   imports: [KafkaModule, ConfigViewsModule, RedisModule, ApiKeysModule],
   controllers: [WebhooksController, WebhookPresetsController, CampaignsController, SegmentsController, ApiKeysController, ConsoleController],
-  providers: [ConfigObjectStore, WebhooksService, WebhookOutbound, WebhookTrialService, CustomerProfileRepository, CampaignsService, TriggerOnDemandUseCase, SegmentsService, ApiKeysService, ConsoleAssets],
+  providers: [ConfigObjectStore, ConfigWriteLease, WebhooksService, WebhookOutbound, WebhookTrialService, CustomerProfileRepository, CampaignsService, TriggerOnDemandUseCase, SegmentsService, ApiKeysService, ConsoleAssets],
 })
 export class ControlPlaneModule {}
 

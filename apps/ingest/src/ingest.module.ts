@@ -13,6 +13,7 @@ import { EventPublisher } from './events/event.publisher.js';
 import { EventsController } from './events/events.controller.js';
 import { ingestEnvSchema, type IngestEnv } from './ingest.env.js';
 import { ProfilesController } from './profiles/profiles.controller.js';
+import { StoredProfileReader } from './profiles/stored-profile.reader.js';
 import { UpsertProfileUseCase } from './profiles/upsert-profile.usecase.js';
 
 @Module({
@@ -25,6 +26,7 @@ import { UpsertProfileUseCase } from './profiles/upsert-profile.usecase.js';
     AcceptEventsUseCase,
     IngestBulkUseCase,
     UpsertProfileUseCase,
+    StoredProfileReader,
     NdjsonBodyParser,
   ],
 })

@@ -7,8 +7,40 @@ describe('private-network guard', () => {
     await expect(strict.assertAllowed(address)).rejects.toBeInstanceOf(BlockedDestinationError);
   });
 
-  it('allows public addresses', async () => {
-    await expect(strict.assertAllowed('93.184.216.34')).resolves.toBeUndefined();
+  it.each([
+    ['the unspecified IPv6 address', '::'],
+    ['NAT64 (64:ff9b::/96) embedding loopback', '64:ff9b::7f00:1'],
+    ['6to4 (2002::/16) embedding a private address', '2002:a00:1::1'],
+    ['benchmarking 198.18.0.0/15', '198.18.0.1'],
+    ['multicast 224.0.0.0/4', '224.0.0.251'],
+    ['reserved 240.0.0.0/4', '240.0.0.1'],
+    ['limited broadcast', '255.255.255.255'],
+    ['IPv4-mapped loopback, dotted', '::ffff:127.0.0.1'],
+    ['IPv4-mapped loopback, hex', '::ffff:7f00:1'],
+    ['IPv4-mapped metadata address', '::ffff:169.254.169.254'],
+    ['IPv4-compatible loopback', '::127.0.0.1'],
+    ['IPv4-translated (::ffff:0:0:0/96)', '::ffff:0:7f00:1'],
+    ['IPv6 multicast', 'ff02::1'],
+    ['site-local (deprecated)', 'fec0::1'],
+    ['documentation 2001:db8::/32', '2001:db8::1'],
+  ])('refuses %s (%s)', async (_what, address) => {
+    await expect(strict.assertAllowed(address)).rejects.toBeInstanceOf(BlockedDestinationError);
+  });
+
+  it('allows public addresses, IPv4 and IPv6 (and a mapped public IPv4)', async () => {
+    for (const address of ['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946', '::ffff:93.184.216.34']) {
+      await expect(strict.assertAllowed(address)).resolves.toBeUndefined();
+    }
+  });
+
+  it('allow-listed ranges also cover their IPv4-mapped IPv6 forms', async () => {
+    const loopbackAllowed = new PrivateNetworkGuard({ allow: ['127.0.0.0/8'] });
+    await expect(loopbackAllowed.assertAllowed('::ffff:127.0.0.1')).resolves.toBeUndefined();
+    await expect(loopbackAllowed.assertAllowed('::ffff:10.0.0.1')).rejects.toBeInstanceOf(BlockedDestinationError);
+  });
+
+  it('refuses a malformed allow-list entry at start-up', () => {
+    expect(() => new PrivateNetworkGuard({ allow: ['127.0.0.1/33'] })).toThrow(/DISPATCH_ALLOW_PRIVATE_CIDRS.*127\.0\.0\.1\/33/);
   });
 
   it('allows loopback only when allow-listed', async () => {

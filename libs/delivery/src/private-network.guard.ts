@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import type { LookupAddress } from 'node:dns';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 /** A resolver (node's dns.lookup by default; tests inject one to play a rebinding DNS server). */
 export type HostResolver = (hostname: string) => Promise<readonly LookupAddress[]>;
@@ -12,19 +13,17 @@ export type SocketLookup = (
   callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void,
 ) => void;
 
-/** Address ranges outbound webhooks may not reach unless allowed by config (SSRF guard). */
-const PRIVATE_RANGES: ReadonlyArray<[string, number, 'ipv4' | 'ipv6']> = [
-  ['0.0.0.0', 8, 'ipv4'],
-  ['10.0.0.0', 8, 'ipv4'],
-  ['100.64.0.0', 10, 'ipv4'],
-  ['127.0.0.0', 8, 'ipv4'],
-  ['169.254.0.0', 16, 'ipv4'],
-  ['172.16.0.0', 12, 'ipv4'],
-  ['192.168.0.0', 16, 'ipv4'],
-  ['::1', 128, 'ipv6'],
-  ['fc00::', 7, 'ipv6'],
-  ['fe80::', 10, 'ipv6'],
-];
+type ParsedAddress = ipaddr.IPv4 | ipaddr.IPv6;
+type Cidr = [ParsedAddress, number];
+
+/**
+ * Only ipaddr.js's plain `unicast` addresses are public. Every special-purpose range it names
+ * (private, loopback, link-local, multicast, reserved with benchmarking 198.18.0.0/15 and
+ * 240.0.0.0/4, NAT64 64:ff9b::/96, 6to4 2002::/16, Teredo, …) can reach this host or a private
+ * network, directly or through a translator, so it is refused. IPv6 is further limited to
+ * global unicast (2000::/3), which also refuses `::` and the deprecated IPv4-compatible ::a.b.c.d.
+ */
+const GLOBAL_UNICAST_V6: Cidr = ipaddr.parseCIDR('2000::/3');
 
 export class BlockedDestinationError extends Error {
   override readonly name = 'BlockedDestinationError';
@@ -36,22 +35,34 @@ export interface PrivateNetworkPolicy {
   readonly resolve?: HostResolver;
 }
 
+/**
+ * The SSRF guard: an address is reachable when it is public, or allow-listed by
+ * DISPATCH_ALLOW_PRIVATE_CIDRS. IPv4-mapped IPv6 (::ffff:127.0.0.1, ::ffff:7f00:1) is judged as
+ * the IPv4 address it carries, so every spelling of an address gets the same answer.
+ */
 export class PrivateNetworkGuard {
-  private readonly blocked = new BlockList();
-  private readonly allowed = new BlockList();
+  private readonly allowed: Cidr[];
 
   constructor(private readonly policy: PrivateNetworkPolicy) {
-    for (const [address, prefix, type] of PRIVATE_RANGES) this.blocked.addSubnet(address, prefix, type);
-    for (const cidr of policy.allow) {
-      const [address, prefix] = cidr.split('/');
-      const type = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-      this.allowed.addSubnet(address, Number(prefix ?? (type === 'ipv6' ? 128 : 32)), type);
-    }
+    this.allowed = policy.allow.map((cidr) => {
+      try {
+        const [address, prefix] = cidr.includes('/') ? ipaddr.parseCIDR(cidr) : [ipaddr.parse(cidr), undefined];
+        const normalized = unmapped(address);
+        const bits = prefix ?? (normalized.kind() === 'ipv6' ? 128 : 32);
+        // ::ffff:10.0.0.0/104 allows what 10.0.0.0/8 does.
+        return [normalized, normalized === address || prefix === undefined ? bits : Math.max(0, bits - 96)] as Cidr;
+      } catch {
+        throw new Error(`DISPATCH_ALLOW_PRIVATE_CIDRS: "${cidr}" is not an IP address or CIDR`);
+      }
+    });
   }
 
   isAllowedAddress(address: string): boolean {
-    const type = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-    return this.allowed.check(address, type) || !this.blocked.check(address, type);
+    if (!ipaddr.isValid(address)) return false;
+    const parsed = unmapped(ipaddr.parse(address));
+    if (this.allowed.some(([range, bits]) => range.kind() === parsed.kind() && parsed.match(range, bits))) return true;
+    if (parsed.range() !== 'unicast') return false;
+    return parsed.kind() === 'ipv4' || parsed.match(GLOBAL_UNICAST_V6);
   }
 
   /**
@@ -82,4 +93,9 @@ export class PrivateNetworkGuard {
   async assertAllowed(hostname: string): Promise<void> {
     await this.resolveChecked(hostname);
   }
+}
+
+/** The IPv4 address an IPv4-mapped IPv6 address carries, else the address itself. */
+function unmapped(address: ParsedAddress): ParsedAddress {
+  return address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress() ? (address as ipaddr.IPv6).toIPv4Address() : address;
 }

@@ -1,5 +1,6 @@
 import { Agent, request } from 'undici';
 import { isIP } from 'node:net';
+import { sendableHeaders, UnsendableRequestError } from './outbound-headers.js';
 import type { PrivateNetworkGuard } from './private-network.guard.js';
 
 export interface OutboundRequest {
@@ -43,7 +44,9 @@ export class WebhookHttpClient {
     });
   }
 
+  /** Throws UnsendableRequestError for a request that can never be sent (see outbound-headers). */
   async send(req: OutboundRequest): Promise<OutboundResponse> {
+    const headers = sendableHeaders(req.headers);
     const target = new URL(req.url);
     // Sockets never call lookup for an IP literal, so literals are checked here.
     const literal = target.hostname.replace(/^\[|\]$/g, '');
@@ -52,11 +55,15 @@ export class WebhookHttpClient {
     const response = await request(target, {
       dispatcher: this.agent,
       method: req.method as 'POST',
-      headers: req.headers,
+      headers,
       body: req.method === 'GET' ? undefined : req.body,
       headersTimeout: req.timeoutMs,
       bodyTimeout: req.timeoutMs,
       signal: AbortSignal.timeout(req.timeoutMs),
+    }).catch((error: Error & { code?: string }) => {
+      // undici refuses some requests before any byte is sent (its own header rules): final too.
+      if (error.code === 'UND_ERR_INVALID_ARG') throw new UnsendableRequestError(`the HTTP client refused the request: ${error.message}`);
+      throw error;
     });
     const bodyExcerpt = await this.readBounded(response.body);
     return {

@@ -29,6 +29,8 @@ export class CompactedTopicView<T> extends EventEmitter<{ change: [key: string, 
   private following = false;
   private stopped = false;
   private restarting?: Promise<void>;
+  /** Writers waiting to see their record read back (see `echoOf`), by key. */
+  private readonly echoes = new Map<string, { expected: string; arrived: () => void }[]>();
   /** Records are applied strictly in arrival order, although decoding is async. */
   private applied: Promise<void> = Promise.resolve();
   private resolveReady!: () => void;
@@ -64,6 +66,25 @@ export class CompactedTopicView<T> extends EventEmitter<{ change: [key: string, 
   /** Reading the topic live (false while a failed stream is being replaced). */
   get isFollowing(): boolean {
     return this.following;
+  }
+
+  /**
+   * Call before producing `value` for `key`: `arrived` resolves once this view has read that
+   * record back from the topic, so everything before it in the log is applied too and the view
+   * never shows older state afterwards. (Applying a write locally instead can be undone by the
+   * read-back of an earlier record arriving after it.) `cancel` when the produce fails.
+   */
+  echoOf(key: string, value: T | null): { arrived: Promise<void>; cancel: () => void } {
+    const expected = canonicalJson(value);
+    let waiter!: { expected: string; arrived: () => void };
+    const arrived = new Promise<void>((resolve) => (waiter = { expected, arrived: resolve }));
+    this.echoes.set(key, [...(this.echoes.get(key) ?? []), waiter]);
+    const cancel = () => {
+      const left = (this.echoes.get(key) ?? []).filter((w) => w !== waiter);
+      if (left.length > 0) this.echoes.set(key, left);
+      else this.echoes.delete(key);
+    };
+    return { arrived: arrived.finally(cancel), cancel };
   }
 
   async start(): Promise<void> {
@@ -145,7 +166,13 @@ export class CompactedTopicView<T> extends EventEmitter<{ change: [key: string, 
     this.positions.set(partition, offset + 1n);
     for (let failures = 0; ; failures++) {
       try {
-        this.apply(key, value && value.length > 0 ? await this.serde.decode<T>(value) : null);
+        const decoded = value && value.length > 0 ? await this.serde.decode<T>(value) : null;
+        this.apply(key, decoded);
+        const waiting = this.echoes.get(key);
+        if (waiting) {
+          const text = canonicalJson(decoded);
+          for (const w of waiting) if (w.expected === text) w.arrived();
+        }
         break;
       } catch (err) {
         // The registry being down must not drop a config change (a revoked key would keep working).
@@ -173,4 +200,11 @@ export class CompactedTopicView<T> extends EventEmitter<{ change: [key: string, 
     await stream?.close().catch(() => undefined);
     await this.consumer?.close(true).catch(() => undefined);
   }
+}
+
+/** JSON with object keys sorted, so a value read back compares equal to the one written. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
 }

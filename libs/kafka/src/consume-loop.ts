@@ -9,7 +9,8 @@ import { PartitionProgress } from './consumer/partition-progress.js';
 import { consumeAsGroup, type GroupConsumer, type GroupStream } from './group-consumer.factory.js';
 import type { KafkaSettings } from './kafka-settings.js';
 import { consumeMetrics } from './kafka.metrics.js';
-import { RecordTooLargeError, type ConsumedRecord, type OutgoingRecord, type RecordHandler } from './records.js';
+import type { ConsumedRecord, OutgoingRecord, RecordHandler } from './records.js';
+import { RecordTooLargeError } from './typed-producer.js';
 import type { TypedProducer } from './typed-producer.js';
 
 type RawMessage = Message<string, Buffer, string, string> & { metadata?: { consumer?: { generationId?: number } } };

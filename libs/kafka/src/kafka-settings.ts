@@ -10,6 +10,8 @@ export interface KafkaSettings {
    * test runs, can share one cluster without seeing each other's records. Usually empty.
    */
   readonly topicPrefix: string;
+  /** Largest record the producer sends (the broker's message.max.bytes, less framing); default DEFAULT_MAX_MESSAGE_BYTES. */
+  readonly maxMessageBytes?: number;
 }
 
 /** The topic's name on the cluster. */

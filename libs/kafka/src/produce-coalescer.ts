@@ -1,12 +1,11 @@
 import type { OutgoingRecord } from './records.js';
 
-export interface RecordSink<R = OutgoingRecord> {
-  send(records: readonly R[]): Promise<void>;
+export interface RecordSink<T = OutgoingRecord> {
+  send(records: readonly T[]): Promise<void>;
 }
 
-interface Waiting<R> {
-  readonly records: readonly R[];
-  readonly bytes: number;
+interface Waiting<T> {
+  readonly records: readonly T[];
   resolve(): void;
   reject(error: unknown): void;
 }
@@ -18,27 +17,19 @@ interface Waiting<R> {
  * all go out together in the next send; each caller still resolves only when its own records
  * are acknowledged, and a failed send fails exactly the callers whose records it carried.
  */
-export class ProduceCoalescer<R = OutgoingRecord> implements RecordSink<R> {
-  private waiting: Waiting<R>[] = [];
+export class ProduceCoalescer<T = OutgoingRecord> implements RecordSink<T> {
+  private waiting: Waiting<T>[] = [];
   private sending = false;
 
-  /**
-   * `sizeOf` weighs a record in bytes: a send also stays under `maxBytesPerSend`, since the
-   * broker refuses a produce batch over its message size limit as a whole.
-   */
   constructor(
-    private readonly sink: RecordSink<R>,
+    private readonly sink: RecordSink<T>,
     private readonly maxRecordsPerSend = 5_000,
-    private readonly sizeOf: (record: R) => number = () => 0,
-    private readonly maxBytesPerSend = 800_000,
   ) {}
 
-  send(records: readonly R[]): Promise<void> {
+  send(records: readonly T[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
-    let bytes = 0;
-    for (const record of records) bytes += this.sizeOf(record);
     return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ records, bytes, resolve, reject });
+      this.waiting.push({ records, resolve, reject });
       void this.drain();
     });
   }
@@ -48,15 +39,12 @@ export class ProduceCoalescer<R = OutgoingRecord> implements RecordSink<R> {
     this.sending = true;
     try {
       while (this.waiting.length > 0) {
-        const group: Waiting<R>[] = [];
+        const group: Waiting<T>[] = [];
         let count = 0;
-        let bytes = 0;
-        const fits = (next: Waiting<R>) => count + next.records.length <= this.maxRecordsPerSend && bytes + next.bytes <= this.maxBytesPerSend;
-        while (this.waiting.length > 0 && (group.length === 0 || fits(this.waiting[0]))) {
+        while (this.waiting.length > 0 && (group.length === 0 || count + this.waiting[0].records.length <= this.maxRecordsPerSend)) {
           const next = this.waiting.shift()!;
           group.push(next);
           count += next.records.length;
-          bytes += next.bytes;
         }
         try {
           await this.sink.send(group.flatMap((w) => w.records));

@@ -38,18 +38,6 @@ export class TransientError extends Error {
   override readonly name = 'TransientError';
 }
 
-/** A record whose encoded size is over what the broker accepts: content that can never be written. */
-export class RecordTooLargeError extends Error {
-  override readonly name = 'RecordTooLargeError';
-
-  constructor(
-    readonly topic: string,
-    readonly bytes: number,
-    readonly limit: number,
-  ) {
-    super(`a record for ${topic} would be ${bytes} bytes, over the ${limit}-byte limit`);
-  }
-}
 
 export function recordOutput<T>(topic: TopicContract<T>, key: string, value: T | null, headers?: Record<string, string>): OutgoingRecord<T> {
   return { topic, key, value, headers };

@@ -2,15 +2,31 @@ import { compatibilityPartitioner, ProduceAcks, Producer, stringSerializer } fro
 import type { AvroSerde } from './avro-serde.js';
 import { physicalTopic, type KafkaSettings } from './kafka-settings.js';
 import { ProduceCoalescer } from './produce-coalescer.js';
-import { RecordTooLargeError, type OutgoingRecord } from './records.js';
+import type { OutgoingRecord } from './records.js';
 
-type EncodedMessage = { topic: string; key: string; value: Buffer; headers?: Map<string, string>; bytes: number };
+/** Kafka's own default for a record batch is 1,048,588 bytes (message.max.bytes); this leaves room for framing. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 1_000_000;
+/** A record batch's header (61 bytes) plus a record's own framing (varints, attributes), rounded up. */
+const RECORD_OVERHEAD_BYTES = 96;
+
+type EncodedMessage = { topic: string; key: string; value: Buffer; headers?: Map<string, string> };
 
 /**
- * The largest record we hand to the broker. Kafka's default `message.max.bytes` is 1,048,588 for a
- * whole record batch; a margin leaves room for the batch and record headers.
+ * A record larger than the broker accepts (settings.maxMessageBytes, KAFKA_MAX_MESSAGE_BYTES).
+ * Thrown by `send` before the record joins a shared produce request, so it fails its own
+ * caller only; `index` is its position in that caller's records.
  */
-export const DEFAULT_MAX_RECORD_BYTES = 1_000_000;
+export class RecordTooLargeError extends Error {
+  override readonly name = 'RecordTooLargeError';
+  constructor(
+    readonly index: number,
+    readonly topic: string,
+    readonly bytes: number,
+    readonly maxBytes: number,
+  ) {
+    super(`record ${index} for ${topic} is ${bytes} bytes encoded; at most ${maxBytes} fit in a Kafka message (KAFKA_MAX_MESSAGE_BYTES)`);
+  }
+}
 
 /**
  * Idempotent, acks=all producer of Avro records. `send` resolves only when every record is
@@ -20,13 +36,14 @@ export const DEFAULT_MAX_RECORD_BYTES = 1_000_000;
  */
 export class TypedProducer {
   private readonly producer: Producer<string, Buffer, string, string>;
-  private readonly coalescer = new ProduceCoalescer<EncodedMessage>({ send: (messages) => this.sendNow(messages) }, 5_000, (m) => m.bytes);
+  private readonly coalescer = new ProduceCoalescer<EncodedMessage>({ send: (messages) => this.sendNow(messages) });
+  readonly maxMessageBytes: number;
 
   constructor(
     private readonly settings: KafkaSettings,
     private readonly serde: AvroSerde,
-    private readonly maxRecordBytes = DEFAULT_MAX_RECORD_BYTES,
   ) {
+    this.maxMessageBytes = settings.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.producer = new Producer({
       clientId: `${settings.clientId}-producer`,
       bootstrapBrokers: [...settings.brokers],
@@ -40,29 +57,40 @@ export class TypedProducer {
   }
 
   /**
-   * Resolves once every record is acknowledged. Records are encoded and weighed first, so a
-   * record over the size limit fails this call alone (RecordTooLargeError, a content failure)
-   * and never the produce request other callers' records share.
+   * Encodes and size-checks the caller's records first (a record that cannot be encoded or is
+   * too large fails this caller alone), then sends them with any concurrent callers' records.
    */
   async send(records: readonly OutgoingRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const messages = await Promise.all(records.map((r) => this.encode(r)));
-    const tooLarge = messages.find((m) => m.bytes > this.maxRecordBytes);
-    if (tooLarge) throw new RecordTooLargeError(tooLarge.topic, tooLarge.bytes, this.maxRecordBytes);
-    return this.coalescer.send(messages);
+    await this.coalescer.send(await Promise.all(records.map((r, i) => this.encode(r, i))));
   }
 
-  private async encode(r: OutgoingRecord): Promise<EncodedMessage> {
+  private async encode(r: OutgoingRecord, index: number): Promise<EncodedMessage> {
     const topic = physicalTopic(this.settings, r.topic);
     const value = r.value === null ? (null as unknown as Buffer) : await this.serde.encode(topic, r.topic.schema, r.value);
-    let bytes = Buffer.byteLength(r.key) + (value?.length ?? 0);
-    for (const [k, v] of Object.entries(r.headers ?? {})) bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
-    return { topic, key: r.key, value, headers: r.headers ? new Map(Object.entries(r.headers)) : undefined, bytes };
+    const message = { topic, key: r.key, value, headers: r.headers ? new Map(Object.entries(r.headers)) : undefined };
+    const bytes = messageBytes(message);
+    if (bytes > this.maxMessageBytes) throw new RecordTooLargeError(index, r.topic.name, bytes, this.maxMessageBytes);
+    return message;
   }
 
+  /**
+   * The broker bounds each partition's batch by message.max.bytes, and callers' records are
+   * grouped here, so a shared send goes out in slices of at most maxMessageBytes, in order.
+   */
   private async sendNow(messages: readonly EncodedMessage[]): Promise<void> {
-    if (messages.length === 0) return;
-    await this.producer.send({ messages: messages.map(({ bytes: _bytes, ...message }) => message) });
+    let slice: EncodedMessage[] = [];
+    let bytes = 0;
+    for (const message of messages) {
+      const size = messageBytes(message);
+      if (slice.length > 0 && bytes + size > this.maxMessageBytes) {
+        await this.producer.send({ messages: slice });
+        [slice, bytes] = [[], 0];
+      }
+      slice.push(message);
+      bytes += size;
+    }
+    if (slice.length > 0) await this.producer.send({ messages: slice });
   }
 
   /** Writes already-encoded bytes (the dead-letter path keeps original bytes inside its record). */
@@ -73,4 +101,11 @@ export class TypedProducer {
   async close(): Promise<void> {
     await this.producer.close();
   }
+}
+
+/** What a record costs in a produce request: framing, key, value and headers. */
+function messageBytes({ key, value, headers }: EncodedMessage): number {
+  let bytes = RECORD_OVERHEAD_BYTES + Buffer.byteLength(key) + (value?.length ?? 0);
+  for (const [name, text] of headers ?? []) bytes += Buffer.byteLength(name) + Buffer.byteLength(text) + 10;
+  return bytes;
 }

@@ -17,6 +17,8 @@ export const baseEnvSchema = z.object({
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(7).default(1),
   /** Prepended to every topic and schema subject, so installs (or test runs) can share a cluster. */
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, . _ - only').default(''),
+  /** Largest record a service produces: the brokers' message.max.bytes less framing (Kafka's default is 1,048,588). */
+  KAFKA_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1_024).default(1_000_000),
   /** Consumer group names are prefixed, so several installs can share one cluster. */
   KAFKA_GROUP_PREFIX: z.string().default('cuewire'),
   /** Records a consumer holds fetched and not yet complete; fetching pauses above it. */

@@ -14,6 +14,20 @@ export class RequestValidationError extends HttpException {
 }
 
 /**
+ * 413: one part of the request is larger than a configured bound. `limit` names the setting,
+ * `max` its value, and `errors` where in the body the oversized part is.
+ */
+export class LimitExceededError extends HttpException {
+  constructor(
+    readonly limit: string,
+    readonly max: number,
+    readonly errors: readonly FieldError[],
+  ) {
+    super({ title: 'Payload too large', detail: errors.map((e) => `${e.path}: ${e.message}`).join('; '), limit, max, errors }, HttpStatus.PAYLOAD_TOO_LARGE);
+  }
+}
+
+/**
  * Every error leaves as application/problem+json. Client errors say what was wrong and
  * where; anything unexpected is logged and answered 500 without internals. Fastify's own
  * client errors (malformed JSON, body too large) keep their 4xx status.

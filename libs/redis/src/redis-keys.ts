@@ -47,6 +47,10 @@ export const RedisKeys = {
   deliveryLog: () => 'delivery-log',
   /** dispatcher: one webhook's slice of the delivery log (same entries). */
   deliveryLogByWebhook: (webhookId: string) => `delivery-log:{${webhookId}}`,
+  /** control plane: which replica is changing a config object now (a lease; docs/decisions/0014-edge-safety.md). */
+  configWriteLease: (kind: string, id: string) => `config-lease:{${kind}:${id}}`,
+  /** control plane: the ETag of a config object's latest write (empty once deleted), so the next writer waits for its view to have it. */
+  configLatest: (kind: string, id: string) => `config-latest:{${kind}:${id}}`,
   /** dispatcher: the request of a dead delivery, kept for replay. */
   deliveryRequest: (deliveryId: string) => `delivery-request:{${deliveryId}}`,
 } as const;

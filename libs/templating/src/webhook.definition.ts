@@ -45,6 +45,29 @@ export const webhookSettingsSchema = z.object({
 
 export type WebhookSettings = z.infer<typeof webhookSettingsSchema>;
 
+/**
+ * Headers a webhook's templates may not set: the HTTP client owns the framing and the
+ * connection (host, length, encoding, hop-by-hop), and Cuewire sets the signing headers. Refused
+ * at save time; stripped at send time from requests stored before this rule (libs/delivery).
+ */
+export const CLIENT_MANAGED_HEADERS: ReadonlySet<string> = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+  'http2-settings',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+]);
+
 const RESERVED_HEADERS = new Set(['content-type', 'content-length', 'host', 'user-agent', 'webhook-id', 'webhook-timestamp', 'webhook-signature']);
 
 /** Auth as the API accepts it. Secrets are optional on update: absent = keep the stored one. */
@@ -87,7 +110,10 @@ export const storedSigningSecretSchema = z.object({
 
 export const storedSigningSchema = z.object({ type: z.literal('standard-webhooks'), secrets: z.array(storedSigningSecretSchema).min(1) });
 
-function checkBody(value: { contentType: string; body: string; form?: object; formJsonField?: string }, ctx: z.RefinementCtx): void {
+function checkBody(value: { contentType: string; body: string; form?: object; formJsonField?: string; headers: Record<string, string> }, ctx: z.RefinementCtx): void {
+  for (const name of Object.keys(value.headers)) {
+    if (CLIENT_MANAGED_HEADERS.has(name.toLowerCase())) ctx.addIssue({ code: 'custom', path: ['headers', name], message: `${name} is set by the HTTP client or by Cuewire; a webhook may not set it` });
+  }
   const isForm = value.contentType === 'application/x-www-form-urlencoded';
   if (!isForm && value.form) ctx.addIssue({ code: 'custom', path: ['form'], message: 'only for contentType application/x-www-form-urlencoded' });
   if (!isForm && value.formJsonField) ctx.addIssue({ code: 'custom', path: ['formJsonField'], message: 'only for contentType application/x-www-form-urlencoded' });

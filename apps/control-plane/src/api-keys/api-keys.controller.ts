@@ -1,11 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequiresScope } from '@cuewire/platform';
+import { ConfigEtagInterceptor } from '../config-objects/config-etag.interceptor.js';
 import { ApiKeysService } from './api-keys.service.js';
 
 @ApiTags('api keys')
 @RequiresScope('admin')
 @Controller('v1/api-keys')
+@UseInterceptors(ConfigEtagInterceptor)
 export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
@@ -33,15 +35,15 @@ export class ApiKeysController {
   @HttpCode(200)
   @ApiBody({ required: false, schema: { example: { previousKeyValidForSeconds: 3600 } } })
   @ApiOkResponse({ description: 'The new key, shown once. The old secret stops at once, or after previousKeyValidForSeconds (at most 604800, a week).' })
-  rotate(@Param('id') id: string, @Body() body: unknown) {
-    return this.apiKeys.rotate(id, body);
+  rotate(@Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch?: string) {
+    return this.apiKeys.rotate(id, body, ifMatch);
   }
 
   /** Revokes the key: every service refuses it as soon as its view has the change (milliseconds). */
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Revoked' })
-  async revoke(@Param('id') id: string) {
-    await this.apiKeys.revoke(id);
+  async revoke(@Param('id') id: string, @Headers('if-match') ifMatch?: string) {
+    await this.apiKeys.revoke(id, ifMatch);
   }
 }

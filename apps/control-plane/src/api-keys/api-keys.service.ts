@@ -50,18 +50,24 @@ export class ApiKeysService {
     let issued: IssuedApiKey;
     do issued = issueApiKey(input, Date.now());
     while (this.keys.view.get(issued.id));
-    return this.save(issued);
+    return this.save(issued, 0);
   }
 
-  async rotate(id: string, body: unknown): Promise<IssuedApiKeyView> {
-    const { stored } = this.find(id);
-    const { previousKeyValidForSeconds } = parseRequest(rotateSchema, body ?? {});
-    return this.save(rotateApiKey(id, stored, previousKeyValidForSeconds, Date.now()));
+  /**
+   * One rotation at a time per key: a concurrent second one gets 409 (412 with a stale If-Match),
+   * so no caller is handed a key that a simultaneous rotation already replaced.
+   */
+  async rotate(id: string, body: unknown, ifMatch?: string): Promise<IssuedApiKeyView> {
+    return this.store.exclusive(this.keys.view, 'api-key', id, ifMatch, async () => {
+      const { record, stored } = this.find(id);
+      const { previousKeyValidForSeconds } = parseRequest(rotateSchema, body ?? {});
+      return this.save(rotateApiKey(id, stored, previousKeyValidForSeconds, Date.now()), record.revision);
+    });
   }
 
   /** Revocation is a tombstone: every service's view drops the key, and it is answered 401 like an unknown one. */
-  async revoke(id: string): Promise<void> {
-    await this.store.delete(Topics.apiKeyConfig, this.keys.view, 'api-key', id);
+  async revoke(id: string, ifMatch?: string): Promise<void> {
+    await this.store.exclusive(this.keys.view, 'api-key', id, ifMatch, () => this.store.delete(Topics.apiKeyConfig, this.keys.view, 'api-key', id));
   }
 
   /** A key's record and its parsed body (a record that does not parse is logged by the catalog and counts as absent). */
@@ -72,8 +78,8 @@ export class ApiKeysService {
     return { record, stored };
   }
 
-  private async save(issued: IssuedApiKey): Promise<IssuedApiKeyView> {
-    const record = await this.store.put(Topics.apiKeyConfig, this.keys.view, 'api-key', issued.id, issued.stored);
+  private async save(issued: IssuedApiKey, basedOn: number): Promise<IssuedApiKeyView> {
+    const record = await this.store.put(Topics.apiKeyConfig, this.keys.view, 'api-key', issued.id, issued.stored, basedOn);
     return { ...apiKeyView(record, issued.stored), key: issued.key };
   }
 }

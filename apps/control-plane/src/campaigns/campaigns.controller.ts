@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, UseInterceptors } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { RequiresScope } from '@cuewire/platform';
+import { ConfigEtagInterceptor } from '../config-objects/config-etag.interceptor.js';
 import { CampaignsService } from './campaigns.service.js';
 import { TriggerOnDemandUseCase } from './trigger-on-demand.usecase.js';
 
@@ -15,6 +16,7 @@ const example = {
 @ApiTags('control plane')
 @RequiresScope('admin')
 @Controller('v1/campaigns')
+@UseInterceptors(ConfigEtagInterceptor)
 export class CampaignsController {
   constructor(
     private readonly campaigns: CampaignsService,
@@ -41,8 +43,8 @@ export class CampaignsController {
 
   @Put(':id')
   @ApiBody({ schema: { example } })
-  replace(@Param('id') id: string, @Body() body: unknown) {
-    return this.campaigns.replace(id, body);
+  replace(@Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch?: string) {
+    return this.campaigns.replace(id, body, ifMatch);
   }
 
   /** Fires an on-demand campaign for listed customers or a segment (202 once Kafka has the requests). */
@@ -55,7 +57,7 @@ export class CampaignsController {
 
   @Delete(':id')
   @HttpCode(204)
-  async delete(@Param('id') id: string) {
-    await this.campaigns.delete(id);
+  async delete(@Param('id') id: string, @Headers('if-match') ifMatch?: string) {
+    await this.campaigns.delete(id, ifMatch);
   }
 }

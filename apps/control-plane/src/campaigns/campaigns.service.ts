@@ -30,20 +30,26 @@ export class CampaignsService {
   async create(body: unknown): Promise<CampaignView> {
     const { id, ...rest } = (body ?? {}) as Record<string, unknown>;
     const campaignId = id === undefined ? newObjectId('cmp') : parseRequest(objectIdSchema, id, ['id']);
-    if (this.config.campaigns.get(campaignId)) throw new RequestValidationError([{ path: '$.id', message: `campaign ${campaignId} already exists` }]);
-    return this.save(campaignId, rest);
+    return this.exclusive(campaignId, undefined, async () => {
+      if (this.config.campaigns.get(campaignId)) throw new RequestValidationError([{ path: '$.id', message: `campaign ${campaignId} already exists` }]);
+      return this.save(campaignId, rest, 0);
+    });
   }
 
-  async replace(id: string, body: unknown): Promise<CampaignView> {
-    this.store.get(this.config.campaigns, 'campaign', id);
-    return this.save(id, body);
+  /** `ifMatch`: the client's If-Match (412 when the campaign changed since it read it). */
+  async replace(id: string, body: unknown, ifMatch?: string): Promise<CampaignView> {
+    return this.exclusive(id, ifMatch, () => this.save(id, body, this.store.get(this.config.campaigns, 'campaign', id).revision));
   }
 
-  async delete(id: string): Promise<void> {
-    await this.store.delete(Topics.campaignConfig, this.config.campaigns, 'campaign', id);
+  async delete(id: string, ifMatch?: string): Promise<void> {
+    await this.exclusive(id, ifMatch, () => this.store.delete(Topics.campaignConfig, this.config.campaigns, 'campaign', id));
   }
 
-  private async save(id: string, body: unknown): Promise<CampaignView> {
+  private exclusive<T>(id: string, ifMatch: string | undefined, change: () => Promise<T>): Promise<T> {
+    return this.store.exclusive(this.config.campaigns, 'campaign', id, ifMatch, change);
+  }
+
+  private async save(id: string, body: unknown, basedOn: number): Promise<CampaignView> {
     const definition = parseRequest(campaignDefinitionSchema, body);
     const missing: FieldError[] = definition.webhookIds.flatMap((webhookId, i) =>
       this.config.webhooks.get(webhookId) ? [] : [{ path: `$.webhookIds[${i}]`, message: `webhook ${webhookId} does not exist` }],
@@ -52,7 +58,7 @@ export class CampaignsService {
       if (!this.config.segments.get(segmentId)) missing.push({ path, message: `segment ${segmentId} does not exist` });
     }
     if (missing.length > 0) throw new RequestValidationError(missing);
-    return this.view(await this.store.put(Topics.campaignConfig, this.config.campaigns, 'campaign', id, definition));
+    return this.view(await this.store.put(Topics.campaignConfig, this.config.campaigns, 'campaign', id, definition, basedOn));
   }
 
   private view(record: ConfigRecord): CampaignView {

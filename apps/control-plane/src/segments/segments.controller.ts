@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, UseInterceptors } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { RequiresScope } from '@cuewire/platform';
+import { ConfigEtagInterceptor } from '../config-objects/config-etag.interceptor.js';
 import { SegmentsService } from './segments.service.js';
 
 const example = {
@@ -16,6 +17,7 @@ const example = {
 @ApiTags('control plane')
 @RequiresScope('admin')
 @Controller('v1/segments')
+@UseInterceptors(ConfigEtagInterceptor)
 export class SegmentsController {
   constructor(private readonly segments: SegmentsService) {}
 
@@ -45,13 +47,13 @@ export class SegmentsController {
 
   @Put(':id')
   @ApiBody({ schema: { example } })
-  replace(@Param('id') id: string, @Body() body: unknown) {
-    return this.segments.replace(id, body);
+  replace(@Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch?: string) {
+    return this.segments.replace(id, body, ifMatch);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async delete(@Param('id') id: string) {
-    await this.segments.delete(id);
+  async delete(@Param('id') id: string, @Headers('if-match') ifMatch?: string) {
+    await this.segments.delete(id, ifMatch);
   }
 }

@@ -38,16 +38,26 @@ export class SegmentsService {
   async create(body: unknown): Promise<SegmentView> {
     const { id, ...rest } = (body ?? {}) as Record<string, unknown>;
     const segmentId = id === undefined ? newObjectId('seg') : parseRequest(objectIdSchema, id, ['id']);
-    if (this.config.segments.get(segmentId)) throw new RequestValidationError([{ path: '$.id', message: `segment ${segmentId} already exists` }]);
-    return this.save(segmentId, rest);
+    return this.exclusive(segmentId, undefined, async () => {
+      if (this.config.segments.get(segmentId)) throw new RequestValidationError([{ path: '$.id', message: `segment ${segmentId} already exists` }]);
+      return this.save(segmentId, rest, 0);
+    });
   }
 
-  async replace(id: string, body: unknown): Promise<SegmentView> {
-    this.store.get(this.config.segments, 'segment', id);
-    return this.save(id, body);
+  /** `ifMatch`: the client's If-Match (412 when the segment changed since it read it). */
+  async replace(id: string, body: unknown, ifMatch?: string): Promise<SegmentView> {
+    return this.exclusive(id, ifMatch, () => this.save(id, body, this.store.get(this.config.segments, 'segment', id).revision));
   }
 
-  async delete(id: string): Promise<void> {
+  async delete(id: string, ifMatch?: string): Promise<void> {
+    await this.exclusive(id, ifMatch, () => this.deleteUnused(id));
+  }
+
+  private exclusive<T>(id: string, ifMatch: string | undefined, change: () => Promise<T>): Promise<T> {
+    return this.store.exclusive(this.config.segments, 'segment', id, ifMatch, change);
+  }
+
+  private async deleteUnused(id: string): Promise<void> {
     const inUse = this.config.campaigns.values().filter((c) => {
       const body = JSON.parse(c.body) as { audience?: { segmentId?: string }; filters?: { segments?: { in?: string[]; notIn?: string[] } } };
       return body.audience?.segmentId === id || body.filters?.segments?.in?.includes(id) || body.filters?.segments?.notIn?.includes(id);
@@ -56,9 +66,9 @@ export class SegmentsService {
     await this.store.delete(Topics.segmentConfig, this.config.segments, 'segment', id);
   }
 
-  private async save(id: string, body: unknown): Promise<SegmentView> {
+  private async save(id: string, body: unknown, basedOn: number): Promise<SegmentView> {
     const definition = parseRequest(segmentDefinitionSchema, body);
-    return this.view(await this.store.put(Topics.segmentConfig, this.config.segments, 'segment', id, definition));
+    return this.view(await this.store.put(Topics.segmentConfig, this.config.segments, 'segment', id, definition, basedOn));
   }
 
   private view(record: ConfigRecord): SegmentView {

@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, UseInterceptors } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { RequiresScope } from '@cuewire/platform';
+import { ConfigEtagInterceptor } from '../config-objects/config-etag.interceptor.js';
 import { WebhookTrialService } from './webhook-trial.service.js';
 import { WebhooksService } from './webhooks.service.js';
 
@@ -25,6 +26,7 @@ const trialExample = { customerId: 'c-42', context: { event: { type: 'purchase',
 @ApiTags('control plane')
 @RequiresScope('admin')
 @Controller('v1/webhooks')
+@UseInterceptors(ConfigEtagInterceptor)
 export class WebhooksController {
   constructor(
     private readonly webhooks: WebhooksService,
@@ -51,22 +53,22 @@ export class WebhooksController {
 
   @Put(':id')
   @ApiBody({ schema: { example } })
-  replace(@Param('id') id: string, @Body() body: unknown) {
-    return this.webhooks.replace(id, body);
+  replace(@Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch?: string) {
+    return this.webhooks.replace(id, body, ifMatch);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async delete(@Param('id') id: string) {
-    await this.webhooks.delete(id);
+  async delete(@Param('id') id: string, @Headers('if-match') ifMatch?: string) {
+    await this.webhooks.delete(id, ifMatch);
   }
 
   @Post(':id/secrets/rotate')
   @HttpCode(200)
   @ApiBody({ schema: { example: { overlapSeconds: 86400 } } })
   @ApiOkResponse({ description: 'The new signing secret, shown once. The previous ones keep signing (both signatures sent) for overlapSeconds.' })
-  rotate(@Param('id') id: string, @Body() body: unknown) {
-    return this.webhooks.rotate(id, body);
+  rotate(@Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch?: string) {
+    return this.webhooks.rotate(id, body, ifMatch);
   }
 
   @Post(':id/preview')

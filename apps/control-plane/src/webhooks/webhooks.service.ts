@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { ConflictException, Injectable } from '@nestjs/common';
 import { Topics, type ConfigRecord } from '@cuewire/contracts';
 import { ConfigViews } from '@cuewire/kafka-nest';
 import { parseRequest, RequestValidationError } from '@cuewire/platform';
@@ -45,30 +45,54 @@ export class WebhooksService {
   async create(body: unknown): Promise<WebhookView> {
     const { id, preset, params, ...rest } = (body ?? {}) as Record<string, unknown>;
     const webhookId = id === undefined ? newObjectId('wh') : parseRequest(objectIdSchema, id, ['id']);
-    if (this.config.webhooks.get(webhookId)) throw new RequestValidationError([{ path: '$.id', message: `webhook ${webhookId} already exists` }]);
-    if (preset === undefined && params !== undefined) throw new RequestValidationError([{ path: '$.params', message: 'only with preset' }]);
-    return this.save(webhookId, preset === undefined ? rest : this.fromPreset(preset, params, rest));
+    return this.exclusive(webhookId, undefined, async () => {
+      if (this.config.webhooks.get(webhookId)) throw new RequestValidationError([{ path: '$.id', message: `webhook ${webhookId} already exists` }]);
+      if (preset === undefined && params !== undefined) throw new RequestValidationError([{ path: '$.params', message: 'only with preset' }]);
+      return this.save(webhookId, preset === undefined ? rest : this.fromPreset(preset, params, rest), 0);
+    });
   }
 
-  async replace(id: string, body: unknown): Promise<WebhookView> {
-    this.store.get(this.config.webhooks, 'webhook', id);
-    return this.save(id, body, this.stored(id));
+  /** `ifMatch`: the client's If-Match (412 when the webhook changed since it read it). */
+  async replace(id: string, body: unknown, ifMatch?: string): Promise<WebhookView> {
+    return this.exclusive(id, ifMatch, () => {
+      const { id: _id, revision, ...previous } = this.stored(id);
+      return this.save(id, body, revision, previous);
+    });
   }
 
-  async delete(id: string): Promise<void> {
-    await this.store.delete(Topics.webhookConfig, this.config.webhooks, 'webhook', id);
+  /** Refused (409) while a live or paused campaign sends through the webhook. */
+  async delete(id: string, ifMatch?: string): Promise<void> {
+    await this.exclusive(id, ifMatch, async () => {
+      this.store.get(this.config.webhooks, 'webhook', id);
+      const users = this.config.campaigns.values().filter((c) => {
+        const campaign = JSON.parse(c.body) as { status?: string; webhookIds?: string[] };
+        return (campaign.status === 'live' || campaign.status === 'paused') && campaign.webhookIds?.includes(id);
+      });
+      if (users.length > 0) {
+        const ids = users.map((c) => c.id);
+        throw new ConflictException({ title: 'Conflict', detail: `webhook ${id} is used by live or paused campaign(s) ${ids.join(', ')}; end them or remove the webhook from them first`, campaigns: ids });
+      }
+      await this.store.delete(Topics.webhookConfig, this.config.webhooks, 'webhook', id);
+    });
   }
 
-  async rotate(id: string, body: unknown) {
-    const current = this.stored(id);
-    const { overlapSeconds, secret } = parseRequest(rotateSchema, body ?? {});
-    const now = Date.now();
-    const rotated = rotateSigningSecret(id, current.signing, this.outbound.box, overlapSeconds, now, secret);
-    const { id: _id, revision: _revision, ...definition } = current;
-    const record = await this.put(id, { ...definition, signing: rotated.signing });
-    const view = webhookView(record, now);
-    // The new secret is shown this once; it is stored sealed and never returned again.
-    return { id: rotated.created.id, secret: rotated.secret, overlapSeconds, signing: view.signing };
+  async rotate(id: string, body: unknown, ifMatch?: string) {
+    return this.exclusive(id, ifMatch, async () => {
+      const current = this.stored(id);
+      const { overlapSeconds, secret } = parseRequest(rotateSchema, body ?? {});
+      const now = Date.now();
+      const rotated = rotateSigningSecret(id, current.signing, this.outbound.box, overlapSeconds, now, secret);
+      const { id: _id, revision, ...definition } = current;
+      const record = await this.put(id, { ...definition, signing: rotated.signing }, revision);
+      const view = webhookView(record, now);
+      // The new secret is shown this once; it is stored sealed and never returned again. The
+      // webhook's revision and time give the answer its ETag.
+      return { id: rotated.created.id, secret: rotated.secret, overlapSeconds, signing: view.signing, revision: view.revision, updatedAt: view.updatedAt };
+    });
+  }
+
+  private exclusive<T>(id: string, ifMatch: string | undefined, change: () => Promise<T>): Promise<T> {
+    return this.store.exclusive(this.config.webhooks, 'webhook', id, ifMatch, change);
   }
 
   private fromPreset(preset: unknown, params: unknown, overrides: Record<string, unknown>): Record<string, unknown> {
@@ -81,18 +105,18 @@ export class WebhooksService {
   }
 
   /** Validates everything (schema, templates, sample render, secrets) before anything is written. */
-  private async save(id: string, body: unknown, previous?: StoredWebhook): Promise<WebhookView> {
+  private async save(id: string, body: unknown, basedOn: number, previous?: StoredWebhook): Promise<WebhookView> {
     const definition = parseRequest(webhookDefinitionSchema, body);
     const { auth: _auth, signing: _signing, ...settings } = definition;
     checkTemplates(this.outbound.engine, { ...settings, id });
     const credentials = sealCredentials(id, definition, previous, this.outbound.box, Date.now());
     if (Array.isArray(credentials)) throw new RequestValidationError(credentials);
     const stored: StoredWebhook = { ...settings, auth: credentials.auth, ...(credentials.signing ? { signing: credentials.signing } : {}) };
-    const record = await this.put(id, stored);
+    const record = await this.put(id, stored, basedOn);
     return { ...webhookView(record), ...(credentials.generatedSecret ? { generatedSecret: credentials.generatedSecret } : {}) };
   }
 
-  private put(id: string, stored: StoredWebhook): Promise<ConfigRecord> {
-    return this.store.put(Topics.webhookConfig, this.config.webhooks, 'webhook', id, stored);
+  private put(id: string, stored: StoredWebhook, basedOn: number): Promise<ConfigRecord> {
+    return this.store.put(Topics.webhookConfig, this.config.webhooks, 'webhook', id, stored, basedOn);
   }
 }

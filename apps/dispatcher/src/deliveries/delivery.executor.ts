@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Topics, type DeliveryAttempt, type DeliveryOutcome, type WebhookRequest, type WebhookRetry } from '@cuewire/contracts';
-import { deliveryHeaders, nextRetryDelay, parseDuration, verdictForStatus, type AttemptVerdict } from '@cuewire/delivery';
+import { deliveryHeaders, nextRetryDelay, parseDuration, UnsendableRequestError, verdictForStatus, type AttemptVerdict } from '@cuewire/delivery';
 import { backoffMs, classifyFailure, recordOutput, TypedProducer, type OutgoingRecord } from '@cuewire/kafka';
 import { APP_CONFIG } from '@cuewire/platform';
 import { isSuccessStatus, type Webhook } from '@cuewire/templating';
@@ -154,7 +154,7 @@ export class DeliveryExecutor {
     await this.log.record(request, { outcome: 'PARKED', latencyMs: 0, error: reason });
   }
 
-  /** One HTTP attempt; transport errors become a retry verdict. */
+  /** One HTTP attempt; transport errors become a retry verdict, a request that can never be sent a final one. */
   private async send(webhook: Webhook, request: WebhookRequest): Promise<Sent> {
     const body = request.body.toString('utf8');
     const attemptedAt = Date.now();
@@ -167,7 +167,7 @@ export class DeliveryExecutor {
       return { verdict, done: { attempt: request.attempt, attemptedAt, statusCode: response.statusCode, latencyMs: response.latencyMs, error, responseExcerpt: excerpt } };
     } catch (error) {
       return {
-        verdict: { kind: 'retry', minDelayMs: 0 },
+        verdict: error instanceof UnsendableRequestError ? { kind: 'give-up', reason: error.message } : { kind: 'retry', minDelayMs: 0 },
         done: { attempt: request.attempt, attemptedAt, statusCode: null, latencyMs: Date.now() - attemptedAt, error: describe(error), responseExcerpt: null },
       };
     }

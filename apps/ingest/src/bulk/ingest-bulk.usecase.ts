@@ -1,7 +1,7 @@
 import { BadRequestException, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { APP_CONFIG, parseJsonBody, type FieldError } from '@cuewire/platform';
 import type { IngestEnv } from '../ingest.env.js';
-import { approximateEventBytes, buildCustomerEvent, type BuiltEvent } from '../events/customer-event.factory.js';
+import { approximateEventBytes, buildCustomerEvent, oversizedEvent, type BuiltEvent } from '../events/customer-event.factory.js';
 import { EventPublisher } from '../events/event.publisher.js';
 import { readLines } from './ndjson-lines.reader.js';
 
@@ -80,6 +80,11 @@ export class IngestBulkUseCase {
         const built = buildCustomerEvent(input, options);
         if (Array.isArray(built)) {
           reject(built.map((e) => ({ line: line.number, ...e })));
+          continue;
+        }
+        const oversized = oversizedEvent(built.event, this.config.INGEST_MAX_EVENT_BYTES);
+        if (oversized) {
+          reject([{ line: line.number, ...oversized }]);
           continue;
         }
         chunk.push(built);

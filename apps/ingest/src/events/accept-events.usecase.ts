@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, RequestValidationError, type FieldError } from '@cuewire/platform';
+import { APP_CONFIG, LimitExceededError, RequestValidationError, type FieldError } from '@cuewire/platform';
 import type { IngestEnv } from '../ingest.env.js';
-import { buildCustomerEvent, type BuiltEvent } from './customer-event.factory.js';
+import { buildCustomerEvent, oversizedEvent, type BuiltEvent } from './customer-event.factory.js';
 import { EventPublisher } from './event.publisher.js';
 
 export interface AcceptedEvents {
@@ -39,6 +39,9 @@ export class AcceptEventsUseCase {
       else built.push(result);
     });
     if (errors.length > 0) throw new RequestValidationError(errors);
+    const max = this.config.INGEST_MAX_EVENT_BYTES;
+    const oversized = built.flatMap((b, i) => oversizedEvent(b.event, max, Array.isArray(body) ? [i] : []) ?? []);
+    if (oversized.length > 0) throw new LimitExceededError('INGEST_MAX_EVENT_BYTES', max, oversized);
     const outcome = await this.publisher.publish(built, 'refuse');
     return {
       accepted: outcome.accepted,

@@ -52,6 +52,18 @@ export function buildCustomerEventOrThrow(input: unknown, options: EventBuildOpt
   return built;
 }
 
+/** The event's size as Kafka sees it, near enough (the strings' UTF-8 bytes plus the fixed fields). */
+export function eventBytes(e: CustomerEvent): number {
+  return 48 + [e.eventId, e.customerId, e.type, e.source, e.properties].reduce((sum, text) => sum + Buffer.byteLength(text), 0);
+}
+
+/** The problem with an event over INGEST_MAX_EVENT_BYTES (its properties are what grows), or undefined. */
+export function oversizedEvent(e: CustomerEvent, maxBytes: number, basePath: readonly PropertyKey[] = []): FieldError | undefined {
+  const bytes = eventBytes(e);
+  if (bytes <= maxBytes) return undefined;
+  return { path: jsonPath([...basePath, 'properties']), message: `the event ${e.eventId} is ${bytes} bytes; at most ${maxBytes} (INGEST_MAX_EVENT_BYTES)` };
+}
+
 /** Roughly what the record costs the producer (JSON text ≈ Avro body); the accountant needs an order of magnitude, not exact bytes. */
 export function approximateEventBytes(e: CustomerEvent): number {
   return 48 + e.eventId.length + 2 * e.customerId.length + e.type.length + e.source.length + e.properties.length;

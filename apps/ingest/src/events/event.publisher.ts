@@ -1,6 +1,7 @@
 import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { Topics } from '@cuewire/contracts';
-import { recordOutput, TypedProducer, type OutgoingRecord } from '@cuewire/kafka';
+import { RecordTooLargeError, recordOutput, TypedProducer, type OutgoingRecord } from '@cuewire/kafka';
+import { LimitExceededError } from '@cuewire/platform';
 import { InflightBytesAccountant } from '../backpressure/inflight-bytes.accountant.js';
 import { IngestBusyError } from '../backpressure/ingest-busy.error.js';
 import { RETRY_AFTER_SECONDS } from '../backpressure/ingest-admission.middleware.js';
@@ -49,6 +50,8 @@ export class EventPublisher {
     try {
       await this.producer.send(records);
     } catch (error) {
+      // Refused before it was shared with other requests' records: this request alone fails.
+      if (error instanceof RecordTooLargeError) throw new LimitExceededError('KAFKA_MAX_MESSAGE_BYTES', error.maxBytes, [{ path: '$', message: error.message }]);
       this.logger.error({ err: error, records: records.length }, 'produce failed');
       throw new ServiceUnavailableException({ title: 'Kafka did not acknowledge the records; retry (client eventIds make the retry safe)' });
     } finally {

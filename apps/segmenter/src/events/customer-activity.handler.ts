@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { parseJsonObject, Topics, type CustomerEvent, type CustomerProfileUpdate, type EnrichedEvent } from '@cuewire/contracts';
+import { parseJsonObject, ProfileLimitError, Topics, type CustomerEvent, type CustomerProfileUpdate, type EnrichedEvent } from '@cuewire/contracts';
 import { PoisonRecordError, recordOutput, type ConsumedRecord, type OutgoingRecord } from '@cuewire/kafka';
 import { KafkaConsumer, type KafkaRecordHandler } from '@cuewire/kafka-nest';
 import { segmentsOf } from '@cuewire/campaigns';
@@ -37,7 +37,11 @@ export class CustomerActivityHandler implements KafkaRecordHandler<CustomerEvent
     } catch (error) {
       throw new PoisonRecordError(`profile update for ${update.customerId}: ${(error as Error).message}`);
     }
-    const profile = await this.profiles.merge(update.customerId, attributes);
+    const profile = await this.profiles.merge(update.customerId, attributes).catch((error: unknown) => {
+      // Ingest refuses such a PATCH (413); this catches direct producers and races. Nothing is applied.
+      if (error instanceof ProfileLimitError) throw new PoisonRecordError(`profile update for ${update.customerId} not applied: ${error.message}`);
+      throw error;
+    });
     const segments = [...this.segments.all()];
     await this.membership.set(update.customerId, segmentsOf(segments, profile), new Set(segments.map((s) => s.id)));
   }

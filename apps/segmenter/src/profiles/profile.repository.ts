@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { RedisConnection, RedisKeys } from '@cuewire/redis';
-import type { JsonObject } from '@cuewire/contracts';
+import { mergeProfile, type JsonObject, type ProfileLimits } from '@cuewire/contracts';
+import { APP_CONFIG } from '@cuewire/platform';
 
 /**
  * Writes the new profile only if the stored one is still what the merge started from.
@@ -20,18 +21,17 @@ return 1
  */
 @Injectable()
 export class ProfileRepository {
-  constructor(private readonly redis: RedisConnection) {}
+  constructor(
+    private readonly redis: RedisConnection,
+    @Inject(APP_CONFIG) private readonly limits: ProfileLimits,
+  ) {}
 
-  /** Merges and returns the stored profile after the merge. */
+  /** Merges and returns the stored profile after the merge; throws ProfileLimitError (nothing written) past a limit. */
   async merge(customerId: string, attributes: JsonObject): Promise<JsonObject> {
     const key = RedisKeys.profile(customerId);
     for (let attempt = 0; attempt < 50; attempt++) {
       const current = (await this.redis.client.get(key)) ?? '';
-      const profile: JsonObject = current ? (JSON.parse(current) as JsonObject) : {};
-      for (const [name, value] of Object.entries(attributes)) {
-        if (value === null) delete profile[name];
-        else profile[name] = value;
-      }
+      const profile = mergeProfile(current ? (JSON.parse(current) as JsonObject) : {}, attributes, this.limits);
       if ((await this.redis.client.eval(COMPARE_AND_SET, 1, key, current, JSON.stringify(profile))) === 1) return profile;
     }
     throw new Error(`profile of ${customerId} kept changing under us`);

@@ -1,12 +1,13 @@
 import { RegistryUnavailableError, UndecodableRecordError } from '../avro-serde.js';
-import { PoisonRecordError, RecordTooLargeError, TransientError } from '../records.js';
+import { PoisonRecordError, TransientError } from '../records.js';
+import { RecordTooLargeError } from '../typed-producer.js';
 import { backoffMs, classifyFailure } from './failure.policy.js';
 
 describe('failure policy', () => {
   it('names content failures: poison, undecodable, too large', () => {
     expect(classifyFailure(new PoisonRecordError('bad'))).toBe('content');
     expect(classifyFailure(new UndecodableRecordError('bytes'))).toBe('content');
-    expect(classifyFailure(new RecordTooLargeError('cw.x', 2_000_000, 1_000_000))).toBe('content');
+    expect(classifyFailure(new RecordTooLargeError(0, 'cw.x', 2_000_000, 1_000_000))).toBe('content');
   });
 
   it('names infrastructure failures of Kafka, Redis, the registry, PostgreSQL and the network', () => {

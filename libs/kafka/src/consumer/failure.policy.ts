@@ -1,4 +1,5 @@
-import { PoisonRecordError, RecordTooLargeError, TransientError } from '../records.js';
+import { PoisonRecordError, TransientError } from '../records.js';
+import { RecordTooLargeError } from '../typed-producer.js';
 import { RegistryUnavailableError, UndecodableRecordError } from '../avro-serde.js';
 
 /**
