@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   allOfOnEvent,
+  allOfReferencedEvents,
   customerQualifies,
   emptyAllOf,
   emptyNotFollowedBy,
@@ -58,7 +59,7 @@ export class SequenceEvaluator {
       const t = allOfOnEvent(trigger.events, parseDuration(trigger.within)!, current?.state ?? emptyAllOf(), seq);
       const events = { ...(current?.events ?? {}), [event.eventId]: event };
       const fired = t.fired.map((ids) => ids.map((id) => events[id]).filter(Boolean));
-      const kept = keepReferenced(events, Object.values(t.state.latest).map((o) => o.eventId));
+      const kept = keepReferenced(events, allOfReferencedEvents(t.state));
       return { next: { campaignVersion: current?.campaignVersion ?? campaign.version, trigger, state: t.state, events: kept }, result: fired };
     });
     const now = this.clock();

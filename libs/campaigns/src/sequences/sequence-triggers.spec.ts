@@ -38,6 +38,34 @@ describe('all-of trigger (any order, within a window)', () => {
     expect(feed([ev('a', 'app_launch', 0), ev('b', 'notification_view', MIN), ev('b2', 'notification_view', 2 * MIN)])).toEqual([['a', 'b']]);
   });
 
+  it('fires the same set again when the completing event is replayed (its trigger was never acknowledged)', () => {
+    const a = allOfOnEvent(steps, hour, emptyAllOf(), ev('a', 'app_launch', 0));
+    const fired = allOfOnEvent(steps, hour, a.state, ev('b', 'notification_view', MIN));
+    const replayed = allOfOnEvent(steps, hour, fired.state, ev('b', 'notification_view', MIN));
+    expect(replayed.fired).toEqual([['a', 'b']]);
+    expect(replayed.state).toEqual(fired.state);
+  });
+
+  it('replays a whole uncommitted stretch the same way: one firing per completed set, no extra start', () => {
+    const stretch = [ev('a', 'app_launch', 0), ev('b', 'notification_view', MIN), ev('a2', 'app_launch', 2 * MIN), ev('b2', 'notification_view', 3 * MIN), ev('a3', 'app_launch', 4 * MIN)];
+    let state = emptyAllOf();
+    const pass = () => {
+      const fired: string[][] = [];
+      for (const e of stretch) {
+        const t = allOfOnEvent(steps, hour, state, e);
+        state = t.state;
+        fired.push(...t.fired);
+      }
+      return fired;
+    };
+    const firstPass = pass();
+    const replay = pass();
+    expect(firstPass).toEqual([['a', 'b'], ['a2', 'b2']]);
+    expect(replay).toEqual(firstPass);
+    // a3 still waits for its partner, and the consumed a, a2 did not start new sets.
+    expect(allOfOnEvent(steps, hour, state, ev('b3', 'notification_view', 5 * MIN)).fired).toEqual([['a3', 'b3']]);
+  });
+
   it('respects step filters', () => {
     const filtered = [{ eventType: 'purchase', where: [{ field: 'total', op: 'gte' as const, value: 100, match: 'any' as const }] }, { eventType: 'review' }];
     const t1 = allOfOnEvent(filtered, hour, emptyAllOf(), ev('p', 'purchase', 0, { total: 50 }));
