@@ -2,3 +2,4 @@ export * from './generated/types.js';
 export * from './topics.js';
 export * from './schema-compatibility.js';
 export * from './json-fields.js';
+export * from './on-demand.event.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { customerQualifies, firesOnEvent, isActive } from '@cuewire/campaigns';
-import { parseJsonObject, Topics, type EnrichedEvent } from '@cuewire/contracts';
+import { ON_DEMAND_EVENT_TYPE, parseJsonObject, Topics, type EnrichedEvent } from '@cuewire/contracts';
 import type { ConsumedRecord, OutgoingRecord } from '@cuewire/kafka';
 import { KafkaConsumer, type KafkaRecordHandler } from '@cuewire/kafka-nest';
 import { CampaignCatalog } from '../catalog/campaign.catalog.js';
@@ -11,12 +11,13 @@ import { TriggerEmitter } from './trigger.emitter.js';
 
 /** Engagements that count as "clicked its message" for rules on other campaigns. */
 const CLICKS = new Set(['email_click', 'sms_click', 'push_click']);
-/** The event the control plane writes to fire an on-demand campaign for one customer. */
-export const ON_DEMAND_EVENT = 'cuewire.on_demand';
+
+/** The evaluator's consumer group (without the install prefix); timers compare their deadlines with its progress. */
+export const EVALUATOR_GROUP = 'campaign-evaluator';
 
 /** Matches each enriched event against the live campaigns: single-event triggers fire at once, sequences advance. */
 @Injectable()
-@KafkaConsumer({ group: 'campaign-evaluator', topics: [Topics.enrichedEvents] })
+@KafkaConsumer({ group: EVALUATOR_GROUP, topics: [Topics.enrichedEvents] })
 export class EnrichedEventHandler implements KafkaRecordHandler<EnrichedEvent> {
   constructor(
     private readonly catalog: CampaignCatalog,
@@ -43,7 +44,7 @@ export class EnrichedEventHandler implements KafkaRecordHandler<EnrichedEvent> {
           outputs.push(...(await this.emitter.forEvents(campaign, event.customerId, [event], enriched.profile, now)));
         }
       } else if (campaign.trigger.type === 'on-demand') {
-        if (event.type === ON_DEMAND_EVENT && properties.campaignId === campaign.id && isActive(campaign, now) && customerQualifies(campaign, customer)) {
+        if (event.type === ON_DEMAND_EVENT_TYPE && properties.campaignId === campaign.id && isActive(campaign, now) && customerQualifies(campaign, customer)) {
           outputs.push(...(await this.emitter.forEvents(campaign, event.customerId, [event], enriched.profile, now)));
         }
       } else if (this.catalog.concernsSequence(campaign.id, event.type)) {
