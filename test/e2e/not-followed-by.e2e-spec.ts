@@ -1,10 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { RedisKeys } from '@cuewire/redis';
 import { authHeaders, HttpReceiver, isolatedRun, ServiceProcess, waitFor } from '@cuewire/testing';
 
 /**
  * "Cart add not followed by a purchase within T" through the real pipeline, with a short T:
  * fires when nothing follows, stays silent when the purchase comes in time, and fires once
- * when the evaluator is killed with SIGKILL in the middle of the window and restarted.
+ * when the evaluator is killed with SIGKILL in the middle of the window and restarted; stays
+ * silent for a customer whose purchase the evaluator had not read yet when the deadline passed.
  */
 describe('not-followed-by campaign', () => {
   const { id: run, env } = isolatedRun('nfb', { DISPATCH_ALLOW_PRIVATE_CIDRS: '127.0.0.0/8', EVALUATOR_TIMER_POLL_MS: '200' });
@@ -15,6 +18,7 @@ describe('not-followed-by campaign', () => {
   let evaluator: ServiceProcess;
 
   let controlPlane: ServiceProcess;
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { keyPrefix: env.REDIS_KEY_PREFIX });
   const post = (base: ServiceProcess, path: string, body: unknown, method = 'POST') =>
     fetch(`${base.url}${path}`, { method, headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify(body) });
   const event = (customerId: string, type: string) => post(ingest, '/v1/events', { customerId, type, properties: { sku: 'PLATE-6' } });
@@ -43,6 +47,9 @@ describe('not-followed-by campaign', () => {
   afterAll(async () => {
     await Promise.all(services.map((s) => s.stop()));
     await receiver?.stop();
+    const keys = await redis.keys(`${env.REDIS_KEY_PREFIX}*`);
+    if (keys.length > 0) await redis.del(...keys.map((k) => k.slice(env.REDIS_KEY_PREFIX.length)));
+    redis.disconnect();
   });
 
   it('fires when the purchase does not come, not when it comes in time, and once across an evaluator crash', async () => {
@@ -57,7 +64,8 @@ describe('not-followed-by campaign', () => {
     // Kill the evaluator in the middle of the window; the timers are durable.
     await evaluator.kill();
     services.splice(services.indexOf(evaluator), 1);
-    services.push(await ServiceProcess.start('campaign-evaluator', env));
+    evaluator = await ServiceProcess.start('campaign-evaluator', env);
+    services.push(evaluator);
 
     await waitFor('the abandoned-cart webhooks', () => webhooksFor(abandons).length > 0 && webhooksFor(crash).length > 0, 60_000);
     expect(Date.now() - started).toBeGreaterThanOrEqual(windowSeconds * 1_000);
@@ -68,6 +76,28 @@ describe('not-followed-by campaign', () => {
     expect(webhooksFor(abandons)).toHaveLength(1);
     expect(new Set(webhooksFor(crash).map((r) => r.headers['webhook-id'])).size).toBe(1);
     expect(webhooksFor(crash)).toHaveLength(1);
+  });
+
+  it('does not tell a customer "you didn\'t" when the evaluator was behind on their purchase, and still fires for those who did not buy', async () => {
+    const [bought, idle] = [`bought-while-down-${run}`, `idle-while-down-${run}`];
+    expect((await event(bought, 'cart_add')).status).toBe(202);
+    expect((await event(idle, 'cart_add')).status).toBe(202);
+    const waits = async () => (await redis.zrange(RedisKeys.dueTimers(), 0, -1)).filter((id) => id.includes(bought) || id.includes(idle)).length;
+    await waitFor('both waits to start', async () => (await waits()) === 2, 30_000);
+
+    // The evaluator falls behind: the purchase comes within the window while it is down, and the
+    // deadline passes on the wall clock before it reads the purchase.
+    await evaluator.stop();
+    services.splice(services.indexOf(evaluator), 1);
+    expect((await event(bought, 'purchase')).status).toBe(202);
+    await sleep(windowSeconds * 1_000 + 1_000);
+    evaluator = await ServiceProcess.start('campaign-evaluator', env);
+    services.push(evaluator);
+
+    await waitFor('the webhook of the customer who did not buy', () => webhooksFor(idle).length > 0, 60_000);
+    await sleep(2_000);
+    expect(webhooksFor(bought)).toEqual([]);
+    expect(webhooksFor(idle)).toHaveLength(1);
   });
 
   it('keeps a customer part-way through on the version they started under when the campaign is edited', async () => {
