@@ -1,13 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Admin } from '@platformatic/kafka';
 import { Redis } from 'ioredis';
 import { RedisKeys } from '@cuewire/redis';
-import { authHeaders, HttpReceiver, isolatedRun, ServiceProcess, waitFor } from '@cuewire/testing';
+import { partitionForKey } from '@cuewire/kafka';
+import { authHeaders, HttpReceiver, isolatedRun, ServiceProcess, testBrokers, waitFor } from '@cuewire/testing';
 
 /**
  * "Cart add not followed by a purchase within T" through the real pipeline, with a short T:
  * fires when nothing follows, stays silent when the purchase comes in time, and fires once
  * when the evaluator is killed with SIGKILL in the middle of the window and restarted; stays
- * silent for a customer whose purchase the evaluator had not read yet when the deadline passed.
+ * silent for a customer whose purchase the evaluator had not read yet when the deadline passed
+ * (a frozen replica holding the partition).
  */
 describe('not-followed-by campaign', () => {
   const { id: run, env } = isolatedRun('nfb', { DISPATCH_ALLOW_PRIVATE_CIDRS: '127.0.0.0/8', EVALUATOR_TIMER_POLL_MS: '200' });
@@ -64,8 +67,7 @@ describe('not-followed-by campaign', () => {
     // Kill the evaluator in the middle of the window; the timers are durable.
     await evaluator.kill();
     services.splice(services.indexOf(evaluator), 1);
-    evaluator = await ServiceProcess.start('campaign-evaluator', env);
-    services.push(evaluator);
+    services.push(await ServiceProcess.start('campaign-evaluator', env));
 
     await waitFor('the abandoned-cart webhooks', () => webhooksFor(abandons).length > 0 && webhooksFor(crash).length > 0, 60_000);
     expect(Date.now() - started).toBeGreaterThanOrEqual(windowSeconds * 1_000);
@@ -78,26 +80,45 @@ describe('not-followed-by campaign', () => {
     expect(webhooksFor(crash)).toHaveLength(1);
   });
 
-  it('does not tell a customer "you didn\'t" when the evaluator was behind on their purchase, and still fires for those who did not buy', async () => {
-    const [bought, idle] = [`bought-while-down-${run}`, `idle-while-down-${run}`];
-    expect((await event(bought, 'cart_add')).status).toBe(202);
-    expect((await event(idle, 'cart_add')).status).toBe(202);
-    const waits = async () => (await redis.zrange(RedisKeys.dueTimers(), 0, -1)).filter((id) => id.includes(bought) || id.includes(idle)).length;
-    await waitFor('both waits to start', async () => (await waits()) === 2, 30_000);
+  it('does not tell a customer "you didn\'t" while the evaluator has not read their purchase, and still fires for those who did not buy', async () => {
+    // A second replica takes some partitions, then freezes (SIGSTOP): until its session times
+    // out, nobody reads those partitions, while the first replica's timer poller keeps running.
+    const replica = await ServiceProcess.start('campaign-evaluator', env);
+    services.push(replica);
+    const admin = new Admin({ clientId: 'nfb-e2e-admin', bootstrapBrokers: testBrokers() });
+    const groupId = `${env.KAFKA_GROUP_PREFIX}.campaign-evaluator`;
+    await waitFor('both replicas to share the partitions', async () => {
+      const group = (await admin.describeGroups({ groups: [groupId] })).get(groupId);
+      return group !== undefined && /stable/i.test(String(group.state)) && group.members.size === 2;
+    }, 60_000);
+    await admin.close();
 
-    // The evaluator falls behind: the purchase comes within the window while it is down, and the
-    // deadline passes on the wall clock before it reads the purchase.
-    await evaluator.stop();
-    services.splice(services.indexOf(evaluator), 1);
-    expect((await event(bought, 'purchase')).status).toBe(202);
-    await sleep(windowSeconds * 1_000 + 1_000);
-    evaluator = await ServiceProcess.start('campaign-evaluator', env);
-    services.push(evaluator);
+    // One buyer and one idle customer on every partition, so some of them sit on frozen ones.
+    const partitions = Number(env.KAFKA_TOPIC_PARTITIONS);
+    const onPartition = (label: string, partition: number) => {
+      for (let i = 0; ; i++) if (partitionForKey(`${label}-${i}-${run}`, partitions) === partition) return `${label}-${i}-${run}`;
+    };
+    const buyers = Array.from({ length: partitions }, (_, p) => onPartition('buyer', p));
+    const idle = Array.from({ length: partitions }, (_, p) => onPartition('idle', p));
+    for (const customerId of [...buyers, ...idle]) expect((await event(customerId, 'cart_add')).status).toBe(202);
+    const waits = async () => (await redis.zrange(RedisKeys.dueTimers(), 0, -1)).filter((id) => [...buyers, ...idle].some((c) => id.includes(c))).length;
+    await waitFor('every wait to start', async () => (await waits()) === 2 * partitions, 30_000);
 
-    await waitFor('the webhook of the customer who did not buy', () => webhooksFor(idle).length > 0, 60_000);
+    process.kill(replica.pid!, 'SIGSTOP');
+    try {
+      for (const customerId of buyers) expect((await event(customerId, 'purchase')).status).toBe(202); // within the window
+      await sleep(windowSeconds * 1_000 + 2_000); // every deadline passes while the frozen partitions stay unread
+      expect(buyers.flatMap(webhooksFor)).toEqual([]);
+    } finally {
+      await replica.kill(); // a stopped process still dies on SIGKILL
+      services.splice(services.indexOf(replica), 1);
+    }
+
+    // Its session ends, the first replica takes its partitions, reads the purchases, and the idle customers' waits fire.
+    await waitFor('a webhook for every idle customer', () => idle.every((c) => webhooksFor(c).length > 0), 90_000);
     await sleep(2_000);
-    expect(webhooksFor(bought)).toEqual([]);
-    expect(webhooksFor(idle)).toHaveLength(1);
+    expect(buyers.flatMap(webhooksFor)).toEqual([]);
+    expect(idle.map((c) => webhooksFor(c).length)).toEqual(idle.map(() => 1));
   });
 
   it('keeps a customer part-way through on the version they started under when the campaign is edited', async () => {
