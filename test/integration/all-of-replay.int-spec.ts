@@ -9,7 +9,7 @@ import { FiringGate } from '../../apps/campaign-evaluator/src/history/firing-gat
 import { SequenceStateRepository } from '../../apps/campaign-evaluator/src/sequences/sequence-state.repository.js';
 import { SequenceEvaluator } from '../../apps/campaign-evaluator/src/sequences/sequence.evaluator.js';
 import { DueTimersRepository } from '../../apps/campaign-evaluator/src/timers/due-timers.repository.js';
-import { TriggerEmitter } from '../../apps/campaign-evaluator/src/triggers/trigger.emitter.js';
+import { TriggerEmitter } from '../../apps/campaign-evaluator/src/firing/trigger.emitter.js';
 
 /**
  * The consume loop replays every record whose batch was not committed (a crash, or another

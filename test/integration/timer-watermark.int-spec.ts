@@ -17,8 +17,8 @@ import { SequenceEvaluator } from '../../apps/campaign-evaluator/src/sequences/s
 import { DueTimersRepository } from '../../apps/campaign-evaluator/src/timers/due-timers.repository.js';
 import { ProcessedEventsWatermark } from '../../apps/campaign-evaluator/src/timers/processed-events.watermark.js';
 import { TimerPoller } from '../../apps/campaign-evaluator/src/timers/timer.poller.js';
-import { EVALUATOR_GROUP } from '../../apps/campaign-evaluator/src/triggers/enriched-event.handler.js';
-import { TriggerEmitter } from '../../apps/campaign-evaluator/src/triggers/trigger.emitter.js';
+import { EVALUATOR_GROUP } from '../../apps/campaign-evaluator/src/consumer-group.js';
+import { TriggerEmitter } from '../../apps/campaign-evaluator/src/firing/trigger.emitter.js';
 
 /**
  * "Cart add not followed by a purchase within T" when the evaluator is behind: the purchase

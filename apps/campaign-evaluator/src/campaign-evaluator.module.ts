@@ -8,7 +8,7 @@ import { CLOCK, compressedClock, systemClock } from './clock.js';
 import { CustomerContextRepository } from './customers/customer-context.repository.js';
 import { CustomerHistoryRepository } from './history/customer-history.repository.js';
 import { FiringGate } from './history/firing-gate.js';
-import { TriggerEmitter } from './triggers/trigger.emitter.js';
+import { TriggerEmitter } from './firing/trigger.emitter.js';
 import { SequenceStateRepository } from './sequences/sequence-state.repository.js';
 import { SequenceEvaluator } from './sequences/sequence.evaluator.js';
 import { DueTimersRepository } from './timers/due-timers.repository.js';

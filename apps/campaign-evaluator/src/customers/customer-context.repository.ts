@@ -18,16 +18,16 @@ export interface LoadedCustomer {
 export class CustomerContextRepository {
   constructor(private readonly redis: RedisConnection) {}
 
-  async load(customerIds: readonly string[]): Promise<LoadedCustomer[]> {
+  /** Segment membership is read only `withSegments` (a fan-out page skips it when the campaign has no segment filter). */
+  async load(customerIds: readonly string[], withSegments = true): Promise<LoadedCustomer[]> {
     if (customerIds.length === 0) return [];
     const [profiles, segments] = await Promise.all([
-      // One command per key (auto-pipelined into one write): customers live on different cluster slots.
-      Promise.all(customerIds.map((id) => this.redis.client.get(RedisKeys.profile(id)))),
-      Promise.all(customerIds.map((id) => this.redis.client.smembers(RedisKeys.segments(id)))),
+      this.redis.client.mget(...customerIds.map((id) => RedisKeys.profile(id))),
+      withSegments ? Promise.all(customerIds.map((id) => this.redis.client.smembers(RedisKeys.segments(id)))) : undefined,
     ]);
     return customerIds.map((_, i) => {
       const profile = profiles[i] ?? '{}';
-      return { profile, context: { profile: parseJsonObject(profile, 'profile'), segments: segments[i] } };
+      return { profile, context: { profile: parseJsonObject(profile, 'profile'), segments: segments?.[i] ?? [] } };
     });
   }
 }

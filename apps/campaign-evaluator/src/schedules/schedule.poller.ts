@@ -8,7 +8,7 @@ import { CampaignCatalog } from '../catalog/campaign.catalog.js';
 import { CLOCK, type Clock } from '../clock.js';
 import { CustomerContextRepository } from '../customers/customer-context.repository.js';
 import { singleFlightInterval } from '../polling/single-flight-interval.js';
-import { TriggerEmitter } from '../triggers/trigger.emitter.js';
+import { TriggerEmitter } from '../firing/trigger.emitter.js';
 import { ScheduleProgressRepository } from './schedule-progress.repository.js';
 
 /**
@@ -66,7 +66,7 @@ export class SchedulePoller implements OnApplicationBootstrap, OnApplicationShut
       if (this.stopped || !(await this.progress.takeLease(campaign.id, this.holder, leaseMs))) return;
       const members = await this.progress.members(campaign.audience!.segmentId, after, page);
       if (members.length === 0) break;
-      const customers = await this.customers.load(members);
+      const customers = await this.customers.load(members, Boolean(campaign.filters?.segments));
       const now = this.clock();
       const perMember = await Promise.all(
         members.map(async (customerId, i) => {

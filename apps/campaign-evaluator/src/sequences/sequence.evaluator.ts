@@ -20,7 +20,7 @@ import type { CustomerEvent } from '@cuewire/contracts';
 import type { OutgoingRecord } from '@cuewire/kafka';
 import { CLOCK, type Clock } from '../clock.js';
 import { DueTimersRepository } from '../timers/due-timers.repository.js';
-import { TriggerEmitter } from '../triggers/trigger.emitter.js';
+import { TriggerEmitter } from '../firing/trigger.emitter.js';
 import { SequenceStateRepository, type SequenceRecord } from './sequence-state.repository.js';
 
 export const notFollowedBySpec = (campaignId: string, customerId: string, trigger: Trigger): NotFollowedBySpec => {

@@ -3,7 +3,7 @@ import { Topics } from '@cuewire/contracts';
 import { ConsumerProgress, partitionForKey, physicalTopic, type KafkaSettings } from '@cuewire/kafka';
 import { consumerGroupId, KAFKA_SETTINGS } from '@cuewire/kafka-nest';
 import { APP_CONFIG, type BaseEnv } from '@cuewire/platform';
-import { EVALUATOR_GROUP } from '../triggers/enriched-event.handler.js';
+import { EVALUATOR_GROUP } from '../consumer-group.js';
 
 export interface Deadline {
   readonly customerId: string;

@@ -10,7 +10,7 @@ import { CustomerContextRepository } from '../customers/customer-context.reposit
 import { singleFlightInterval } from '../polling/single-flight-interval.js';
 import { notFollowedBySpec } from '../sequences/sequence.evaluator.js';
 import { SequenceStateRepository, type SequenceRecord } from '../sequences/sequence-state.repository.js';
-import { TriggerEmitter } from '../triggers/trigger.emitter.js';
+import { TriggerEmitter } from '../firing/trigger.emitter.js';
 import { DueTimersRepository } from './due-timers.repository.js';
 import { ProcessedEventsWatermark } from './processed-events.watermark.js';
 
