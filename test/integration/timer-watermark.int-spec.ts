@@ -117,4 +117,28 @@ describe('not-followed-by timers and a lagging evaluator (real Kafka and Redis)'
     expect(await fired(elsewhere)).toBe(1);
     expect(await pendingTimers()).toEqual([]);
   });
+
+  it('fires exactly the waits whose deadlines the evaluator has read past, on a partition it is catching up on', async () => {
+    const partition = partitionForKey(`lagged-${run}`, settings.partitions);
+    const [early, middle, late] = ['early', 'middle', 'late'].map((label) => customerOn(label, partition));
+    const offsets = await progress.offsetsAt(topic, new Map([[partition, [Date.now() + 3_600_000]]]));
+    const next = [...offsets.get(partition)!.values()][0];
+    await commit(partition, next); // everything so far is read…
+    const before = Date.now();
+    await producer.send([recordOutput(Topics.enrichedEvents, early, enriched(event(early, 'page_view', before)))]); // …but this record is not
+    const appended = Date.now();
+    // Deadlines (cart add + 2 s): two before the unread record was appended, one after it.
+    await startWait(early, before - 5_000);
+    await startWait(middle, before - 3_500);
+    await startWait(late, appended + 1_500);
+
+    await sleep(appended + 3_500 + 1_000 - Date.now()); // every deadline is past on the wall clock
+    await poller.pollOnce();
+    expect([await fired(early), await fired(middle), await fired(late)]).toEqual([1, 1, 0]);
+
+    await commit(partition, next + 1n);
+    await sleep(config.EVALUATOR_TIMER_POLL_MS + 100);
+    await poller.pollOnce();
+    expect([await fired(early), await fired(middle), await fired(late)]).toEqual([1, 1, 1]);
+  });
 });
