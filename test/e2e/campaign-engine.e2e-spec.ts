@@ -27,6 +27,8 @@ describe('campaign engine through the pipeline', () => {
     const create = async (path: string, body: object) => expect((await send(controlPlane, 'POST', path, body)).status).toBe(201);
     await create('/v1/webhooks', { id: 'hook', name: 'Hook', url: `${receiver.url}/{{campaign.id}}/{{customer.id}}`, body: '{"c": {{json customer.id}} }' });
     await create('/v1/segments', { id: 'vips', name: 'VIPs', conditions: [{ field: 'vip', op: 'eq', value: true }] });
+    await create('/v1/segments', { id: 'opted-out', name: 'Opted out', conditions: [{ field: 'optOut', op: 'eq', value: true }] });
+    await create('/v1/segments', { id: 'everyone', name: 'Everyone', conditions: [] });
     await create('/v1/campaigns', {
       id: 'vip-thanks', name: 'VIP thanks', status: 'live', audience: { segmentId: 'vips' },
       trigger: { type: 'event', eventType: 'purchase' }, caps: { oncePerCustomer: true }, webhookIds: ['hook'],
@@ -38,6 +40,11 @@ describe('campaign engine through the pipeline', () => {
     await create('/v1/campaigns', {
       id: 'review-follow-up', name: 'Review follow-up', status: 'live', trigger: { type: 'event', eventType: 'review' },
       filters: { campaigns: [{ rule: 'received', campaignId: 'vip-thanks', within: 'P7D' }] }, webhookIds: ['hook'],
+    });
+    await create('/v1/campaigns', {
+      id: 'nudge', name: 'Cart nudge', status: 'live',
+      trigger: { type: 'not-followed-by', first: { eventType: 'cart_add' }, then: { eventType: 'purchase' }, within: 'PT3S' },
+      filters: { segments: { notIn: ['opted-out'] } }, webhookIds: ['hook'],
     });
     const started = await ServiceProcess.startAll(['ingest', 'segmenter', 'campaign-evaluator', 'renderer', 'dispatcher'], env);
     services.push(...started);
@@ -51,8 +58,10 @@ describe('campaign engine through the pipeline', () => {
 
   it('keeps segment membership as profiles change and answers its size', async () => {
     expect((await send(ingest, 'PATCH', `/v1/customers/${vip}`, { attributes: { vip: true } })).status).toBe(202);
-    expect((await send(ingest, 'PATCH', `/v1/customers/${regular}`, { attributes: { vip: false } })).status).toBe(202);
+    expect((await send(ingest, 'PATCH', `/v1/customers/${regular}`, { attributes: { vip: false, optOut: true } })).status).toBe(202);
     await waitFor('segment size 1', async () => (await send(controlPlane, 'GET', '/v1/segments/vips/size', undefined)).body.members === 1);
+    const size = async (segmentId: string) => (await send(controlPlane, 'GET', `/v1/segments/${segmentId}/size`, undefined)).body.members;
+    await waitFor('the opt-out and everyone segments', async () => (await size('opted-out')) === 1 && (await size('everyone')) === 2);
   });
 
   it('fires an audience campaign once per customer (cap) and only for members', async () => {
@@ -64,6 +73,23 @@ describe('campaign engine through the pipeline', () => {
     await sleep(2_000);
     expect(hooks('vip-thanks', vip)).toHaveLength(1);
     expect(hooks('vip-thanks', regular)).toEqual([]);
+  });
+
+  it('applies segment filters when a timer fires and when a schedule fans out: opt-outs are respected, "in" holds', async () => {
+    for (const customerId of [vip, regular]) expect((await send(ingest, 'POST', '/v1/events', { customerId, type: 'cart_add', properties: {} })).status).toBe(202);
+    expect(
+      (await send(controlPlane, 'POST', '/v1/campaigns', {
+        id: 'vip-digest', name: 'VIP digest', status: 'live', audience: { segmentId: 'everyone' },
+        trigger: { type: 'schedule', at: new Date(Date.now() + 3_000).toISOString() },
+        filters: { segments: { in: ['vips'], notIn: ['opted-out'] } }, webhookIds: ['hook'],
+      })).status,
+    ).toBe(201);
+    await waitFor('the nudge for the VIP', () => hooks('nudge', vip).length > 0, 60_000);
+    await sleep(2_000);
+    expect(hooks('nudge', regular)).toEqual([]);
+    await waitFor('the digest for the VIP', () => hooks('vip-digest', vip).length > 0, 60_000);
+    await sleep(2_000);
+    expect(hooks('vip-digest', regular)).toEqual([]);
   });
 
   it('fires a follow-up only for customers who received the other campaign', async () => {
@@ -80,6 +106,28 @@ describe('campaign engine through the pipeline', () => {
     await sleep(2_000);
     expect(hooks('win-back', vip)).toEqual([]);
     expect((await send(controlPlane, 'POST', '/v1/campaigns/vip-thanks/trigger', { customerIds: [vip] })).status).toBe(400);
+  });
+
+  it('sends an on-demand firing once when the client retries with the same Idempotency-Key', async () => {
+    const retried = `retried-${run}`;
+    expect((await send(ingest, 'PATCH', `/v1/customers/${retried}`, { attributes: { vip: false } })).status).toBe(202);
+    await sleep(1_000);
+    const fire = (key: string) =>
+      fetch(`${controlPlane.url}/v1/campaigns/win-back/trigger`, {
+        method: 'POST',
+        headers: authHeaders({ 'content-type': 'application/json', 'idempotency-key': key }),
+        body: JSON.stringify({ customerIds: [retried] }),
+      });
+    // The first answer "timed out" for the client; the retry carries the same key.
+    expect((await fire(`win-back-${run}`)).status).toBe(202);
+    await waitFor('the first win-back', () => hooks('win-back', retried).length > 0, 60_000);
+    expect((await fire(`win-back-${run}`)).status).toBe(202);
+    await sleep(3_000);
+    expect(hooks('win-back', retried)).toHaveLength(1);
+
+    const invalid = await fire('has spaces in it');
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as { errors: { path: string }[] }).errors[0].path).toBe('header Idempotency-Key');
   });
 
   it('rejects invalid definitions with the JSON path of each error, storing nothing', async () => {

@@ -5,12 +5,14 @@ import { RedisModule } from '@cuewire/redis';
 import { campaignEvaluatorEnvSchema, type CampaignEvaluatorEnv } from './campaign-evaluator.env.js';
 import { CampaignCatalog } from './catalog/campaign.catalog.js';
 import { CLOCK, compressedClock, systemClock } from './clock.js';
+import { CustomerContextRepository } from './customers/customer-context.repository.js';
 import { CustomerHistoryRepository } from './history/customer-history.repository.js';
 import { FiringGate } from './history/firing-gate.js';
-import { TriggerEmitter } from './triggers/trigger.emitter.js';
+import { TriggerEmitter } from './firing/trigger.emitter.js';
 import { SequenceStateRepository } from './sequences/sequence-state.repository.js';
 import { SequenceEvaluator } from './sequences/sequence.evaluator.js';
 import { DueTimersRepository } from './timers/due-timers.repository.js';
+import { ProcessedEventsWatermark } from './timers/processed-events.watermark.js';
 import { TimerPoller } from './timers/timer.poller.js';
 import { ScheduleProgressRepository } from './schedules/schedule-progress.repository.js';
 import { SchedulePoller } from './schedules/schedule.poller.js';
@@ -25,11 +27,13 @@ import { EnrichedEventHandler } from './triggers/enriched-event.handler.js';
       useFactory: (config: CampaignEvaluatorEnv) => (config.EVALUATOR_CLOCK_SPEED === 1 ? systemClock : compressedClock(config.EVALUATOR_CLOCK_SPEED)),
     },
     CampaignCatalog,
+    CustomerContextRepository,
     CustomerHistoryRepository,
     FiringGate,
     TriggerEmitter,
     SequenceStateRepository,
     DueTimersRepository,
+    ProcessedEventsWatermark,
     SequenceEvaluator,
     TimerPoller,
     ScheduleProgressRepository,

@@ -26,12 +26,16 @@ describe('single-event trigger', () => {
 });
 
 describe('trigger id', () => {
-  it('is the same for the same campaign version and events, so replays dedupe', () => {
+  it('is the same for the same campaign and events, so replays dedupe', () => {
     expect(triggerIdFor(campaign(), ['e1'])).toBe(triggerIdFor(campaign(), ['e1']));
   });
 
-  it('differs per event and per campaign version', () => {
-    const ids = new Set([triggerIdFor(campaign(), ['e1']), triggerIdFor(campaign(), ['e2']), triggerIdFor(campaign({ version: 4 }), ['e1'])]);
+  it('stays the same when the campaign is edited between the firing and its replay (same webhook-id downstream)', () => {
+    expect(triggerIdFor(campaign({ version: 4 }), ['e1'])).toBe(triggerIdFor(campaign({ version: 3 }), ['e1']));
+  });
+
+  it('differs per event and per campaign', () => {
+    const ids = new Set([triggerIdFor(campaign(), ['e1']), triggerIdFor(campaign(), ['e2']), triggerIdFor(campaign({ id: 'other' }), ['e1'])]);
     expect(ids.size).toBe(3);
   });
 });

@@ -35,10 +35,12 @@ export function firesOnEvent(campaign: Campaign, event: EvaluatedEvent, customer
 }
 
 /**
- * Deterministic trigger id: the same campaign version and triggering events always give the
- * same id, so a replayed event yields the same trigger and, downstream, the same delivery id.
+ * Deterministic trigger id: the same campaign and triggering events always give the same id,
+ * so a replayed event yields the same trigger and, downstream, the same delivery id
+ * (`webhook-id`). The campaign version is not part of it (it travels as a field of the
+ * trigger): an edit between a firing and its replay must not make a second delivery.
  */
-export function triggerIdFor(campaign: Pick<Campaign, 'id' | 'version'>, eventIds: readonly string[]): string {
-  const digest = createHash('sha256').update(`${campaign.id}\u0000${campaign.version}\u0000${eventIds.join('\u0000')}`).digest('hex');
+export function triggerIdFor(campaign: Pick<Campaign, 'id'>, eventIds: readonly string[]): string {
+  const digest = createHash('sha256').update(`${campaign.id}\u0000${eventIds.join('\u0000')}`).digest('hex');
   return `trg_${digest.slice(0, 32)}`;
 }

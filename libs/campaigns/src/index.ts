@@ -10,3 +10,4 @@ export * from './schedules/campaign-schedule.js';
 export * from './caps/frequency-cap.js';
 export * from './segments/segment.definition.js';
 export * from './history/campaign-history.js';
+export * from './assert-unreachable.js';

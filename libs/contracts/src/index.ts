@@ -3,3 +3,4 @@ export * from './topics.js';
 export * from './schema-compatibility.js';
 export * from './json-fields.js';
 export * from './profile-limits.js';
+export * from './on-demand.event.js';

@@ -33,18 +33,25 @@ export interface TopicContract<T> {
   readonly schema: object;
   /** Compacted topics keep the latest record per key (control-plane config). */
   readonly compacted: boolean;
+  /** Topic-level settings applied when the topic is created. */
+  readonly configs?: Readonly<Record<string, string>>;
   readonly _value?: T;
 }
 
-function topic<T>(name: string, schema: object, compacted = false): TopicContract<T> {
-  return { name, schema, compacted };
+function topic<T>(name: string, schema: object, compacted = false, configs?: Record<string, string>): TopicContract<T> {
+  return { name, schema, compacted, configs };
 }
 
 /** Every topic Cuewire uses. Names are versioned; change the suffix only with a migration plan. */
 export const Topics = {
   customerEvents: topic<CustomerEvent>('cw.customer-events.v1', customerEventSchema),
   customerProfiles: topic<CustomerProfileUpdate>('cw.customer-profiles.v1', customerProfileSchema),
-  enrichedEvents: topic<EnrichedEvent>('cw.enriched-events.v1', enrichedEventSchema),
+  /**
+   * Stamped with the broker's append time: timestamps never go back within a partition, so the
+   * evaluator can tell exactly whether it has processed a customer's events up to a deadline
+   * (docs/decisions/0013-replay-safe-campaign-engine.md).
+   */
+  enrichedEvents: topic<EnrichedEvent>('cw.enriched-events.v1', enrichedEventSchema, false, { 'message.timestamp.type': 'LogAppendTime' }),
   campaignTriggers: topic<CampaignTrigger>('cw.campaign-triggers.v1', campaignTriggerSchema),
   webhookRequests: topic<WebhookRequest>('cw.webhook-requests.v1', webhookRequestSchema),
   deliveryResults: topic<DeliveryResult>('cw.delivery-results.v1', deliveryResultSchema),

@@ -18,5 +18,8 @@ export interface KafkaRecordHandler<T = unknown> {
   handle(record: ConsumedRecord<T>): Promise<readonly OutgoingRecord[] | void>;
 }
 
+/** The group's name on the cluster: the install's prefix, then the service's group. */
+export const consumerGroupId = (groupPrefix: string, group: string): string => `${groupPrefix}.${group}`;
+
 /** Marks a provider as the handler of a consumer group. */
 export const KafkaConsumer = (options: KafkaConsumerOptions): ClassDecorator => SetMetadata(KAFKA_CONSUMER, options);

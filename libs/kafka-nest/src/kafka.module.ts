@@ -13,7 +13,7 @@ import { allTopics } from '@cuewire/contracts';
 import { AvroSerde, ConsumeLoop, ensureTopics, physicalTopic, TypedProducer, type KafkaSettings } from '@cuewire/kafka';
 import { APP_CONFIG, ReadinessRegistry, type BaseEnv } from '@cuewire/platform';
 import { KAFKA_SETTINGS, TOPICS_READY, toLoopLogger } from './kafka.tokens.js';
-import { KAFKA_CONSUMER, type KafkaConsumerOptions, type KafkaRecordHandler } from './kafka-consumer.decorator.js';
+import { consumerGroupId, KAFKA_CONSUMER, type KafkaConsumerOptions, type KafkaRecordHandler } from './kafka-consumer.decorator.js';
 
 
 /** Creates the topics, then starts one consume loop per @KafkaConsumer provider; stops them on shutdown. */
@@ -53,7 +53,7 @@ export class KafkaConsumersHost implements OnModuleInit, OnApplicationBootstrap,
       if (!meta || !wrapper.instance) continue;
       const handler = wrapper.instance as KafkaRecordHandler;
       const loop = new ConsumeLoop({
-        groupId: `${this.config.KAFKA_GROUP_PREFIX}.${meta.group}`,
+        groupId: consumerGroupId(this.config.KAFKA_GROUP_PREFIX, meta.group),
         topics: meta.topics,
         handler: (record) => handler.handle(record),
         settings: this.settings,

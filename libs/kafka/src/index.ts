@@ -9,3 +9,4 @@ export * from './group-consumer.factory.js';
 export * from './compacted-topic.view.js';
 export * from './consumer/failure.policy.js';
 export * from './consumer/dead-letter.record.js';
+export * from './consumer-progress.js';

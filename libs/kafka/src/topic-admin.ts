@@ -18,7 +18,10 @@ export async function ensureTopics(settings: KafkaSettings, contracts: readonly 
           topics: [name],
           partitions: settings.partitions,
           replicas: settings.replicationFactor,
-          configs: contract.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+          configs: [
+            ...(contract.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
+            ...Object.entries(contract.configs ?? {}).map(([name, value]) => ({ name, value })),
+          ],
         });
       } catch (error) {
         // Another replica (or service) created it between our list and create: the broker says

@@ -1,12 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { campaignDefinitionSchema, type Campaign, type Trigger } from '@cuewire/campaigns';
+import { assertUnreachable, campaignDefinitionSchema, type Campaign, type Trigger } from '@cuewire/campaigns';
 import { ConfigViews, ParsedConfigCatalog } from '@cuewire/kafka-nest';
 
 /** The event types a sequence trigger reacts to (none for other triggers). */
 function sequenceEventTypes(trigger: Trigger): string[] {
-  if (trigger.type === 'all-of') return trigger.events.map((s) => s.eventType);
-  if (trigger.type === 'not-followed-by') return [trigger.first.eventType, trigger.then.eventType];
-  return [];
+  switch (trigger.type) {
+    case 'all-of':
+      return trigger.events.map((s) => s.eventType);
+    case 'not-followed-by':
+      return [trigger.first.eventType, trigger.then.eventType];
+    case 'event':
+    case 'on-demand':
+    case 'schedule':
+      return [];
+    default:
+      return assertUnreachable(trigger);
+  }
 }
 
 /** Campaigns, parsed once per revision from the control-plane view. */

@@ -57,8 +57,4 @@ export class ScheduleProgressRepository {
   async members(segmentId: string, after: string | undefined, limit: number): Promise<string[]> {
     return this.redis.client.zrangebylex(RedisKeys.segmentMembers(segmentId), after ? `(${after}` : '-', '+', 'LIMIT', 0, limit);
   }
-
-  async profiles(customerIds: readonly string[]): Promise<(string | null)[]> {
-    return customerIds.length > 0 ? this.redis.client.mget(...customerIds.map((id) => RedisKeys.profile(id))) : [];
-  }
 }

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { customerQualifies, isActive, nextRunAfter, type Campaign } from '@cuewire/campaigns';
-import { parseJsonObject } from '@cuewire/contracts';
 import { TypedProducer } from '@cuewire/kafka';
 import { APP_CONFIG } from '@cuewire/platform';
 import type { CampaignEvaluatorEnv } from '../campaign-evaluator.env.js';
 import { CampaignCatalog } from '../catalog/campaign.catalog.js';
 import { CLOCK, type Clock } from '../clock.js';
+import { CustomerContextRepository } from '../customers/customer-context.repository.js';
 import { singleFlightInterval } from '../polling/single-flight-interval.js';
-import { TriggerEmitter } from '../triggers/trigger.emitter.js';
+import { TriggerEmitter } from '../firing/trigger.emitter.js';
 import { ScheduleProgressRepository } from './schedule-progress.repository.js';
 
 /**
@@ -26,6 +26,7 @@ export class SchedulePoller implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     private readonly catalog: CampaignCatalog,
     private readonly progress: ScheduleProgressRepository,
+    private readonly customers: CustomerContextRepository,
     private readonly producer: TypedProducer,
     private readonly emitter: TriggerEmitter,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -65,12 +66,14 @@ export class SchedulePoller implements OnApplicationBootstrap, OnApplicationShut
       if (this.stopped || !(await this.progress.takeLease(campaign.id, this.holder, leaseMs))) return;
       const members = await this.progress.members(campaign.audience!.segmentId, after, page);
       if (members.length === 0) break;
-      const profiles = await this.progress.profiles(members);
+      const customers = await this.customers.load(members, Boolean(campaign.filters?.segments));
       const now = this.clock();
       const perMember = await Promise.all(
         members.map(async (customerId, i) => {
-          const profile = profiles[i] ?? '{}';
-          if (!customerQualifies(campaign, { profile: parseJsonObject(profile, 'profile'), segments: [campaign.audience!.segmentId] })) return [];
+          const { profile, context } = customers[i];
+          // The audience is the segment being fanned out, even if membership moved since the page was read.
+          const segments = [...new Set([...context.segments, campaign.audience!.segmentId])];
+          if (!customerQualifies(campaign, { ...context, segments })) return [];
           return this.emitter.forSlot(campaign, customerId, slot, profile, now);
         }),
       );

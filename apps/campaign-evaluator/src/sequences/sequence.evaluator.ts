@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   allOfOnEvent,
+  allOfReferencedEvents,
   customerQualifies,
   emptyAllOf,
   emptyNotFollowedBy,
@@ -19,7 +20,7 @@ import type { CustomerEvent } from '@cuewire/contracts';
 import type { OutgoingRecord } from '@cuewire/kafka';
 import { CLOCK, type Clock } from '../clock.js';
 import { DueTimersRepository } from '../timers/due-timers.repository.js';
-import { TriggerEmitter } from '../triggers/trigger.emitter.js';
+import { TriggerEmitter } from '../firing/trigger.emitter.js';
 import { SequenceStateRepository, type SequenceRecord } from './sequence-state.repository.js';
 
 export const notFollowedBySpec = (campaignId: string, customerId: string, trigger: Trigger): NotFollowedBySpec => {
@@ -58,7 +59,7 @@ export class SequenceEvaluator {
       const t = allOfOnEvent(trigger.events, parseDuration(trigger.within)!, current?.state ?? emptyAllOf(), seq);
       const events = { ...(current?.events ?? {}), [event.eventId]: event };
       const fired = t.fired.map((ids) => ids.map((id) => events[id]).filter(Boolean));
-      const kept = keepReferenced(events, Object.values(t.state.latest).map((o) => o.eventId));
+      const kept = keepReferenced(events, allOfReferencedEvents(t.state));
       return { next: { campaignVersion: current?.campaignVersion ?? campaign.version, trigger, state: t.state, events: kept }, result: fired };
     });
     const now = this.clock();

@@ -29,6 +29,12 @@ export class DueTimersRepository {
     return (await this.redis.client.eval(CLAIM, 1, RedisKeys.dueTimers(), now, limit, now + leaseMs)) as string[];
   }
 
+  /** Puts claimed timers back, due at the given times; a timer cancelled meanwhile stays cancelled. */
+  async postpone(timers: readonly { timerId: string; dueAt: number }[]): Promise<void> {
+    if (timers.length === 0) return;
+    await this.redis.client.zadd(RedisKeys.dueTimers(), 'XX', ...timers.flatMap((t) => [t.dueAt, t.timerId]));
+  }
+
   async complete(timerId: string): Promise<void> {
     await this.redis.client.zrem(RedisKeys.dueTimers(), timerId);
   }

@@ -1,22 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { customerQualifies, firesOnEvent, isActive } from '@cuewire/campaigns';
-import { parseJsonObject, Topics, type EnrichedEvent } from '@cuewire/contracts';
+import { assertUnreachable, customerQualifies, firesOnEvent, isActive, type Campaign, type CustomerContext } from '@cuewire/campaigns';
+import { ON_DEMAND_EVENT_TYPE, parseJsonObject, Topics, type EnrichedEvent, type JsonObject } from '@cuewire/contracts';
 import type { ConsumedRecord, OutgoingRecord } from '@cuewire/kafka';
 import { KafkaConsumer, type KafkaRecordHandler } from '@cuewire/kafka-nest';
 import { CampaignCatalog } from '../catalog/campaign.catalog.js';
 import { CLOCK, type Clock } from '../clock.js';
 import { SequenceEvaluator } from '../sequences/sequence.evaluator.js';
 import { CustomerHistoryRepository } from '../history/customer-history.repository.js';
-import { TriggerEmitter } from './trigger.emitter.js';
+import { TriggerEmitter } from '../firing/trigger.emitter.js';
+import { EVALUATOR_GROUP } from '../consumer-group.js';
 
 /** Engagements that count as "clicked its message" for rules on other campaigns. */
 const CLICKS = new Set(['email_click', 'sms_click', 'push_click']);
-/** The event the control plane writes to fire an on-demand campaign for one customer. */
-export const ON_DEMAND_EVENT = 'cuewire.on_demand';
 
 /** Matches each enriched event against the live campaigns: single-event triggers fire at once, sequences advance. */
 @Injectable()
-@KafkaConsumer({ group: 'campaign-evaluator', topics: [Topics.enrichedEvents] })
+@KafkaConsumer({ group: EVALUATOR_GROUP, topics: [Topics.enrichedEvents] })
 export class EnrichedEventHandler implements KafkaRecordHandler<EnrichedEvent> {
   constructor(
     private readonly catalog: CampaignCatalog,
@@ -37,19 +36,29 @@ export class EnrichedEventHandler implements KafkaRecordHandler<EnrichedEvent> {
     if (CLICKS.has(event.type) && typeof properties.campaignId === 'string') {
       await this.history.recordClick(event.customerId, properties.campaignId, event.eventId, event.occurredAt);
     }
-    for (const campaign of this.catalog.all()) {
-      if (campaign.trigger.type === 'event') {
-        if (firesOnEvent(campaign, { eventId: event.eventId, type: event.type, properties }, customer, now)) {
-          outputs.push(...(await this.emitter.forEvents(campaign, event.customerId, [event], enriched.profile, now)));
-        }
-      } else if (campaign.trigger.type === 'on-demand') {
-        if (event.type === ON_DEMAND_EVENT && properties.campaignId === campaign.id && isActive(campaign, now) && customerQualifies(campaign, customer)) {
-          outputs.push(...(await this.emitter.forEvents(campaign, event.customerId, [event], enriched.profile, now)));
-        }
-      } else if (this.catalog.concernsSequence(campaign.id, event.type)) {
-        outputs.push(...(await this.sequences.onEvent(campaign, event, properties, customer, enriched.profile)));
-      }
-    }
+    for (const campaign of this.catalog.all()) outputs.push(...(await this.evaluate(campaign, enriched, properties, customer, now)));
     return outputs;
+  }
+
+  /** The one dispatch over trigger kinds for an incoming event. */
+  private async evaluate(campaign: Campaign, enriched: EnrichedEvent, properties: JsonObject, customer: CustomerContext, now: number): Promise<OutgoingRecord[]> {
+    const { event } = enriched;
+    const { trigger } = campaign;
+    switch (trigger.type) {
+      case 'event':
+        if (!firesOnEvent(campaign, { eventId: event.eventId, type: event.type, properties }, customer, now)) return [];
+        return this.emitter.forEvents(campaign, event.customerId, [event], enriched.profile, now);
+      case 'on-demand':
+        if (event.type !== ON_DEMAND_EVENT_TYPE || properties.campaignId !== campaign.id || !isActive(campaign, now) || !customerQualifies(campaign, customer)) return [];
+        return this.emitter.forEvents(campaign, event.customerId, [event], enriched.profile, now);
+      case 'all-of':
+      case 'not-followed-by':
+        if (!this.catalog.concernsSequence(campaign.id, event.type)) return [];
+        return this.sequences.onEvent(campaign, event, properties, customer, enriched.profile);
+      case 'schedule':
+        return []; // fanned out by the SchedulePoller when a slot comes due, never by an event
+      default:
+        return assertUnreachable(trigger);
+    }
   }
 }

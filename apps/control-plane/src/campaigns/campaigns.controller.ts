@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, UseInterceptors } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { RequiresScope } from '@cuewire/platform';
 import { ConfigEtagInterceptor } from '../config-objects/config-etag.interceptor.js';
 import { CampaignsService } from './campaigns.service.js';
@@ -51,8 +51,15 @@ export class CampaignsController {
   @Post(':id/trigger')
   @HttpCode(202)
   @ApiBody({ schema: { example: { customerIds: ['c-42', 'c-43'] } } })
-  trigger(@Param('id') id: string, @Body() body: unknown) {
-    return this.triggerOnDemand.execute(id, body);
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'Retry-safe firing: a request repeated with the same key (per campaign) writes the same on-demand events, so each customer gets one message with one webhook-id. 1 to 255 visible ASCII characters, no spaces; anything else is a 400 naming the header.',
+  })
+  @ApiBadRequestResponse({ description: 'Invalid body or Idempotency-Key, or not an on-demand campaign; nothing written' })
+  trigger(@Param('id') id: string, @Body() body: unknown, @Headers('idempotency-key') idempotencyKey?: string) {
+    return this.triggerOnDemand.execute(id, body, idempotencyKey);
   }
 
   @Delete(':id')

@@ -1,15 +1,14 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { Topics, type CustomerEvent } from '@cuewire/contracts';
+import { ON_DEMAND_EVENT_TYPE, Topics, type CustomerEvent } from '@cuewire/contracts';
 import { recordOutput, TypedProducer } from '@cuewire/kafka';
 import { ConfigViews } from '@cuewire/kafka-nest';
 import { parseRequest, RequestValidationError } from '@cuewire/platform';
 import { RedisConnection, RedisKeys } from '@cuewire/redis';
 import { ConfigObjectStore } from '../config-objects/config-object.store.js';
+import { onDemandRequestId } from './on-demand-request-id.js';
 
-/** Must match the evaluator's ON_DEMAND_EVENT: the request travels the normal event path. */
-const ON_DEMAND_EVENT = 'cuewire.on_demand';
 const PAGE = 1_000;
 
 const requestSchema = z
@@ -34,14 +33,15 @@ export class TriggerOnDemandUseCase {
     private readonly redis: RedisConnection,
   ) {}
 
-  async execute(campaignId: string, body: unknown): Promise<{ requestId: string; customers: number }> {
+  /** `idempotencyKey` (the `Idempotency-Key` header) makes a retried request write the same events, so nothing is sent twice. */
+  async execute(campaignId: string, body: unknown, idempotencyKey?: string): Promise<{ requestId: string; customers: number }> {
     const campaign = JSON.parse(this.store.get(this.config.campaigns, 'campaign', campaignId).body) as { trigger: { type: string } };
     if (campaign.trigger.type !== 'on-demand') throw new RequestValidationError([{ path: '$', message: `campaign ${campaignId} is not an on-demand campaign` }]);
     const request = parseRequest(requestSchema, body);
     if (request.segmentId && !this.config.segments.get(request.segmentId)) {
       throw new RequestValidationError([{ path: '$.segmentId', message: `segment ${request.segmentId} does not exist` }]);
     }
-    const requestId = randomUUID();
+    const requestId = onDemandRequestId(campaignId, idempotencyKey);
     let customers = 0;
     if (request.customerIds) customers = await this.send(campaignId, requestId, [...new Set(request.customerIds)]);
     else {
@@ -60,7 +60,7 @@ export class TriggerOnDemandUseCase {
     const events: CustomerEvent[] = customerIds.map((customerId) => ({
       eventId: `od_${createHash('sha256').update(`${requestId}\u0000${customerId}`).digest('hex').slice(0, 32)}`,
       customerId,
-      type: ON_DEMAND_EVENT,
+      type: ON_DEMAND_EVENT_TYPE,
       occurredAt: now,
       receivedAt: now,
       source: 'api',

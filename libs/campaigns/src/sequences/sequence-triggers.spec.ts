@@ -9,16 +9,18 @@ describe('all-of trigger (any order, within a window)', () => {
   const steps = [{ eventType: 'app_launch' }, { eventType: 'notification_view' }];
   const hour = 60 * MIN;
 
-  const feed = (events: SequenceEvent[]) => {
-    let state = emptyAllOf();
+  /** Feeds events in order from `from`; the firings and the state after. */
+  const run = (events: SequenceEvent[], from = emptyAllOf()) => {
+    let state = from;
     const fired: string[][] = [];
     for (const e of events) {
       const t = allOfOnEvent(steps, hour, state, e);
       state = t.state;
       fired.push(...t.fired);
     }
-    return fired;
+    return { fired, state };
   };
+  const feed = (events: SequenceEvent[]) => run(events).fired;
 
   it('fires when both happen within the window, in either order', () => {
     expect(feed([ev('a', 'app_launch', 0), ev('b', 'notification_view', 30 * MIN)])).toEqual([['a', 'b']]);
@@ -36,6 +38,24 @@ describe('all-of trigger (any order, within a window)', () => {
 
   it('needs a fresh set after firing', () => {
     expect(feed([ev('a', 'app_launch', 0), ev('b', 'notification_view', MIN), ev('b2', 'notification_view', 2 * MIN)])).toEqual([['a', 'b']]);
+  });
+
+  it('fires the same set again when the completing event is replayed (its trigger was never acknowledged)', () => {
+    const a = allOfOnEvent(steps, hour, emptyAllOf(), ev('a', 'app_launch', 0));
+    const fired = allOfOnEvent(steps, hour, a.state, ev('b', 'notification_view', MIN));
+    const replayed = allOfOnEvent(steps, hour, fired.state, ev('b', 'notification_view', MIN));
+    expect(replayed.fired).toEqual([['a', 'b']]);
+    expect(replayed.state).toEqual(fired.state);
+  });
+
+  it('replays a whole uncommitted stretch the same way: one firing per completed set, no extra start', () => {
+    const stretch = [ev('a', 'app_launch', 0), ev('b', 'notification_view', MIN), ev('a2', 'app_launch', 2 * MIN), ev('b2', 'notification_view', 3 * MIN), ev('a3', 'app_launch', 4 * MIN)];
+    const firstPass = run(stretch);
+    const replay = run(stretch, firstPass.state);
+    expect(firstPass.fired).toEqual([['a', 'b'], ['a2', 'b2']]);
+    expect(replay.fired).toEqual(firstPass.fired);
+    // a3 still waits for its partner, and the consumed a, a2 did not start new sets.
+    expect(allOfOnEvent(steps, hour, replay.state, ev('b3', 'notification_view', 5 * MIN)).fired).toEqual([['a3', 'b3']]);
   });
 
   it('respects step filters', () => {
