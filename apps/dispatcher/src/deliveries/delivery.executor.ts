@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Topics, type DeliveryAttempt, type DeliveryOutcome, type WebhookRequest, type WebhookRetry } from '@cuewire/contracts';
+import { Topics, type DeliveryAttempt, type DeliveryOutcome, type DeliveryResult, type WebhookRequest, type WebhookRetry } from '@cuewire/contracts';
 import { deliveryHeaders, nextRetryDelay, parseDuration, verdictForStatus, type AttemptVerdict } from '@cuewire/delivery';
 import { recordOutput, TypedProducer, type OutgoingRecord } from '@cuewire/kafka';
 import { APP_CONFIG } from '@cuewire/platform';
@@ -209,7 +209,13 @@ export class DeliveryExecutor {
       error: d.error ?? null,
       responseExcerpt: d.responseExcerpt ?? null,
       attemptedAt: d.attemptedAt ?? Date.now(),
-    });
+      errorPath: null,
+      // The rendered request (no auth or signature headers: those are added when sending), for the delivery history.
+      requestMethod: request.method,
+      requestUrl: request.url,
+      requestHeaders: request.headers,
+      requestBodyExcerpt: request.body.toString('utf8', 0, 2048),
+    } satisfies DeliveryResult);
   }
 }
 
