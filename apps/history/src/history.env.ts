@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { apiKeysEnvSchema } from '@cuewire/api-keys';
 
 export const historyEnvSchema = z.object({
+  ...apiKeysEnvSchema.shape,
   /** The history database; created on start when missing (the role needs CREATEDB then), migrated on start. */
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL').default('postgres://root@127.0.0.1:5432/cuewire'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),

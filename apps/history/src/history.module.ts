@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ApiKeysModule, KafkaModule } from '@cuewire/kafka-nest';
-import { APP_CONFIG, type ServiceTarget } from '@cuewire/platform';
+import { APP_CONFIG, ReadinessRegistry, type ServiceTarget } from '@cuewire/platform';
 import { HistoryDatabase } from './database/history-database.js';
 import { PartitionMaintenance } from './database/partition.maintenance.js';
 import { DeliveryHistoryController } from './deliveries/delivery-history.controller.js';
@@ -22,7 +22,15 @@ import { HistoryRecordsRepository } from './recording/history-records.repository
   controllers: [DeliveryHistoryController, CampaignFiguresController],
   providers: [
     // Created and migrated before anything consumes or serves.
-    { provide: HistoryDatabase, inject: [APP_CONFIG], useFactory: (env: HistoryEnv) => HistoryDatabase.open(env) },
+    {
+      provide: HistoryDatabase,
+      inject: [APP_CONFIG, ReadinessRegistry],
+      useFactory: async (env: HistoryEnv, readiness: ReadinessRegistry) => {
+        const db = await HistoryDatabase.open(env);
+        readiness.add({ name: 'database', check: async () => void (await db.pool.query('SELECT 1')) });
+        return db;
+      },
+    },
     PartitionMaintenance,
     HistoryRecordsRepository,
     DeliveryHistoryRepository,

@@ -122,7 +122,7 @@ export class DeliveryExecutor {
   /** Kept, not dropped: re-enabling the endpoint sends parked deliveries again. */
   private async park(webhook: Webhook, request: WebhookRequest, history: readonly DeliveryAttempt[], reason: string): Promise<void> {
     await this.health.park(webhook.id, { request, history });
-    await this.log.record(request, { outcome: 'PARKED', latencyMs: 0, error: reason });
+    await Promise.all([this.producer.send([this.result(request, 'PARKED', { latencyMs: 0, error: reason })]), this.log.record(request, { outcome: 'PARKED', latencyMs: 0, error: reason })]);
   }
 
   /** One HTTP attempt; transport errors become a retry verdict. */

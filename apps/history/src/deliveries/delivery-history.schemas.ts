@@ -3,7 +3,7 @@ import type { DeliveryOutcome } from '@cuewire/contracts';
 import { id, instant } from '../http/query-fields.js';
 
 /** Every DeliveryOutcome symbol (schemas/delivery-result.avsc); the check below fails to compile when one is missing. */
-export const OUTCOMES = ['DELIVERED', 'FAILED', 'RETRY_SCHEDULED', 'DEAD', 'SKIPPED_DUPLICATE', 'RENDER_FAILED'] as const satisfies readonly DeliveryOutcome[];
+export const OUTCOMES = ['DELIVERED', 'FAILED', 'RETRY_SCHEDULED', 'DEAD', 'SKIPPED_DUPLICATE', 'RENDER_FAILED', 'PARKED'] as const satisfies readonly DeliveryOutcome[];
 const everyOutcomeListed: Exclude<DeliveryOutcome, (typeof OUTCOMES)[number]> extends never ? true : never = true;
 void everyOutcomeListed;
 
