@@ -51,8 +51,8 @@ class Conditions {
     if (q.campaignId) this.add((p) => `campaign_id = ${p}`, q.campaignId);
     if (q.webhookId) this.add((p) => `webhook_id = ${p}`, q.webhookId);
     if (q.customerId) this.add((p) => `customer_id = ${p}`, q.customerId);
-    if (q.from !== undefined) this.add((p) => `attempted_at >= to_timestamp(${p} / 1000.0)`, q.from);
-    this.add((p) => `attempted_at <= to_timestamp(${p} / 1000.0)`, q.to ?? Date.now());
+    if (q.from !== undefined) this.add((p) => `attempted_at >= to_timestamp(${p}::bigint / 1000.0)`, q.from);
+    this.add((p) => `attempted_at <= to_timestamp(${p}::bigint / 1000.0)`, q.to ?? Date.now());
     return this;
   }
 
@@ -70,7 +70,7 @@ export class DeliveryHistoryRepository {
     const where = new Conditions().filters(q);
     if (q.outcome) where.add((p) => `outcome = ANY(${p}::text[])`, q.outcome);
     const after = q.cursor ? decodeCursor(q.cursor) : null;
-    if (after) where.add((at, seq) => `(attempted_at, seq) < (to_timestamp(${at} / 1000.0), ${seq}::bigint)`, after.attemptedAt, after.seq);
+    if (after) where.add((at, seq) => `(attempted_at, seq) < (to_timestamp(${at}::bigint / 1000.0), ${seq}::bigint)`, after.attemptedAt, after.seq);
     const { rows } = await this.db.pool.query<AttemptRow>(
       `SELECT ${COLUMNS} FROM delivery_attempts ${where.where} ORDER BY attempted_at DESC, seq DESC LIMIT ${q.limit + 1}`,
       where.values,

@@ -6,7 +6,7 @@ import { assembleFigures, bucketStarts, type FigureRow } from './figure-series.j
 /** Grouping sets: per webhook and bucket, per bucket, per webhook, and the whole range, in one scan. */
 const GROUPINGS = 'GROUPING SETS ((webhook_id, start), (start), (webhook_id), ())';
 const bucketOf = (column: string) => `(extract(epoch FROM date_trunc($4, ${column}, 'UTC')) * 1000)::bigint`;
-const inRange = (column: string) => `campaign_id = $1 AND ${column} >= to_timestamp($2 / 1000.0) AND ${column} <= to_timestamp($3 / 1000.0)`;
+const inRange = (column: string) => `campaign_id = $1 AND ${column} >= to_timestamp($2::bigint / 1000.0) AND ${column} <= to_timestamp($3::bigint / 1000.0)`;
 
 /** `grouping` is 0 in per-webhook rows, 1 in campaign rows (GROUPING(webhook_id)). */
 type CountRow = { webhook_id: string | null; grouping: number; start: string | null } & Record<string, string | number | null>;

@@ -36,7 +36,7 @@ export class HistoryRecordsRepository {
       r.attemptedAt,
       `INSERT INTO delivery_attempts (delivery_id, trigger_id, webhook_id, campaign_id, customer_id, attempt, outcome, status_code, latency_ms, error, error_path,
          response_excerpt, request_method, request_url, request_headers, request_body_excerpt, attempted_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, to_timestamp($17 / 1000.0))
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, to_timestamp($17::bigint / 1000.0))
        ON CONFLICT DO NOTHING`,
       [
         r.deliveryId,
@@ -65,7 +65,7 @@ export class HistoryRecordsRepository {
       'campaign_triggers',
       t.firedAt,
       `INSERT INTO campaign_triggers (trigger_id, campaign_id, campaign_version, customer_id, webhook_ids, fired_at)
-       VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0)) ON CONFLICT DO NOTHING`,
+       VALUES ($1, $2, $3, $4, $5, to_timestamp($6::bigint / 1000.0)) ON CONFLICT DO NOTHING`,
       [t.triggerId, t.campaignId, t.campaignVersion, t.customerId, t.webhookIds, t.firedAt],
     );
   }
@@ -76,7 +76,7 @@ export class HistoryRecordsRepository {
       'engagements',
       e.occurredAt,
       `INSERT INTO engagements (event_id, customer_id, type, campaign_id, delivery_id, webhook_id, url, occurred_at)
-       VALUES ($1, $2, $3, $4, $5::text, (SELECT webhook_id FROM delivery_attempts WHERE delivery_id = $5::text LIMIT 1), $6, to_timestamp($7 / 1000.0))
+       VALUES ($1, $2, $3, $4, $5::text, (SELECT webhook_id FROM delivery_attempts WHERE delivery_id = $5::text LIMIT 1), $6, to_timestamp($7::bigint / 1000.0))
        ON CONFLICT DO NOTHING`,
       [e.eventId, e.customerId, e.type, e.campaignId, e.deliveryId, e.url, e.occurredAt],
     );
