@@ -4,12 +4,29 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { busyPorts, EXTERNAL_HINT, InfraError, runCommand, spawnDetached, tcpOpen } from './process.mjs';
 
 const HOST = '127.0.0.1';
 const DATABASE = 'cuewire';
 const user = () => process.env.PGUSER || os.userInfo().username;
-const databaseUrl = (port) => `postgres://${encodeURIComponent(user())}@${HOST}:${port}/${DATABASE}`;
+const databaseUrl = (port, role = user()) => `postgres://${encodeURIComponent(role)}@${HOST}:${port}/${DATABASE}`;
+
+/** The first role the server lets in without a password (trust auth): PGUSER, this OS user, root, postgres. */
+async function trustedRole(port) {
+  for (const role of [...new Set([process.env.PGUSER, os.userInfo().username, 'root', 'postgres'].filter(Boolean))]) {
+    const client = new pg.Client({ host: HOST, port, user: role, database: 'postgres', connectionTimeoutMillis: 2000 });
+    try {
+      await client.connect();
+      return role;
+    } catch {
+      // next candidate
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+  return undefined;
+}
 
 /** initdb and postgres: on PATH, or in the newest /usr/lib/postgresql/<version>/bin (Debian keeps them there). */
 function binary(name) {
@@ -39,7 +56,8 @@ export function postgresComponent(cfg) {
     /** A server we did not start but may use (never stopped by us); the history service creates its database there. */
     async findReusable() {
       for (const p of [cfg.postgresReusePort, port].filter(Boolean)) {
-        if (await tcpOpen(HOST, p)) return databaseUrl(p);
+        const role = (await tcpOpen(HOST, p)) ? await trustedRole(p) : undefined;
+        if (role) return databaseUrl(p, role);
       }
       return undefined;
     },
