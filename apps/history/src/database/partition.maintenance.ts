@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import pg from 'pg';
 import { APP_CONFIG } from '@cuewire/platform';
 import type { HistoryEnv } from '../history.env.js';
@@ -21,7 +21,7 @@ const DROP_LOCK_TIMEOUT = '2s';
  * then dropped, so retention never deletes row by row nor holds a long lock.
  */
 @Injectable()
-export class PartitionMaintenance implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PartitionMaintenance implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('PartitionMaintenance');
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -31,8 +31,12 @@ export class PartitionMaintenance implements OnApplicationBootstrap, OnApplicati
     @Inject(APP_CONFIG) private readonly config: HistoryEnv,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  /** Before the consumers start (they start at application bootstrap), so their first writes find their partitions. */
+  async onModuleInit(): Promise<void> {
     await this.run();
+  }
+
+  onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
       if (this.running) return;
       this.running = this.run()
