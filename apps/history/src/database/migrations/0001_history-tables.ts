@@ -30,7 +30,7 @@ export function up(pgm: MigrationBuilder): void {
       recorded_at timestamptz NOT NULL DEFAULT now(),
       CONSTRAINT delivery_attempts_natural_key UNIQUE (delivery_id, attempt, outcome, attempted_at)
     ) PARTITION BY RANGE (attempted_at);
-    CREATE INDEX delivery_attempts_by_campaign ON delivery_attempts (campaign_id, attempted_at DESC, seq DESC);
+    CREATE INDEX delivery_attempts_by_campaign ON delivery_attempts (campaign_id, attempted_at DESC, seq DESC) INCLUDE (webhook_id, outcome, delivery_id);
     CREATE INDEX delivery_attempts_by_campaign_outcome ON delivery_attempts (campaign_id, outcome, attempted_at DESC, seq DESC);
     CREATE INDEX delivery_attempts_by_customer ON delivery_attempts (customer_id, attempted_at DESC, seq DESC);
     CREATE INDEX delivery_attempts_by_webhook ON delivery_attempts (webhook_id, attempted_at DESC, seq DESC);
