@@ -9,7 +9,7 @@ const MIGRATIONS_DIR = join(import.meta.dirname, 'migrations');
 const NOT_MIGRATIONS = String.raw`(\..*|.*\.map|.*\.d\.ts|.*\.spec\.ts)`;
 
 /** PostgreSQL error codes this service reacts to. */
-export const PgErrors = { invalidCatalogName: '3D000', duplicateDatabase: '42P04', duplicateTable: '42P07', noPartitionForRow: '23514' } as const;
+export const PgErrors = { invalidCatalogName: '3D000', duplicateDatabase: '42P04', duplicateTable: '42P07', uniqueViolation: '23505', noPartitionForRow: '23514' } as const;
 
 export function pgErrorCode(error: unknown): string | undefined {
   return (error as { code?: string }).code;

@@ -75,8 +75,9 @@ export class PartitionMaintenance implements OnModuleInit, OnApplicationBootstra
     try {
       await this.db.pool.query(sql);
     } catch (error) {
-      // Another replica created it between our check and our create.
-      if (pgErrorCode(error) !== PgErrors.duplicateTable) throw error;
+      // Another replica (or handler) created it between our check and our create; racing creates can also collide in the catalog (23505).
+      const code = pgErrorCode(error);
+      if (code !== PgErrors.duplicateTable && code !== PgErrors.uniqueViolation) throw error;
     }
   }
 
