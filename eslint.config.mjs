@@ -22,7 +22,7 @@ const TS = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'];
 const JS = ['**/*.js', '**/*.mjs', '**/*.cjs'];
 const SPECS = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'];
 const DOMAIN_LIBS = ['libs/contracts/**', 'libs/templating/**', 'libs/campaigns/**', 'libs/api-keys/**'];
-const APPS = ['ingest', 'segmenter', 'campaign-evaluator', 'renderer', 'dispatcher', 'feedback-receiver', 'control-plane'];
+const APPS = ['ingest', 'segmenter', 'campaign-evaluator', 'renderer', 'dispatcher', 'feedback-receiver', 'control-plane', 'history'];
 
 /** Which tags a project may depend on (see STYLE.md: layout tells the architecture). */
 const depConstraints = [

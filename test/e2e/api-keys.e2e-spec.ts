@@ -33,7 +33,7 @@ function probes(services: { ingest: ServiceProcess; controlPlane: ServiceProcess
     { name: 'control plane GET /v1/webhooks', scope: 'admin', ok: 200, send: (key?: string) => call(services.controlPlane, 'GET', '/v1/webhooks', { key }) },
   ];
   const dispatcher = services.dispatcher;
-  return dispatcher ? [...all, { name: 'dispatcher GET /v1/deliveries', scope: 'admin', ok: 200, send: (key?: string) => call(dispatcher, 'GET', '/v1/deliveries', { key }) }] : all;
+  return dispatcher ? [...all, { name: 'dispatcher GET /v1/endpoints/:webhookId', scope: 'admin', ok: 200, send: (key?: string) => call(dispatcher, 'GET', `/v1/endpoints/probe-${run}`, { key }) }] : all;
 }
 
 /** Waits until every service's view has caught up with a key change: the probe stops (or starts) answering 401. */

@@ -3,7 +3,7 @@ import { Topics, type WebhookRequest } from '@cuewire/contracts';
 import { AvroSerde, recordOutput, TypedProducer, type KafkaSettings } from '@cuewire/kafka';
 import { authHeaders, type ServiceProcess, testKafkaSettings } from '@cuewire/testing';
 
-/** Shared by the dispatcher e2e specs: write requests straight to the requests topic, read the log. */
+/** Shared by the dispatcher e2e specs: write requests straight to the requests topic, read the delivery history (the history service). */
 export function dispatcherHarness(env: Record<string, string>) {
   const settings: KafkaSettings = testKafkaSettings('dispatcher-e2e', env.KAFKA_TOPIC_PREFIX);
   const producer = new TypedProducer(settings, new AvroSerde(settings.schemaRegistryUrl));
@@ -35,8 +35,8 @@ export function dispatcherHarness(env: Record<string, string>) {
       const res = await fetch(`${controlPlane.url}/v1/webhooks`, { method: 'POST', headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify({ name: String(body.id), ...body }) });
       if (res.status !== 201) throw new Error(`webhook ${String(body.id)}: ${res.status} ${await res.text()}`);
     },
-    log: async (dispatcher: ServiceProcess, query: Record<string, string>) => {
-      const res = await fetch(`${dispatcher.url}/v1/deliveries?${new URLSearchParams(query)}`, { headers: authHeaders() });
+    log: async (history: ServiceProcess, query: Record<string, string>) => {
+      const res = await fetch(`${history.url}/v1/deliveries?${new URLSearchParams(query)}`, { headers: authHeaders() });
       return ((await res.json()) as { items: Array<Record<string, unknown>> }).items;
     },
   };

@@ -1,10 +1,11 @@
-import { authHeaders, HttpReceiver, isolatedRun, ScriptedReceiver, ServiceProcess, waitFor } from '@cuewire/testing';
+import { authHeaders, HttpReceiver, isolatedDatabase, isolatedRun, ScriptedReceiver, ServiceProcess, waitFor } from '@cuewire/testing';
 import { dispatcherHarness } from './dispatcher-harness.js';
 
-type LogEntry = { deliveryId: string; customerId: string; campaignId: string; attempt: number; outcome: string; statusCode: number | null; at: number };
+type LogEntry = { deliveryId: string; customerId: string; campaignId: string; attempt: number; outcome: string; statusCode: number | null; attemptedAt: number };
 
 /**
- * What an operator does with the dispatcher: read the delivery log (filters, pages, summary),
+ * What an operator does with the dispatcher: read the delivery history (the history service:
+ * filters, pages, summary),
  * replay dead deliveries (never re-sending an acknowledged one), and rely on the rate limit,
  * the time-based auto-disable and the alert webhook.
  */
@@ -13,13 +14,16 @@ describe('dispatcher: delivery log, replay, rate limit, auto-disable', () => {
   let alerts: HttpReceiver;
   let controlPlane: ServiceProcess;
   let dispatcher: ServiceProcess;
+  let history: ServiceProcess;
   let badRecovered = false;
+  const database = isolatedDatabase('e2e_dispatch_ops');
   const run = isolatedRun('e2e-dispatch-ops', {});
   const h = dispatcherHarness(run.env);
   const id = (name: string) => `${name}-${run.id}`;
   const api = (path: string, init: RequestInit = {}) =>
     fetch(`${dispatcher.url}${path}`, { ...init, headers: { ...(init.body ? { 'content-type': 'application/json' } : {}), ...authHeaders() } });
-  const page = async (query: Record<string, string>) => (await (await api(`/v1/deliveries?${new URLSearchParams(query)}`)).json()) as { items: LogEntry[]; nextCursor: number | null };
+  const historyApi = (path: string) => fetch(`${history.url}${path}`, { headers: authHeaders() });
+  const page = async (query: Record<string, string>) => (await (await historyApi(`/v1/deliveries?${new URLSearchParams(query)}`)).json()) as { items: LogEntry[]; nextCursor: string | null };
 
   beforeAll(async () => {
     receiver = await ScriptedReceiver.start();
@@ -42,10 +46,12 @@ describe('dispatcher: delivery log, replay, rate limit, auto-disable', () => {
       if (req.path === '/sick') return { status: 503, body: 'down for maintenance' };
       return { status: 200, body: 'ok' };
     });
-    dispatcher = await ServiceProcess.start('dispatcher', env);
+    [dispatcher, history] = await ServiceProcess.startAll(['dispatcher', 'history'], { ...env, DATABASE_URL: database.url });
   }, 120_000);
 
   afterAll(async () => {
+    await history?.stop();
+    await database.drop();
     await dispatcher?.stop();
     await controlPlane?.stop();
     await h.producer.close();
@@ -60,45 +66,44 @@ describe('dispatcher: delivery log, replay, rate limit, auto-disable', () => {
     const good = ['c-ann', 'c-bob', 'c-cy', 'c-ann', 'c-bob', 'c-cy'].map((customer, i) => ({ ...h.request(id('logs'), `${receiver.url}/logs/ok`, customer), campaignId: i < 2 ? 'camp-spring' : 'camp-summer' }));
     bad = ['c-dee', 'c-eve'].map((customer) => ({ ...h.request(id('logs'), `${receiver.url}/logs/bad`, customer), campaignId: 'camp-summer' }));
     await h.send([...good, ...bad]);
-    const all = await waitFor('10 attempts in the log', async () => {
+    const all = await waitFor('10 attempts in the history', async () => {
       const p = await page({ webhookId: id('logs'), limit: '100' });
       return p.items.length >= 10 ? p.items : undefined;
     }, 30_000);
     expect(all).toHaveLength(10);
-    expect(all.map((e) => e.at)).toEqual([...all.map((e) => e.at)].sort((a, b) => b - a));
+    expect(all.map((e) => e.attemptedAt)).toEqual([...all.map((e) => e.attemptedAt)].sort((a, b) => b - a));
 
     const dead = (await page({ webhookId: id('logs'), outcome: 'DEAD' })).items;
     expect(dead.map((e) => [e.outcome, e.statusCode, e.attempt])).toEqual([['DEAD', 500, 2], ['DEAD', 500, 2]]);
     expect(new Set(dead.map((e) => e.deliveryId))).toEqual(new Set(bad.map((r) => r.deliveryId)));
-    // Without webhookId the global index is scanned: the outcome filter still holds.
     expect((await page({ customerId: 'c-dee', outcome: 'RETRY_SCHEDULED' })).items.map((e) => e.deliveryId)).toEqual([bad[0].deliveryId]);
     expect((await page({ webhookId: id('logs'), customerId: 'c-ann' })).items.map((e) => e.outcome)).toEqual(['DELIVERED', 'DELIVERED']);
     expect((await page({ webhookId: id('logs'), campaignId: 'camp-spring' })).items).toHaveLength(2);
     expect((await page({ webhookId: id('logs'), to: String(started - 1) })).items).toEqual([]);
-    const middle = [...all].sort((a, b) => a.at - b.at)[5].at;
-    expect((await page({ webhookId: id('logs'), from: String(middle) })).items.every((e) => e.at >= middle)).toBe(true);
+    const middle = [...all].sort((a, b) => a.attemptedAt - b.attemptedAt)[5].attemptedAt;
+    expect((await page({ webhookId: id('logs'), from: String(middle) })).items.every((e) => e.attemptedAt >= middle)).toBe(true);
 
     const paged: LogEntry[] = [];
-    let cursor: number | null = 0;
+    let cursor: string | null = null;
     let pages = 0;
-    while (cursor !== null) {
-      const p = await page({ webhookId: id('logs'), limit: '3', cursor: String(cursor) });
+    do {
+      const p: { items: LogEntry[]; nextCursor: string | null } = await page({ webhookId: id('logs'), limit: '3', ...(cursor ? { cursor } : {}) });
       paged.push(...p.items);
       cursor = p.nextCursor;
       pages++;
-    }
+    } while (cursor !== null);
     expect(pages).toBeGreaterThanOrEqual(4);
     expect(paged).toEqual(all);
 
-    const summary = await (await api(`/v1/deliveries/summary?webhookId=${id('logs')}`)).json();
+    const summary = await (await historyApi(`/v1/deliveries/summary?webhookId=${id('logs')}`)).json();
     expect(summary).toEqual({ attempts: { DELIVERED: 6, RETRY_SCHEDULED: 2, DEAD: 2 }, deliveries: 8 });
   }, 45_000);
 
   it('answers 400 naming the field for a bad filter, and 404 for an unknown delivery', async () => {
-    const badOutcome = await api(`/v1/deliveries?outcome=LOST`);
+    const badOutcome = await historyApi(`/v1/deliveries?outcome=LOST`);
     expect(badOutcome.status).toBe(400);
     expect(JSON.stringify(await badOutcome.json())).toContain('outcome');
-    const badLimit = await api(`/v1/deliveries?limit=0`);
+    const badLimit = await historyApi(`/v1/deliveries?limit=0`);
     expect(badLimit.status).toBe(400);
     expect(JSON.stringify(await badLimit.json())).toContain('limit');
     expect((await api('/v1/deliveries/msg_unknown/replay', { method: 'POST' })).status).toBe(404);
@@ -115,10 +120,10 @@ describe('dispatcher: delivery log, replay, rate limit, auto-disable', () => {
 
     const all = await api(`/v1/webhooks/${id('logs')}/replay-failed`, { method: 'POST', body: JSON.stringify({ since: started }) });
     expect(await all.json()).toEqual({ replayed: 2 });
-    // DEFERRED entries (the endpoint's circuit was still open from the failures) use no attempt: left out.
+    // Deferrals (the endpoint's circuit was still open from the failures) use no attempt and are not results.
     const outcomesOf = async (deliveryId: string) =>
       (await page({ webhookId: id('logs'), limit: '100' })).items
-        .filter((e) => e.deliveryId === deliveryId && e.outcome !== 'DEFERRED')
+        .filter((e) => e.deliveryId === deliveryId)
         .map((e) => e.outcome)
         .reverse();
     await waitFor('the second replay round settled', async () => (await outcomesOf(first)).length === 4 && (await outcomesOf(second)).length === 3, 20_000);

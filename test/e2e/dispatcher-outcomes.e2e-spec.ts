@@ -1,10 +1,10 @@
 import { SMTPServer } from 'smtp-server';
-import { authHeaders, isolatedRun, ScriptedReceiver, ServiceProcess, waitFor } from '@cuewire/testing';
+import { authHeaders, isolatedDatabase, isolatedRun, ScriptedReceiver, ServiceProcess, waitFor } from '@cuewire/testing';
 import { dispatcherHarness } from './dispatcher-harness.js';
 
 /**
  * The dispatcher against real receivers: each failure mode ends in the right outcome, with
- * every attempt in the delivery log; 410 disables and parks; alerts go out over real SMTP.
+ * every attempt in the delivery history; 410 disables and parks; alerts go out over real SMTP.
  */
 describe('dispatcher: delivery outcomes', () => {
   const mails: Array<{ subject: string; to: string }> = [];
@@ -25,6 +25,8 @@ describe('dispatcher: delivery outcomes', () => {
   let receiver: ScriptedReceiver;
   let controlPlane: ServiceProcess;
   let dispatcher: ServiceProcess;
+  let history: ServiceProcess;
+  const database = isolatedDatabase('e2e_dispatch');
   const run = isolatedRun('e2e-dispatch', {});
   const h = dispatcherHarness(run.env);
   const id = (name: string) => `${name}-${run.id}`;
@@ -64,10 +66,12 @@ describe('dispatcher: delivery outcomes', () => {
       if (name === 'tenSeconds') return { status: 200, delayMs: 10_000 };
       return { status: 200 };
     });
-    dispatcher = await ServiceProcess.start('dispatcher', env);
+    [dispatcher, history] = await ServiceProcess.startAll(['dispatcher', 'history'], { ...env, DATABASE_URL: database.url });
   }, 120_000);
 
   afterAll(async () => {
+    await history?.stop();
+    await database.drop();
     await dispatcher?.stop();
     await controlPlane?.stop();
     await h.producer.close();
@@ -76,8 +80,8 @@ describe('dispatcher: delivery outcomes', () => {
   });
 
   const outcomes = async (webhook: string, expected: number) =>
-    waitFor(`${expected} log entries for ${webhook}`, async () => {
-      const items = await h.log(dispatcher, { webhookId: id(webhook) });
+    waitFor(`${expected} attempts of ${webhook} in the history`, async () => {
+      const items = await h.log(history, { webhookId: id(webhook) });
       return items.length >= expected ? items.reverse() : undefined;
     }, 30_000);
 

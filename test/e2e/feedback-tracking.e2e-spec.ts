@@ -5,7 +5,7 @@ import { authHeaders, KafkaProbe, ServiceProcess, testBrokers, testRegistryUrl }
 
 /**
  * First-party open pixel and click redirect against the built feedback-receiver process.
- * Tokens are minted here from the documented format (tracking-token.ts), independently of
+ * Tokens are minted here from the documented format (libs/templating/src/tracking-token.ts), independently of
  * the app's code: base64url(JSON [kind, delivery, customer, campaign, url?]) "." 16-byte
  * HMAC-SHA256 over "cwt1." + payload.
  */

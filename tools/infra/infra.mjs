@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Local infrastructure (Kafka, Apicurio Registry, Redis) as plain processes — no Docker.
+// Local infrastructure (Kafka, Apicurio Registry, Redis, PostgreSQL) as plain processes — no Docker.
 //   node tools/infra/infra.mjs up|down [--clean]|status [--profile dev|test]
 // Also imported by the Jest global setup and `npm start` (infraUp/infraDown/infraStatus).
 import fs from 'node:fs';
@@ -11,6 +11,7 @@ import { apicurioComponent } from './apicurio.mjs';
 import { seconds } from './artifacts.mjs';
 import { kafkaComponent } from './kafka.mjs';
 import { EXTERNAL_HINT, InfraError, ownedPid, stopPid, tailFile, tcpOpen, waitFor, withLock } from './process.mjs';
+import { postgresComponent } from './postgres.mjs';
 import { redisComponent } from './redis.mjs';
 
 export { InfraError };
@@ -19,8 +20,8 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 
 // 'test' uses its own ports and state dir so a test run never touches a dev stack.
 const PROFILES = {
-  dev: { kafkaPort: 9092, controllerPort: 9093, registryPort: 8081, redisPort: 6379 },
-  test: { kafkaPort: 19092, controllerPort: 19093, registryPort: 18081, redisPort: 16379, redisReusePort: 6379 },
+  dev: { kafkaPort: 9092, controllerPort: 9093, registryPort: 8081, redisPort: 6379, postgresPort: 5432 },
+  test: { kafkaPort: 19092, controllerPort: 19093, registryPort: 18081, redisPort: 16379, redisReusePort: 6379, postgresPort: 15432, postgresReusePort: 5432 },
 };
 
 /** Options win over env vars, env vars over the profile defaults. */
@@ -42,6 +43,9 @@ export function resolveConfig(options = {}) {
     redisPort: pick('redisPort', 'CUEWIRE_REDIS_PORT'),
     // An explicit Redis port means exactly that port; otherwise 'test' may borrow the usual 6379.
     redisReusePort: redisExplicit ? undefined : defaults.redisReusePort,
+    postgresPort: pick('postgresPort', 'CUEWIRE_POSTGRES_PORT'),
+    // Tests may use the PostgreSQL every machine has on 5432: each test makes a database of its own.
+    postgresReusePort: (options.postgresPort ?? env.CUEWIRE_POSTGRES_PORT) ? undefined : defaults.postgresReusePort,
     cacheDir: path.resolve(options.cacheDir ?? (env.CUEWIRE_CACHE_DIR || path.join(cacheRoot, 'cuewire'))),
     stateDir: path.resolve(options.stateDir ?? (env.CUEWIRE_STATE_DIR || path.join(REPO_ROOT, '.cuewire', 'infra', profile))),
     log: options.log ?? ((msg) => console.error(msg)),
@@ -55,7 +59,7 @@ function toPort(value, key) {
 }
 
 function components(cfg) {
-  return [kafkaComponent(cfg), apicurioComponent(cfg), redisComponent(cfg)];
+  return [kafkaComponent(cfg), apicurioComponent(cfg), redisComponent(cfg), postgresComponent(cfg)];
 }
 
 const externalUrl = (c) => process.env[c.externalEnv] || undefined;
@@ -71,8 +75,8 @@ async function externalReachable(c, url) {
     }
   }
   const targets =
-    c.name === 'redis'
-      ? [new URL(url)].map((u) => ({ host: u.hostname, port: Number(u.port || 6379) }))
+    c.name === 'redis' || c.name === 'postgres'
+      ? [new URL(url)].map((u) => ({ host: u.hostname, port: Number(u.port || (c.name === 'redis' ? 6379 : 5432)) }))
       : url.split(',').map((b) => {
           const [host, port] = b.trim().replace(/^\w+:\/\//, '').split(/:(?=\d+$)/);
           return { host: host.replace(/^\[|\]$/g, ''), port: Number(port || 9092) };
@@ -95,11 +99,12 @@ export async function infraUp(options = {}) {
     if (problems.length) throw new InfraError(problems.join('\n'));
     return settleAll(plans.map((p) => p.run()));
   });
-  const [kafka, registry, redis] = values;
+  const [kafka, registry, redis, postgres] = values;
   return {
     kafkaBrokers: kafka.url,
     schemaRegistryUrl: registry.url,
     redisUrl: redis.url,
+    databaseUrl: postgres.url,
     started: values.filter((v) => v.started).map((v) => v.name),
   };
 }

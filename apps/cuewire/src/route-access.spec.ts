@@ -28,6 +28,8 @@ const EXPECTED: Record<string, string> = {
 
   'GET /v1/deliveries': 'admin',
   'GET /v1/deliveries/summary': 'admin',
+  'GET /v1/deliveries/:deliveryId': 'admin',
+  'GET /v1/campaigns/:campaignId/figures': 'admin',
   'POST /v1/deliveries/:deliveryId/replay': 'admin',
   'POST /v1/webhooks/:webhookId/replay-failed': 'admin',
   'GET /v1/endpoints/:webhookId': 'admin',
@@ -115,7 +117,7 @@ describe('access to HTTP routes', () => {
   it('is enforced: every service with a non-public route installs the API-key guard and reads CUEWIRE_ADMIN_KEY', () => {
     const guarded = (t: ServiceTarget) => moduleTree(t.module).includes(ApiKeysModule);
     const needsKeys = targets.filter((t) => Object.values(routes(controllersOf(t.module))).some((access) => access !== 'public'));
-    expect(needsKeys.map((t) => t.name).sort()).toEqual(['control-plane', 'dispatcher', 'feedback-receiver', 'ingest']);
+    expect(needsKeys.map((t) => t.name).sort()).toEqual(['control-plane', 'dispatcher', 'feedback-receiver', 'history', 'ingest']);
     for (const target of needsKeys) {
       expect({ target: target.name, guarded: guarded(target), env: 'CUEWIRE_ADMIN_KEY' in target.env.shape }).toEqual({ target: target.name, guarded: true, env: true });
     }

@@ -2,6 +2,7 @@ import { campaignEvaluatorTarget } from '../../campaign-evaluator/src/campaign-e
 import { controlPlaneTarget } from '../../control-plane/src/control-plane.module.js';
 import { dispatcherTarget } from '../../dispatcher/src/dispatcher.module.js';
 import { feedbackReceiverTarget } from '../../feedback-receiver/src/feedback-receiver.module.js';
+import { historyTarget } from '../../history/src/history.module.js';
 import { ingestTarget } from '../../ingest/src/ingest.module.js';
 import { rendererTarget } from '../../renderer/src/renderer.module.js';
 import { segmenterTarget } from '../../segmenter/src/segmenter.module.js';
@@ -9,7 +10,7 @@ import type { ServiceTarget } from '@cuewire/platform';
 
 /** Every target the single binary can run, by name. */
 export const TARGETS: Readonly<Record<string, ServiceTarget>> = Object.fromEntries(
-  [ingestTarget, segmenterTarget, campaignEvaluatorTarget, rendererTarget, dispatcherTarget, feedbackReceiverTarget, controlPlaneTarget].map((t) => [t.name, t]),
+  [ingestTarget, segmenterTarget, campaignEvaluatorTarget, rendererTarget, dispatcherTarget, feedbackReceiverTarget, controlPlaneTarget, historyTarget].map((t) => [t.name, t]),
 );
 
 /** `all` or a comma-separated list of target names. */

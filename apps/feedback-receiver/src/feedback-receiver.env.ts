@@ -1,13 +1,6 @@
 import { z } from 'zod';
 import { apiKeysEnvSchema } from '@cuewire/api-keys';
-
-/** Comma-separated secrets (several are active during a rotation); empty means "not configured". */
-const secretList = (minLength: number) =>
-  z
-    .string()
-    .default('')
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-    .pipe(z.array(z.string().min(minLength, `each secret needs at least ${minLength} characters`)));
+import { secretList, trackingEnvSchema } from '@cuewire/templating';
 
 export const feedbackReceiverEnvSchema = z.object({
   // POST /v1/feedback/engagements needs an ingest key; provider callbacks are checked by their signatures.
@@ -22,15 +15,13 @@ export const feedbackReceiverEnvSchema = z.object({
   FEEDBACK_SENDGRID_PUBLIC_KEY: z.string().default(''),
   /** Twilio auth token(s) that sign status callbacks (primary, and secondary during a rotation). */
   FEEDBACK_TWILIO_AUTH_TOKENS: secretList(8),
-  /** Public origin providers call (e.g. https://hooks.example.com); Twilio signs the full URL it called. */
-  FEEDBACK_PUBLIC_BASE_URL: z.union([z.url(), z.literal('')]).default(''),
+  // FEEDBACK_PUBLIC_BASE_URL (Twilio signs the full URL it called) and FEEDBACK_TRACKING_KEYS: shared with the renderer.
+  ...trackingEnvSchema.shape,
   /** Standard Webhooks secrets (`whsec_…`) of systems that post normalized engagements. */
   FEEDBACK_STANDARD_WEBHOOKS_SECRETS: secretList(8),
   /** Basic-auth credentials configured on the Smartech webhook. */
   FEEDBACK_SMARTECH_USERNAME: z.string().default(''),
   FEEDBACK_SMARTECH_PASSWORD: z.string().default(''),
-  /** HMAC keys of open/click tracking tokens; the first signs, all verify (rotation). */
-  FEEDBACK_TRACKING_KEYS: secretList(32),
   /** The pixel and the redirect answer after this long even if Kafka has not acknowledged yet. */
   FEEDBACK_TRACKING_PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(0).default(2_000),
 });

@@ -7,3 +7,4 @@ export * from './problem-details.filter.js';
 export * from './zod-validation.js';
 export * from './service-bootstrap.js';
 export * from './route-access.decorator.js';
+export * from './zod-openapi.js';

@@ -1,15 +1,17 @@
 import Handlebars from 'handlebars';
 import { defaultTemplateLimits, RenderBudget, withBudget, type TemplateLimits } from './render-budget.js';
-import { registerHelpers } from './template-helpers.js';
+import { registerHelpers, type TrackingLinks } from './template-helpers.js';
+
+export type { TrackingLinks } from './template-helpers.js';
 
 /**
  * Handlebars configured for untrusted templates and data: strict (a missing field is an
  * error, not an empty string), no prototype access, no partials or decorators, an isolated
  * helper registry, and bounded output and work per render (see render-budget.ts).
  */
-export function createTemplateEngine(limits: Partial<TemplateLimits> = {}): typeof Handlebars {
+export function createTemplateEngine(limits: Partial<TemplateLimits> = {}, tracking?: TrackingLinks): typeof Handlebars {
   const hbs = Handlebars.create();
-  registerHelpers(hbs);
+  registerHelpers(hbs, tracking);
   engineLimits.set(hbs, { ...defaultTemplateLimits, ...limits });
   return hbs;
 }

@@ -1,5 +1,7 @@
 import type Handlebars from 'handlebars';
 import { chargeLength, chargeStep, isLenientRender } from './render-budget.js';
+import type { TemplateContext } from './template-context.js';
+import { clickRedirectPath, openPixelPath, signTrackingToken } from './tracking-token.js';
 
 type Options = Handlebars.HelperOptions & { loc?: { start: { line: number; column: number } } };
 
@@ -77,8 +79,18 @@ function numberAt(item: unknown, field: string | undefined): number {
   return n;
 }
 
+/**
+ * How `{{trackClick url}}` and `{{openPixel}}` make links: signed with `key` to the feedback
+ * receiver at `baseUrl` (the renderer); an error naming what is missing (a renderer without
+ * the settings: the delivery fails with it rather than going out untracked); or, when
+ * undefined, preview placeholders (save-time checks and previews, which send nothing).
+ */
+export type TrackingLinks = { readonly key: string; readonly baseUrl: string } | { readonly unavailable: string };
+
+const PREVIEW_TRACKING = 'https://tracking.invalid';
+
 /** Registers Cuewire's helpers; every call is charged to the render budget. */
-export function registerHelpers(hbs: typeof Handlebars): void {
+export function registerHelpers(hbs: typeof Handlebars, tracking?: TrackingLinks): void {
   const helper = (name: string, fn: (...args: unknown[]) => unknown) =>
     hbs.registerHelper(name, function (this: unknown, ...args: unknown[]) {
       chargeStep();
@@ -143,6 +155,15 @@ export function registerHelpers(hbs: typeof Handlebars): void {
   // builds is checked against the output limit as it grows (nested loops each check theirs).
   // Mustache-style sections over arrays ({{#items}}) go through `each` too.
   const each = hbs.helpers.each as Handlebars.HelperDelegate;
+  // {{trackClick event.properties.url}} → the feedback receiver's signed redirect to that URL
+  // (records email_click for this delivery, campaign and customer); {{openPixel}} → the URL of
+  // its 1×1 open pixel (records email_open).
+  helper('trackClick', (...args) => {
+    const { values: [url], options } = split(args);
+    return trackingLink(tracking, 'click', options, String(present('trackClick', url, options)));
+  });
+  helper('openPixel', (...args) => trackingLink(tracking, 'open', split(args).options));
+
   hbs.registerHelper('each', function (this: unknown, context: unknown, options: Options) {
     let produced = 0;
     const fn = options.fn;
@@ -155,4 +176,14 @@ export function registerHelpers(hbs: typeof Handlebars): void {
     }, fn);
     return each.call(this, context, { ...options, fn: counted });
   });
+}
+
+function trackingLink(tracking: TrackingLinks | undefined, kind: 'open' | 'click', options: Options, url?: string): string {
+  if (!tracking) return kind === 'click' ? `${PREVIEW_TRACKING}${clickRedirectPath('preview')}?url=${encodeURIComponent(url!)}` : `${PREVIEW_TRACKING}${openPixelPath('preview')}`;
+  const name = kind === 'click' ? 'trackClick' : 'openPixel';
+  if ('unavailable' in tracking) throw new Error(`${name}: ${tracking.unavailable}`);
+  const root = (options.data as { root?: Partial<TemplateContext> } | undefined)?.root;
+  if (!root?.delivery?.id || !root.customer?.id) throw new Error(`${name}: needs a delivery's context (delivery and customer)`);
+  const token = signTrackingToken({ kind, deliveryId: root.delivery.id, customerId: root.customer.id, ...(root.campaign?.id ? { campaignId: root.campaign.id } : {}), ...(url !== undefined ? { url } : {}) }, tracking.key);
+  return tracking.baseUrl.replace(/\/+$/, '') + (kind === 'click' ? clickRedirectPath(token) : openPixelPath(token));
 }

@@ -6,3 +6,4 @@ export * from './isolated-run.js';
 export * from './scripted-receiver.js';
 export * from './test-infra.js';
 export * from './test-api-keys.js';
+export * from './isolated-database.js';

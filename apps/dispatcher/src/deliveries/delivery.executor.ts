@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Topics, type DeliveryAttempt, type DeliveryOutcome, type WebhookRequest, type WebhookRetry } from '@cuewire/contracts';
+import { Topics, type DeliveryAttempt, type DeliveryOutcome, type DeliveryResult, type WebhookRequest, type WebhookRetry } from '@cuewire/contracts';
 import { deliveryHeaders, nextRetryDelay, parseDuration, UnsendableRequestError, verdictForStatus, type AttemptVerdict } from '@cuewire/delivery';
 import { backoffMs, classifyFailure, recordOutput, TypedProducer, type OutgoingRecord } from '@cuewire/kafka';
 import { APP_CONFIG } from '@cuewire/platform';
@@ -151,7 +151,7 @@ export class DeliveryExecutor {
   /** Kept, not dropped: re-enabling the endpoint sends parked deliveries again. */
   private async park(webhook: Webhook, request: WebhookRequest, history: readonly DeliveryAttempt[], reason: string): Promise<void> {
     await this.health.park(webhook.id, { request, history });
-    await this.log.record(request, { outcome: 'PARKED', latencyMs: 0, error: reason });
+    await Promise.all([this.producer.send([this.result(request, 'PARKED', { latencyMs: 0, error: reason })]), this.log.record(request, { outcome: 'PARKED', latencyMs: 0, error: reason })]);
   }
 
   /** One HTTP attempt; transport errors become a retry verdict, a request that can never be sent a final one. */
@@ -243,7 +243,13 @@ export class DeliveryExecutor {
       error: d.error ?? null,
       responseExcerpt: d.responseExcerpt ?? null,
       attemptedAt: d.attemptedAt ?? Date.now(),
-    });
+      errorPath: null,
+      // The rendered request (no auth or signature headers: those are added when sending), for the delivery history.
+      requestMethod: request.method,
+      requestUrl: request.url,
+      requestHeaders: request.headers,
+      requestBodyExcerpt: request.body.toString('utf8', 0, 2048),
+    } satisfies DeliveryResult);
   }
 }
 

@@ -1,20 +1,9 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { RequiresScope } from '@cuewire/platform';
 import { DeliveryReplay } from './delivery.replay.js';
-import { DeliveryLogRepository } from './delivery-log.repository.js';
 
-const OUTCOMES = ['DELIVERED', 'RETRY_SCHEDULED', 'DEAD', 'SKIPPED_DUPLICATE', 'PARKED', 'DEFERRED'] as const;
-const range = {
-  webhookId: z.string().min(1).optional(),
-  campaignId: z.string().min(1).optional(),
-  customerId: z.string().min(1).optional(),
-  from: z.coerce.number().int().min(0).default(0),
-  to: z.coerce.number().int().min(0).optional(),
-};
-const listQuery = z.object({ ...range, outcome: z.enum(OUTCOMES).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100), cursor: z.coerce.number().int().min(0).default(0) });
-const summaryQuery = z.object(range);
 const replayFailedBody = z.object({ since: z.number().int().min(0) });
 
 function parse<T>(schema: z.ZodType<T>, input: unknown): T {
@@ -23,28 +12,15 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   return result.data;
 }
 
-/** The delivery log and replay, on the dispatcher's own HTTP server (it holds the log and the endpoint state). */
+/**
+ * Replay and endpoint state, on the dispatcher's own HTTP server (it holds the replay store and
+ * the endpoint state). Searching deliveries is the history service's (GET /v1/deliveries…).
+ */
 @ApiTags('deliveries')
 @RequiresScope('admin')
 @Controller('v1')
 export class DeliveriesController {
-  constructor(
-    private readonly log: DeliveryLogRepository,
-    private readonly replay: DeliveryReplay,
-  ) {}
-
-  /** Every attempt, newest first; filter by webhook, campaign, customer, outcome, time range (epoch ms). */
-  @Get('deliveries')
-  async list(@Query() query: Record<string, string>) {
-    const q = parse(listQuery, query);
-    return this.log.query({ ...q, to: q.to ?? Date.now() });
-  }
-
-  @Get('deliveries/summary')
-  async summary(@Query() query: Record<string, string>) {
-    const q = parse(summaryQuery, query);
-    return this.log.summary({ ...q, to: q.to ?? Date.now() });
-  }
+  constructor(private readonly replay: DeliveryReplay) {}
 
   /** Sends one dead delivery again (a fresh attempt 1, same webhook-id). */
   @Post('deliveries/:deliveryId/replay')

@@ -37,9 +37,10 @@ export interface DeliveryLogQuery {
 const SCAN_CHUNK = 500;
 
 /**
- * The operator's view of deliveries: every attempt in Redis sorted sets (global, and per
- * webhook for the common filter), trimmed to DISPATCH_LOG_RETENTION_HOURS. The
- * delivery-results topic stays the durable record; this is the queryable recent window.
+ * The dispatcher's recent window of attempts in Redis sorted sets (global, and per webhook),
+ * trimmed to DISPATCH_LOG_RETENTION_HOURS, with the requests of dead deliveries: what replay
+ * reads. The delivery history people search is the history service's (PostgreSQL, fed by
+ * the delivery-results topic).
  */
 @Injectable()
 export class DeliveryLogRepository {
@@ -95,22 +96,6 @@ export class DeliveryLogRepository {
       if (chunk.length < SCAN_CHUNK) return { items, nextCursor: null };
       position += chunk.length;
     }
-  }
-
-  /** Counts by outcome (and distinct deliveries) over a range. */
-  async summary(q: Omit<DeliveryLogQuery, 'limit' | 'cursor' | 'outcome'>): Promise<{ attempts: Record<string, number>; deliveries: number }> {
-    const attempts: Record<string, number> = {};
-    const deliveries = new Set<string>();
-    let cursor: number | null = 0;
-    while (cursor !== null) {
-      const page: { items: DeliveryLogEntry[]; nextCursor: number | null } = await this.query({ ...q, limit: 5_000, cursor });
-      for (const e of page.items) {
-        attempts[e.outcome] = (attempts[e.outcome] ?? 0) + 1;
-        deliveries.add(e.deliveryId);
-      }
-      cursor = page.nextCursor;
-    }
-    return { attempts, deliveries: deliveries.size };
   }
 
   /** Dead deliveries keep their request (for replay) as long as the log keeps their entries. */

@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, RequestValidationError } from '@cuewire/platform';
+import { verifyTrackingToken, type TrackingClaims } from '@cuewire/templating';
 import type { Engagement } from '../engagements/engagement.js';
 import { RecordEngagementsUseCase } from '../engagements/record-engagements.usecase.js';
 import type { FeedbackReceiverEnv } from '../feedback-receiver.env.js';
 import { feedbackMetrics } from '../http/feedback.metrics.js';
-import { verifyTrackingToken, type TrackingClaims } from './tracking-token.js';
 
 /**
  * Open pixel and click redirect. A person is waiting on the other end (an image in a mail

@@ -1,0 +1,96 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CampaignTrigger, DeliveryResult } from '@cuewire/contracts';
+import { APP_CONFIG } from '@cuewire/platform';
+import { HistoryDatabase, PgErrors, pgErrorCode } from '../database/history-database.js';
+import { PartitionMaintenance } from '../database/partition.maintenance.js';
+import { isExpired, type PartitionedTable } from '../database/partition-plan.js';
+import type { HistoryEnv } from '../history.env.js';
+
+/** An engagement (open, click, …) attributed to a campaign, as read from customer-events. */
+export interface EngagementRecord {
+  readonly eventId: string;
+  readonly customerId: string;
+  readonly type: string;
+  readonly campaignId: string;
+  readonly deliveryId: string | null;
+  readonly url: string | null;
+  readonly occurredAt: number;
+}
+
+/**
+ * Writes what the history keeps, one small idempotent INSERT per record: the natural key
+ * (with the partition's time column) plus ON CONFLICT DO NOTHING, so a record consumed
+ * twice (a replayed batch) leaves one row. A record past retention is not written.
+ */
+@Injectable()
+export class HistoryRecordsRepository {
+  constructor(
+    private readonly db: HistoryDatabase,
+    private readonly partitions: PartitionMaintenance,
+    @Inject(APP_CONFIG) private readonly config: HistoryEnv,
+  ) {}
+
+  async recordAttempt(r: DeliveryResult): Promise<void> {
+    await this.insert(
+      'delivery_attempts',
+      r.attemptedAt,
+      `INSERT INTO delivery_attempts (delivery_id, trigger_id, webhook_id, campaign_id, customer_id, attempt, outcome, status_code, latency_ms, error, error_path,
+         response_excerpt, request_method, request_url, request_headers, request_body_excerpt, attempted_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, to_timestamp($17::bigint / 1000.0))
+       ON CONFLICT DO NOTHING`,
+      [
+        r.deliveryId,
+        r.triggerId,
+        r.webhookId,
+        r.campaignId,
+        r.customerId,
+        r.attempt,
+        r.outcome,
+        r.statusCode,
+        r.latencyMs,
+        r.error,
+        r.errorPath,
+        r.responseExcerpt,
+        r.requestMethod,
+        r.requestUrl,
+        r.requestHeaders ? JSON.stringify(r.requestHeaders) : null,
+        r.requestBodyExcerpt,
+        r.attemptedAt,
+      ],
+    );
+  }
+
+  async recordTrigger(t: CampaignTrigger): Promise<void> {
+    await this.insert(
+      'campaign_triggers',
+      t.firedAt,
+      `INSERT INTO campaign_triggers (trigger_id, campaign_id, campaign_version, customer_id, webhook_ids, fired_at)
+       VALUES ($1, $2, $3, $4, $5, to_timestamp($6::bigint / 1000.0)) ON CONFLICT DO NOTHING`,
+      [t.triggerId, t.campaignId, t.campaignVersion, t.customerId, t.webhookIds, t.firedAt],
+    );
+  }
+
+  /** The webhook is looked up from the delivery's attempts (an engagement names the delivery, not the webhook). */
+  async recordEngagement(e: EngagementRecord): Promise<void> {
+    await this.insert(
+      'engagements',
+      e.occurredAt,
+      `INSERT INTO engagements (event_id, customer_id, type, campaign_id, delivery_id, webhook_id, url, occurred_at)
+       VALUES ($1, $2, $3, $4, $5::text, (SELECT webhook_id FROM delivery_attempts WHERE delivery_id = $5::text LIMIT 1), $6, to_timestamp($7::bigint / 1000.0))
+       ON CONFLICT DO NOTHING`,
+      [e.eventId, e.customerId, e.type, e.campaignId, e.deliveryId, e.url, e.occurredAt],
+    );
+  }
+
+  private async insert(table: PartitionedTable, at: number, sql: string, values: unknown[]): Promise<void> {
+    if (isExpired(at, Date.now(), this.config.HISTORY_RETENTION_DAYS)) return;
+    try {
+      await this.db.pool.query(sql, values);
+    } catch (error) {
+      // A day outside the partitions made ahead (a late or far-future record): make it, once.
+      if (pgErrorCode(error) !== PgErrors.noPartitionForRow) throw error;
+      await this.partitions.ensureDay(table, at);
+      await this.db.pool.query(sql, values);
+    }
+  }
+}
