@@ -3,6 +3,7 @@ import {
   configRecordSchema,
   customerEventSchema,
   customerProfileSchema,
+  customerProfileStateSchema,
   deadLetterSchema,
   deliveryResultSchema,
   enrichedEventSchema,
@@ -15,6 +16,7 @@ import type {
   ConfigRecord,
   CustomerEvent,
   CustomerProfileUpdate,
+  CustomerProfileState,
   DeadLetter,
   DeliveryResult,
   EnrichedEvent,
@@ -44,6 +46,8 @@ function topic<T>(name: string, schema: object, compacted = false): TopicContrac
 export const Topics = {
   customerEvents: topic<CustomerEvent>('cw.customer-events.v1', customerEventSchema),
   customerProfiles: topic<CustomerProfileUpdate>('cw.customer-profiles.v1', customerProfileSchema),
+  /** The merged profile per customer, latest wins (docs/decisions/0012-durable-state.md): what `cuewire rebuild profiles` restores Redis from. */
+  customerProfileState: topic<CustomerProfileState>('cw.customer-profile-state.v1', customerProfileStateSchema, true),
   enrichedEvents: topic<EnrichedEvent>('cw.enriched-events.v1', enrichedEventSchema),
   campaignTriggers: topic<CampaignTrigger>('cw.campaign-triggers.v1', campaignTriggerSchema),
   webhookRequests: topic<WebhookRequest>('cw.webhook-requests.v1', webhookRequestSchema),

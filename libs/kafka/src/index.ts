@@ -7,3 +7,4 @@ export * from './produce-coalescer.js';
 export * from './consume-loop.js';
 export * from './group-consumer.factory.js';
 export * from './compacted-topic.view.js';
+export * from './topic-snapshot.reader.js';

@@ -37,6 +37,16 @@ export class ProfileRepository {
     throw new Error(`profile of ${customerId} kept changing under us`);
   }
 
+  /** Overwrites profiles with restored JSON documents (null deletes one), in one pipeline. */
+  async restore(profiles: ReadonlyMap<string, string | null>): Promise<void> {
+    const pipeline = this.redis.client.pipeline();
+    for (const [customerId, json] of profiles) {
+      if (json === null) pipeline.del(RedisKeys.profile(customerId));
+      else pipeline.set(RedisKeys.profile(customerId), json);
+    }
+    for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+  }
+
   /** The stored profile as JSON text ('{}' when the customer is unknown). */
   async snapshot(customerId: string): Promise<string> {
     return (await this.redis.client.get(RedisKeys.profile(customerId))) ?? '{}';
