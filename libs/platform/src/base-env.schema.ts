@@ -20,7 +20,7 @@ export const baseEnvSchema = z.object({
   /** Consumer group names are prefixed, so several installs can share one cluster. */
   KAFKA_GROUP_PREFIX: z.string().default('cuewire'),
   SCHEMA_REGISTRY_URL: z.url().default('http://127.0.0.1:8081/apis/ccompat/v7'),
-  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6380'),
   /** Prefix of every Redis key this install writes. */
   REDIS_KEY_PREFIX: z.string().default('cw:'),
   HTTP_HOST: z.string().default('127.0.0.1'),
