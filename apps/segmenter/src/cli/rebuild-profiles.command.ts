@@ -1,13 +1,12 @@
-import type { Segment } from '@cuewire/campaigns';
-import { Topics, type ConfigRecord, type CustomerProfileState } from '@cuewire/contracts';
-import { CompactedTopicView, readTopicSnapshot, type AvroSerde, type ConsumeLoopLogger, type KafkaSettings } from '@cuewire/kafka';
+import { Topics, type CustomerProfileState } from '@cuewire/contracts';
+import { readTopicSnapshot, type AvroSerde, type ConsumeLoopLogger, type KafkaSettings } from '@cuewire/kafka';
 import type { RedisConnection } from '@cuewire/redis';
 import { ProfileStateGuard } from '../profiles/profile-state.guard.js';
 import { ProfileStateRestorer } from '../profiles/profile-state.restorer.js';
 import { ProfileRepository } from '../profiles/profile.repository.js';
-import { parseSegmentRecord } from '../segments/segment.catalog.js';
 import { SegmentMembershipRepository } from '../segments/segment-membership.repository.js';
 import { RebuildProgress } from './rebuild-progress.js';
+import { loadSegmentDefinitions } from './segment-definitions.loader.js';
 
 export interface RebuildDependencies {
   readonly settings: KafkaSettings;
@@ -54,7 +53,7 @@ export async function rebuildProfiles(deps: RebuildDependencies, options: Rebuil
   if ((await guard.intact()) && !options.force) return { ...empty, rebuilt: false, segments: 0 };
   await guard.markIncomplete();
 
-  const segments = await loadSegments(deps);
+  const segments = await loadSegmentDefinitions(deps.settings, deps.serde, deps.logger);
   const restorer = new ProfileStateRestorer(new ProfileRepository(deps.redis), new SegmentMembershipRepository(deps.redis), segments);
   const progress = new RebuildProgress(options.progress, options.progressIntervalMs);
   const totals = { profiles: 0, deleted: 0, invalid: 0 };
@@ -85,23 +84,4 @@ export async function rebuildProfiles(deps: RebuildDependencies, options: Rebuil
     seconds,
     recordsPerSecond: seconds > 0 ? Math.round(read.records / seconds) : read.records,
   };
-}
-
-/** The current segment definitions, from their compacted config topic (the control plane's source of truth). */
-async function loadSegments(deps: RebuildDependencies): Promise<Segment[]> {
-  const view = new CompactedTopicView<ConfigRecord>(Topics.segmentConfig, deps.settings, deps.serde, deps.logger);
-  try {
-    await view.start();
-    await view.ready;
-    return view.values().flatMap((record) => {
-      try {
-        return [parseSegmentRecord(record)];
-      } catch (error) {
-        deps.logger.warn({ segmentId: record.id, reason: (error as Error).message }, 'invalid segment definition ignored');
-        return [];
-      }
-    });
-  } finally {
-    await view.stop();
-  }
 }
