@@ -125,4 +125,10 @@ describe('rebuilding profiles from Kafka after Redis lost them', () => {
     expect(JSON.parse(forced.stdout)).toMatchObject({ complete: true, records: 3 });
     expect(await stored()).toEqual(before);
   });
+
+  it('places restored profiles in a segment created afterwards (re-evaluation scans them)', async () => {
+    expect((await send('POST', '/v1/segments', { id: 'gold', name: 'Gold', conditions: [{ field: 'tier', op: 'eq', value: 'gold' }] })).status).toBe(201);
+    await waitFor('the gold segment to fill', async () => (await send('GET', '/v1/segments/gold/size')).body.members === 1, 60_000);
+    expect((await redis.smembers(`segments:{${customer('ada')}}`)).sort()).toEqual(['gold', 'vips']);
+  });
 });
