@@ -4,6 +4,7 @@ import type { CustomerProfileState } from '@cuewire/contracts';
 import type { SnapshotRecord } from '@cuewire/kafka';
 import { ReadinessRegistry, type BaseEnv } from '@cuewire/platform';
 import { RedisConnection } from '@cuewire/redis';
+import { testRedisUrl } from '@cuewire/testing';
 import { ProfileStateRestorer } from '../../apps/segmenter/src/profiles/profile-state.restorer.js';
 import { ProfileRepository } from '../../apps/segmenter/src/profiles/profile.repository.js';
 import { SegmentMembershipRepository } from '../../apps/segmenter/src/segments/segment-membership.repository.js';
@@ -17,7 +18,7 @@ const state = (customerId: string, profile: object | string): SnapshotRecord<Cus
 /** Writing profile-state records back into the real Redis, under a prefix of its own. */
 describe('profile-state restore (real Redis)', () => {
   const prefix = `it-restore-${randomUUID().slice(0, 8)}:`;
-  const redis = new RedisConnection({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:16379', REDIS_KEY_PREFIX: prefix } as BaseEnv, new ReadinessRegistry());
+  const redis = new RedisConnection({ REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix } as BaseEnv, new ReadinessRegistry());
   const profiles = new ProfileRepository(redis);
   const membership = new SegmentMembershipRepository(redis);
   const restorer = new ProfileStateRestorer(profiles, membership, [segment('vips', 'vip'), segment('beta', 'beta')]);

@@ -3,7 +3,7 @@ import { Topics } from '@cuewire/contracts';
 import { AvroSerde, ensureTopics, recordOutput, TypedProducer, type ConsumeLoopLogger } from '@cuewire/kafka';
 import { ReadinessRegistry, type BaseEnv } from '@cuewire/platform';
 import { RedisConnection } from '@cuewire/redis';
-import { testKafkaSettings, testRegistryUrl } from '@cuewire/testing';
+import { testKafkaSettings, testRedisUrl, testRegistryUrl } from '@cuewire/testing';
 import { backfillProfileState } from '../../apps/segmenter/src/cli/backfill-profile-state.command.js';
 import { rebuildProfiles } from '../../apps/segmenter/src/cli/rebuild-profiles.command.js';
 import { ProfileRepository } from '../../apps/segmenter/src/profiles/profile.repository.js';
@@ -21,7 +21,7 @@ describe('profile state: backfill to Kafka, rebuild from Kafka', () => {
   const settings = testKafkaSettings(`it-pstate-${run}`, `it-pstate-${run}.`);
   const serde = new AvroSerde(testRegistryUrl());
   const producer = new TypedProducer(settings, serde);
-  const redis = new RedisConnection({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:16379', REDIS_KEY_PREFIX: prefix } as BaseEnv, new ReadinessRegistry());
+  const redis = new RedisConnection({ REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix } as BaseEnv, new ReadinessRegistry());
   const profiles = new ProfileRepository(redis);
   const deps = { settings, serde, redis, logger: quiet };
   const options = { batchSize: 2, progressIntervalMs: 0, progress: () => undefined };
