@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { infraUp } from '../tools/infra/infra.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const benchmarks = ['kafka-clients.bench.mjs', 'templating.bench.mjs', 'feedback.bench.mjs', 'campaign-engine.bench.mjs', 'ingest.bench.mjs', 'dispatcher.bench.mjs', 'history.bench.mjs'];
+const benchmarks = ['kafka-clients.bench.mjs', 'templating.bench.mjs', 'feedback.bench.mjs', 'campaign-engine.bench.mjs', 'ingest.bench.mjs', 'dispatcher.bench.mjs', 'history.bench.mjs', 'profile-rebuild.bench.mjs'];
 
 const infra = await infraUp({ profile: 'dev' });
 const env = { ...process.env, KAFKA_BROKERS: infra.kafkaBrokers, SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl, REDIS_URL: infra.redisUrl, DATABASE_URL: infra.databaseUrl };

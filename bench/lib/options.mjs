@@ -27,7 +27,7 @@ export function benchServers() {
   return {
     brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
     registryUrl: process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7',
-    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6380',
   }
 }
 

@@ -18,10 +18,11 @@ export { InfraError };
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-// 'test' uses its own ports and state dir so a test run never touches a dev stack.
+// 'test' uses its own ports and state dir so a test run never touches a dev stack. Redis is
+// always our own (with AOF), never the machine's usual 6379, which may keep nothing on disk.
 const PROFILES = {
-  dev: { kafkaPort: 9092, controllerPort: 9093, registryPort: 8081, redisPort: 6379, postgresPort: 5432 },
-  test: { kafkaPort: 19092, controllerPort: 19093, registryPort: 18081, redisPort: 16379, redisReusePort: 6379, postgresPort: 15432, postgresReusePort: 5432 },
+  dev: { kafkaPort: 9092, controllerPort: 9093, registryPort: 8081, redisPort: 6380, postgresPort: 5432 },
+  test: { kafkaPort: 19092, controllerPort: 19093, registryPort: 18081, redisPort: 16379, postgresPort: 15432, postgresReusePort: 5432 },
 };
 
 /** Options win over env vars, env vars over the profile defaults. */
@@ -31,7 +32,6 @@ export function resolveConfig(options = {}) {
   const defaults = PROFILES[profile];
   if (!defaults) throw new InfraError(`unknown profile '${profile}' (use ${Object.keys(PROFILES).join(' or ')})`);
   const pick = (key, envName, fallback = defaults[key]) => toPort(options[key] ?? env[envName] ?? fallback, key);
-  const redisExplicit = options.redisPort ?? env.CUEWIRE_REDIS_PORT;
   const registryPort = pick('registryPort', 'CUEWIRE_REGISTRY_PORT');
   const cacheRoot = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return {
@@ -41,8 +41,6 @@ export function resolveConfig(options = {}) {
     registryPort,
     registryManagementPort: pick('registryManagementPort', 'CUEWIRE_REGISTRY_MANAGEMENT_PORT', registryPort + 1),
     redisPort: pick('redisPort', 'CUEWIRE_REDIS_PORT'),
-    // An explicit Redis port means exactly that port; otherwise 'test' may borrow the usual 6379.
-    redisReusePort: redisExplicit ? undefined : defaults.redisReusePort,
     postgresPort: pick('postgresPort', 'CUEWIRE_POSTGRES_PORT'),
     // Tests may use the PostgreSQL every machine has on 5432: each test makes a database of its own.
     postgresReusePort: (options.postgresPort ?? env.CUEWIRE_POSTGRES_PORT) ? undefined : defaults.postgresReusePort,
@@ -147,15 +145,6 @@ async function inspect(c, cfg) {
     };
   }
   fs.rmSync(c.pidFile, { force: true }); // stale
-  const reusable = await c.findReusable?.();
-  if (reusable) {
-    return {
-      run: async () => {
-        log(`[infra] ${c.name}: reusing the server already answering at ${reusable}`);
-        return done(reusable, false, true);
-      },
-    };
-  }
   const busy = await c.busyPorts();
   if (busy.length) {
     return {
@@ -224,8 +213,6 @@ async function statusOf(c) {
   if (ext) return { name: c.name, external: true, running: await externalReachable(c, ext), url: ext };
   const pid = ownedPid(c.pidFile, c.markers);
   if (pid) return { name: c.name, external: false, running: await c.probe(), pid, url: c.url };
-  const reusable = await c.findReusable?.();
-  if (reusable) return { name: c.name, external: true, running: true, url: reusable };
   return { name: c.name, external: false, running: false, url: c.url };
 }
 

@@ -3,6 +3,7 @@ import {
   configRecordSchema,
   customerEventSchema,
   customerProfileSchema,
+  customerProfileStateSchema,
   deadLetterSchema,
   deliveryResultSchema,
   enrichedEventSchema,
@@ -15,6 +16,7 @@ import type {
   ConfigRecord,
   CustomerEvent,
   CustomerProfileUpdate,
+  CustomerProfileState,
   DeadLetter,
   DeliveryResult,
   EnrichedEvent,
@@ -46,6 +48,8 @@ function topic<T>(name: string, schema: object, compacted = false, configs?: Rec
 export const Topics = {
   customerEvents: topic<CustomerEvent>('cw.customer-events.v1', customerEventSchema),
   customerProfiles: topic<CustomerProfileUpdate>('cw.customer-profiles.v1', customerProfileSchema),
+  /** The merged profile per customer, latest wins (docs/decisions/0012-durable-state.md): what `cuewire rebuild profiles` restores Redis from. */
+  customerProfileState: topic<CustomerProfileState>('cw.customer-profile-state.v1', customerProfileStateSchema, true),
   /**
    * Stamped with the broker's append time: timestamps never go back within a partition, so the
    * evaluator can tell exactly whether it has processed a customer's events up to a deadline

@@ -10,3 +10,4 @@ export * from './compacted-topic.view.js';
 export * from './consumer/failure.policy.js';
 export * from './consumer/dead-letter.record.js';
 export * from './consumer-progress.js';
+export * from './topic-snapshot.reader.js';

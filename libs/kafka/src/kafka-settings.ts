@@ -18,3 +18,24 @@ export interface KafkaSettings {
 export function physicalTopic(settings: Pick<KafkaSettings, 'topicPrefix'>, contract: { readonly name: string }): string {
   return settings.topicPrefix + contract.name;
 }
+
+/** The Kafka part of a validated service environment. */
+export interface KafkaEnv {
+  readonly KAFKA_BROKERS: readonly string[];
+  readonly KAFKA_CLIENT_ID: string;
+  readonly SCHEMA_REGISTRY_URL: string;
+  readonly KAFKA_TOPIC_PARTITIONS: number;
+  readonly KAFKA_REPLICATION_FACTOR: number;
+  readonly KAFKA_TOPIC_PREFIX: string;
+}
+
+export function kafkaSettingsOf(env: KafkaEnv, clientId = env.KAFKA_CLIENT_ID): KafkaSettings {
+  return {
+    brokers: env.KAFKA_BROKERS,
+    clientId,
+    schemaRegistryUrl: env.SCHEMA_REGISTRY_URL,
+    partitions: env.KAFKA_TOPIC_PARTITIONS,
+    replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+    topicPrefix: env.KAFKA_TOPIC_PREFIX,
+  };
+}

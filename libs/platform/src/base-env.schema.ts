@@ -26,7 +26,7 @@ export const baseEnvSchema = z.object({
   /** A record open this long (an outage, a handler that never ends) makes /health/ready fail. */
   KAFKA_STUCK_AFTER_MS: z.coerce.number().int().min(1_000).default(60_000),
   SCHEMA_REGISTRY_URL: z.url().default('http://127.0.0.1:8081/apis/ccompat/v7'),
-  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6380'),
   /** Prefix of every Redis key this install writes. */
   REDIS_KEY_PREFIX: z.string().default('cw:'),
   HTTP_HOST: z.string().default('127.0.0.1'),

@@ -9,6 +9,12 @@ export const RedisKeys = {
   profilePattern: () => 'profile:{*}',
   /** segmenter: the ids of the segments a customer is in (a set). */
   segments: (customerId: string) => `segments:{${customerId}}`,
+  /**
+   * segmenter: present while Redis holds every profile of the profile-state topic (set on a fresh
+   * install or at the end of `cuewire rebuild profiles`). Missing means Redis lost its data: the
+   * segmenter then stops merging and enriching rather than build on empty profiles.
+   */
+  profileStateMarker: () => 'profile-state:complete',
   /** segmenter: a segment's members, a sorted set (score 0, ordered by id) so fan-outs can resume after a member id. */
   segmentMembers: (segmentId: string) => `segment-members:{${segmentId}}`,
   /** dispatcher: an acknowledged delivery (so a replay is not sent again); under the webhook's hash tag, so admission checks it in the same script. */

@@ -48,16 +48,22 @@ export class ServiceProcess {
     const service = new ServiceProcess(app, `http://127.0.0.1:${port}`, child, logFile);
     let exitCode: number | null | undefined;
     void service.exited!.then((code) => (exitCode = code));
-    await waitFor(
-      `${app} to be ready (log: ${logFile})`,
-      async () => {
-        if (exitCode !== undefined) throw new Error(`${app} exited with ${exitCode}; see ${logFile}`);
-        const res = await fetch(`${service.url}/health/ready`);
-        return res.status === 200;
-      },
-      readyTimeoutMs,
-      250,
-    );
+    try {
+      await waitFor(
+        `${app} to be ready (log: ${logFile})`,
+        async () => {
+          if (exitCode !== undefined) throw new Error(`${app} exited with ${exitCode}; see ${logFile}`);
+          const res = await fetch(`${service.url}/health/ready`);
+          return res.status === 200;
+        },
+        readyTimeoutMs,
+        250,
+      );
+    } catch (error) {
+      // Not ready in time: stop it, or it outlives the test run (an orphan on a loaded machine).
+      await service.kill();
+      throw error;
+    }
     return service;
   }
 

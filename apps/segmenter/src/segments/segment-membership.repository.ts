@@ -27,4 +27,34 @@ export class SegmentMembershipRepository {
     for (const s of removed) tx.zrem(RedisKeys.segmentMembers(s), customerId);
     await tx.exec();
   }
+
+  /**
+   * Sets many customers' segments at once (a rebuild): one pipelined read, one pipelined write
+   * with one ZADD / ZREM per segment. Not atomic but idempotent: every target membership is
+   * written again, so a rerun repairs a half-applied batch.
+   */
+  async setMany(targets: ReadonlyMap<string, readonly string[]>, known: ReadonlySet<string>): Promise<void> {
+    const customerIds = [...targets.keys()];
+    const read = this.redis.client.pipeline();
+    customerIds.forEach((customerId) => read.smembers(RedisKeys.segments(customerId)));
+    const before = ((await read.exec()) ?? []).map(([error, members]) => {
+      if (error) throw error;
+      return members as string[];
+    });
+    const write = this.redis.client.pipeline();
+    const joined = new Map<string, string[]>();
+    const left = new Map<string, string[]>();
+    const add = (bySegment: Map<string, string[]>, segmentId: string, customerId: string) => bySegment.set(segmentId, [...(bySegment.get(segmentId) ?? []), customerId]);
+    customerIds.forEach((customerId, i) => {
+      const segmentIds = targets.get(customerId)!;
+      const removed = before[i].filter((s) => !segmentIds.includes(s) || !known.has(s));
+      if (removed.length > 0) write.srem(RedisKeys.segments(customerId), ...removed);
+      if (segmentIds.length > 0) write.sadd(RedisKeys.segments(customerId), ...segmentIds);
+      removed.forEach((s) => add(left, s, customerId));
+      segmentIds.forEach((s) => add(joined, s, customerId));
+    });
+    for (const [s, members] of left) write.zrem(RedisKeys.segmentMembers(s), ...members);
+    for (const [s, members] of joined) write.zadd(RedisKeys.segmentMembers(s), ...members.flatMap((m) => [0, m]));
+    for (const [error] of (await write.exec()) ?? []) if (error) throw error;
+  }
 }

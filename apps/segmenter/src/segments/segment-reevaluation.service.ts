@@ -1,7 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { segmentsOf } from '@cuewire/campaigns';
-import { APP_CONFIG, type BaseEnv } from '@cuewire/platform';
-import { RedisConnection, RedisKeys } from '@cuewire/redis';
+import { ProfileRepository } from '../profiles/profile.repository.js';
 import { SegmentCatalog } from './segment.catalog.js';
 import { SegmentMembershipRepository } from './segment-membership.repository.js';
 
@@ -20,8 +19,7 @@ export class SegmentReevaluationService implements OnApplicationBootstrap, OnApp
   constructor(
     private readonly catalog: SegmentCatalog,
     private readonly membership: SegmentMembershipRepository,
-    private readonly redis: RedisConnection,
-    @Inject(APP_CONFIG) private readonly config: BaseEnv,
+    private readonly profiles: ProfileRepository,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -43,23 +41,16 @@ export class SegmentReevaluationService implements OnApplicationBootstrap, OnApp
   }
 
   private async rescan(generation: number): Promise<void> {
-    const prefix = this.config.REDIS_KEY_PREFIX;
     const segments = [...this.catalog.all()];
     const known = new Set(segments.map((s) => s.id));
-    let cursor = '0';
     let profiles = 0;
-    do {
-      // SCAN's MATCH is not prefixed by ioredis, and the keys it returns carry the prefix.
-      const [next, keys] = await this.redis.client.scan(cursor, 'MATCH', prefix + RedisKeys.profilePattern(), 'COUNT', 500);
-      cursor = next;
-      const unprefixed = keys.map((k) => k.slice(prefix.length));
-      const values = unprefixed.length > 0 ? await this.redis.client.mget(...unprefixed) : [];
-      for (const [i, key] of unprefixed.entries()) {
-        const customerId = key.slice('profile:{'.length, -1);
-        await this.membership.set(customerId, segmentsOf(segments, JSON.parse(values[i] ?? '{}')), known);
+    for await (const page of this.profiles.pages()) {
+      for (const [customerId, json] of page) {
+        await this.membership.set(customerId, segmentsOf(segments, JSON.parse(json)), known);
         profiles++;
       }
-    } while (cursor !== '0' && generation === this.generation && !this.stopped);
+      if (generation !== this.generation || this.stopped) break;
+    }
     this.logger.log(`re-evaluated ${profiles} profiles against ${segments.length} segments`);
   }
 }

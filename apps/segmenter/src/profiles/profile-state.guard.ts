@@ -1,0 +1,63 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Topics } from '@cuewire/contracts';
+import { topicOffsetRanges, type KafkaSettings } from '@cuewire/kafka';
+import { KAFKA_SETTINGS, TOPICS_READY } from '@cuewire/kafka-nest';
+import { RedisConnection, RedisKeys } from '@cuewire/redis';
+
+/** A transient failure: the consume loop backs off and retries, nothing is dead-lettered. */
+export class ProfileStateLostError extends Error {
+  override readonly name = 'ProfileStateLostError';
+}
+
+/**
+ * Keeps the segmenter from working on a Redis that lost its profiles (restarted without
+ * persistence, flushed, replaced): merging a change into an empty profile would write an
+ * incomplete profile to Redis *and* to the compacted profile-state topic, the copy a rebuild
+ * needs. Redis holds the marker while its profiles are complete; without it, profile changes
+ * and events wait (retried by the consume loop) until `cuewire rebuild profiles` restores them.
+ */
+@Injectable()
+export class ProfileStateGuard implements OnModuleInit {
+  private readonly logger = new Logger('ProfileState');
+
+  constructor(
+    private readonly redis: RedisConnection,
+    @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
+    @Inject(TOPICS_READY) _topicsReady: true,
+  ) {}
+
+  /** A fresh install (nothing on the topic) starts complete; runs before the consumers start. */
+  async onModuleInit(): Promise<void> {
+    if (await this.intact()) return;
+    const ranges = await topicOffsetRanges(this.settings, Topics.customerProfileState);
+    const kept = ranges.reduce((sum, r) => sum + (r.end - r.start), 0n);
+    if (kept === 0n) {
+      await this.markComplete();
+      return;
+    }
+    this.logger.error(`${this.lostMessage()} (${kept} records on ${Topics.customerProfileState.name})`);
+  }
+
+  /** Throws (transiently) while Redis lacks the marker. */
+  async check(): Promise<void> {
+    if (!(await this.intact())) throw new ProfileStateLostError(this.lostMessage());
+  }
+
+  async intact(): Promise<boolean> {
+    return (await this.redis.client.exists(RedisKeys.profileStateMarker())) === 1;
+  }
+
+  /** Pauses every segmenter on this Redis (a rebuild is about to overwrite profiles). */
+  async markIncomplete(): Promise<void> {
+    await this.redis.client.del(RedisKeys.profileStateMarker());
+  }
+
+  /** Redis holds every profile again: segmenters resume. */
+  async markComplete(): Promise<void> {
+    await this.redis.client.set(RedisKeys.profileStateMarker(), String(Date.now()));
+  }
+
+  private lostMessage(): string {
+    return 'Redis has lost the customer profiles (no profile-state marker); profile changes and events wait until `cuewire rebuild profiles` restores them';
+  }
+}
