@@ -7,3 +7,5 @@ export * from './problem-details.filter.js';
 export * from './zod-validation.js';
 export * from './service-bootstrap.js';
 export * from './route-access.decorator.js';
+export * from './openapi/zod-openapi.js';
+export * from './openapi/openapi-document.js';

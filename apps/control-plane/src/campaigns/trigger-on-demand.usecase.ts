@@ -12,7 +12,7 @@ import { ConfigObjectStore } from '../config-objects/config-object.store.js';
 const ON_DEMAND_EVENT = 'cuewire.on_demand';
 const PAGE = 1_000;
 
-const requestSchema = z
+export const requestSchema = z
   .object({
     customerIds: z.array(z.string().min(1).max(200)).min(1).max(1_000).optional(),
     segmentId: z.string().min(1).max(64).optional(),

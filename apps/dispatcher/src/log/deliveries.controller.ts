@@ -1,11 +1,11 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { RequiresScope } from '@cuewire/platform';
+import { ApiJsonBody, ApiJsonQuery, ApiJsonResponse, ApiProblems, RequiresScope } from '@cuewire/platform';
+import { DELIVERY_OUTCOMES, deliveryPageSchema, deliverySummarySchema, endpointStateSchema, replayedSchema, requeuedSchema } from './deliveries.openapi.js';
 import { DeliveryReplay } from './delivery.replay.js';
 import { DeliveryLogRepository } from './delivery-log.repository.js';
 
-const OUTCOMES = ['DELIVERED', 'RETRY_SCHEDULED', 'DEAD', 'SKIPPED_DUPLICATE', 'PARKED', 'DEFERRED'] as const;
 const range = {
   webhookId: z.string().min(1).optional(),
   campaignId: z.string().min(1).optional(),
@@ -13,7 +13,7 @@ const range = {
   from: z.coerce.number().int().min(0).default(0),
   to: z.coerce.number().int().min(0).optional(),
 };
-const listQuery = z.object({ ...range, outcome: z.enum(OUTCOMES).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100), cursor: z.coerce.number().int().min(0).default(0) });
+const listQuery = z.object({ ...range, outcome: z.enum(DELIVERY_OUTCOMES).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100), cursor: z.coerce.number().int().min(0).default(0) });
 const summaryQuery = z.object(range);
 const replayFailedBody = z.object({ since: z.number().int().min(0) });
 
@@ -35,12 +35,18 @@ export class DeliveriesController {
 
   /** Every attempt, newest first; filter by webhook, campaign, customer, outcome, time range (epoch ms). */
   @Get('deliveries')
+  @ApiJsonQuery(listQuery)
+  @ApiJsonResponse(200, deliveryPageSchema, 'One page of attempts, newest first')
+  @ApiProblems({ 400: 'Invalid query parameter (field and reason)' })
   async list(@Query() query: Record<string, string>) {
     const q = parse(listQuery, query);
     return this.log.query({ ...q, to: q.to ?? Date.now() });
   }
 
   @Get('deliveries/summary')
+  @ApiJsonQuery(summaryQuery)
+  @ApiJsonResponse(200, deliverySummarySchema, 'Attempts by outcome and deliveries in the range')
+  @ApiProblems({ 400: 'Invalid query parameter (field and reason)' })
   async summary(@Query() query: Record<string, string>) {
     const q = parse(summaryQuery, query);
     return this.log.summary({ ...q, to: q.to ?? Date.now() });
@@ -49,6 +55,8 @@ export class DeliveriesController {
   /** Sends one dead delivery again (a fresh attempt 1, same webhook-id). */
   @Post('deliveries/:deliveryId/replay')
   @HttpCode(202)
+  @ApiJsonResponse(202, replayedSchema, 'Sent again')
+  @ApiProblems({ 404: 'No dead delivery with this id in the log' })
   async replayOne(@Param('deliveryId') deliveryId: string) {
     if (!(await this.replay.one(deliveryId))) throw new NotFoundException({ title: `no dead delivery ${deliveryId} in the log` });
     return { replayed: 1 };
@@ -57,17 +65,22 @@ export class DeliveriesController {
   /** Sends again every delivery of a webhook that died since `since` (epoch ms). */
   @Post('webhooks/:webhookId/replay-failed')
   @HttpCode(202)
+  @ApiJsonBody(replayFailedBody, { examples: [{ since: 1764000000000 }] })
+  @ApiJsonResponse(202, replayedSchema, 'How many dead deliveries were sent again')
+  @ApiProblems({ 400: 'Invalid body (field and reason)' })
   async replayFailed(@Param('webhookId') webhookId: string, @Body() body: unknown) {
     return { replayed: await this.replay.failedSince(webhookId, parse(replayFailedBody, body).since) };
   }
 
   @Get('endpoints/:webhookId')
+  @ApiJsonResponse(200, endpointStateSchema, 'Circuit breaker and auto-disable state of the webhook’s endpoint')
   async endpoint(@Param('webhookId') webhookId: string) {
     return this.replay.endpointState(webhookId);
   }
 
   /** Re-enables a disabled endpoint; its parked deliveries flow again. */
   @Post('endpoints/:webhookId/enable')
+  @ApiJsonResponse(201, requeuedSchema, 'Enabled; parked deliveries flow again')
   async enable(@Param('webhookId') webhookId: string) {
     return { requeued: await this.replay.enable(webhookId) };
   }
