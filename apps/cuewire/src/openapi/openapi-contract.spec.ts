@@ -28,7 +28,7 @@ function operations(document: OpenAPIObject): [string, Operation][] {
 
 async function validate(document: OpenAPIObject) {
   const validator = new Validator();
-  const result = await validator.validate(structuredClone(document) as Parameters<Validator['validate']>[0]);
+  const result = await validator.validate(structuredClone(document) as unknown as Parameters<Validator['validate']>[0]);
   return { valid: result.valid, version: validator.version, errors: result.errors };
 }
 
