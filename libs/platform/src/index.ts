@@ -9,3 +9,4 @@ export * from './service-bootstrap.js';
 export * from './route-access.decorator.js';
 export * from './openapi/zod-openapi.js';
 export * from './openapi/openapi-document.js';
+export * from './shutdown-deadline.js';

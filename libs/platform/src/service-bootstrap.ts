@@ -12,6 +12,7 @@ import { validateEnv } from './env-validation.js';
 import { CuewireLoggerModule } from './logging.module.js';
 import { ensureDefaultMetrics } from './metrics.js';
 import { PlatformModule } from './platform.module.js';
+import { armShutdownDeadline } from './shutdown-deadline.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { openApiDocument } from './openapi/openapi-document.js';
 
@@ -50,6 +51,10 @@ export async function startServices(targets: readonly ServiceTarget[]): Promise<
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
+  const disarm = armShutdownDeadline(env.SHUTDOWN_TIMEOUT_MS, (signal) => {
+    app.get(Logger).error(`graceful shutdown after ${signal} did not finish within SHUTDOWN_TIMEOUT_MS (${env.SHUTDOWN_TIMEOUT_MS} ms); exiting`);
+    process.exit(1);
+  });
 
   const names = targets.map((t) => t.name).join(', ');
   SwaggerModule.setup('docs', app, openApiDocument(app, names));
@@ -57,7 +62,14 @@ export async function startServices(targets: readonly ServiceTarget[]): Promise<
   await app.listen(env.HTTP_PORT, env.HTTP_HOST);
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   app.get(Logger).log(`cuewire [${names}] listening on ${url}`);
-  return { app, url, close: () => app.close() };
+  return {
+    app,
+    url,
+    close: async () => {
+      disarm();
+      await app.close();
+    },
+  };
 }
 
 function rootModule(targets: readonly ServiceTarget[], schema: ZodObject<ZodRawShape>): Type {

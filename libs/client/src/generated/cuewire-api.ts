@@ -1106,25 +1106,11 @@ export interface components {
             successCodes: (number | string)[];
             /**
              * @default {
-             *       "schedule": [
-             *         "30s",
-             *         "2m",
-             *         "10m",
-             *         "1h",
-             *         "6h"
-             *       ]
+             *       "schedule": []
              *     }
              */
             retry: {
-                /**
-                 * @default [
-                 *       "30s",
-                 *       "2m",
-                 *       "10m",
-                 *       "1h",
-                 *       "6h"
-                 *     ]
-                 */
+                /** @default [] */
                 schedule: string[];
             };
             rateLimit?: {
@@ -1205,25 +1191,11 @@ export interface components {
             successCodes?: (number | string)[];
             /**
              * @default {
-             *       "schedule": [
-             *         "30s",
-             *         "2m",
-             *         "10m",
-             *         "1h",
-             *         "6h"
-             *       ]
+             *       "schedule": []
              *     }
              */
             retry?: {
-                /**
-                 * @default [
-                 *       "30s",
-                 *       "2m",
-                 *       "10m",
-                 *       "1h",
-                 *       "6h"
-                 *     ]
-                 */
+                /** @default [] */
                 schedule?: string[];
             };
             rateLimit?: {
@@ -1294,25 +1266,11 @@ export interface components {
             successCodes?: (number | string)[];
             /**
              * @default {
-             *       "schedule": [
-             *         "30s",
-             *         "2m",
-             *         "10m",
-             *         "1h",
-             *         "6h"
-             *       ]
+             *       "schedule": []
              *     }
              */
             retry?: {
-                /**
-                 * @default [
-                 *       "30s",
-                 *       "2m",
-                 *       "10m",
-                 *       "1h",
-                 *       "6h"
-                 *     ]
-                 */
+                /** @default [] */
                 schedule?: string[];
             };
             rateLimit?: {
@@ -1399,25 +1357,11 @@ export interface components {
             successCodes?: (number | string)[];
             /**
              * @default {
-             *       "schedule": [
-             *         "30s",
-             *         "2m",
-             *         "10m",
-             *         "1h",
-             *         "6h"
-             *       ]
+             *       "schedule": []
              *     }
              */
             retry?: {
-                /**
-                 * @default [
-                 *       "30s",
-                 *       "2m",
-                 *       "10m",
-                 *       "1h",
-                 *       "6h"
-                 *     ]
-                 */
+                /** @default [] */
                 schedule?: string[];
             };
             rateLimit?: {
@@ -1499,25 +1443,11 @@ export interface components {
             successCodes?: (number | string)[];
             /**
              * @default {
-             *       "schedule": [
-             *         "30s",
-             *         "2m",
-             *         "10m",
-             *         "1h",
-             *         "6h"
-             *       ]
+             *       "schedule": []
              *     }
              */
             retry?: {
-                /**
-                 * @default [
-                 *       "30s",
-                 *       "2m",
-                 *       "10m",
-                 *       "1h",
-                 *       "6h"
-                 *     ]
-                 */
+                /** @default [] */
                 schedule?: string[];
             };
             rateLimit?: {
@@ -1591,25 +1521,11 @@ export interface components {
             successCodes?: (number | string)[];
             /**
              * @default {
-             *       "schedule": [
-             *         "30s",
-             *         "2m",
-             *         "10m",
-             *         "1h",
-             *         "6h"
-             *       ]
+             *       "schedule": []
              *     }
              */
             retry?: {
-                /**
-                 * @default [
-                 *       "30s",
-                 *       "2m",
-                 *       "10m",
-                 *       "1h",
-                 *       "6h"
-                 *     ]
-                 */
+                /** @default [] */
                 schedule?: string[];
             };
             rateLimit?: {
@@ -1684,25 +1600,11 @@ export interface components {
             successCodes?: (number | string)[];
             /**
              * @default {
-             *       "schedule": [
-             *         "30s",
-             *         "2m",
-             *         "10m",
-             *         "1h",
-             *         "6h"
-             *       ]
+             *       "schedule": []
              *     }
              */
             retry?: {
-                /**
-                 * @default [
-                 *       "30s",
-                 *       "2m",
-                 *       "10m",
-                 *       "1h",
-                 *       "6h"
-                 *     ]
-                 */
+                /** @default [] */
                 schedule?: string[];
             };
             rateLimit?: {
@@ -2959,25 +2861,11 @@ export interface operations {
                         successCodes: (number | string)[];
                         /**
                          * @default {
-                         *       "schedule": [
-                         *         "30s",
-                         *         "2m",
-                         *         "10m",
-                         *         "1h",
-                         *         "6h"
-                         *       ]
+                         *       "schedule": []
                          *     }
                          */
                         retry: {
-                            /**
-                             * @default [
-                             *       "30s",
-                             *       "2m",
-                             *       "10m",
-                             *       "1h",
-                             *       "6h"
-                             *     ]
-                             */
+                            /** @default [] */
                             schedule: string[];
                         };
                         rateLimit?: {
