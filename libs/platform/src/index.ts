@@ -10,3 +10,4 @@ export * from './route-access.decorator.js';
 export * from './openapi/zod-openapi.js';
 export * from './openapi/openapi-document.js';
 export * from './shutdown-deadline.js';
+export { ensureDefaultMetrics } from './metrics.js';

@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { collectDefaultMetrics, register } from 'prom-client';
 import { Public } from './route-access.decorator.js';
 
@@ -11,13 +11,11 @@ export function ensureDefaultMetrics(): void {
   collectDefaultMetrics({ prefix: 'cuewire_' });
 }
 
-@ApiTags('operations')
+@ApiExcludeController()
 @Public()
 @Controller('metrics')
 export class MetricsController {
   @Get()
-  @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } })
   @Header('content-type', register.contentType)
   metrics(): Promise<string> {
     return register.metrics();

@@ -13,8 +13,8 @@ type Operation = {
 
 /** POST routes that take no body: they act on the object named in the path. */
 const BODILESS = new Set(['POST /v1/deliveries/{deliveryId}/replay', 'POST /v1/endpoints/{webhookId}/enable']);
-/** Routes served but left out of the document on purpose: tracking links opened by mail clients, not an API. */
-const UNDOCUMENTED = ['GET /t/o/*', 'GET /t/c/*'];
+/** Routes served but left out of the document on purpose: Prometheus's scrape endpoint (text exposition format) and tracking links opened by mail clients, not an API. */
+const UNDOCUMENTED = ['GET /metrics', 'GET /t/o/*', 'GET /t/c/*'];
 /** The HTTP routes the services serve (kept in step with route-access.spec.ts). */
 const ROUTE_COUNT = 45;
 
