@@ -34,6 +34,7 @@ const depConstraints = [
   // The generated HTTP client stands alone; tools (the demo) talk to Cuewire only through it.
   { sourceTag: 'type:client', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:client'] },
+  { sourceTag: 'type:build-tool', onlyDependOnLibsWithTags: ['type:domain'] },
 ];
 
 /** Specs (unit, integration, e2e) may additionally use the real-infra test harness. */
