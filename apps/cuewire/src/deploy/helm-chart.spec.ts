@@ -116,6 +116,12 @@ describe('the Helm chart (deploy/helm/cuewire)', () => {
     expect(new Set(refs)).toEqual(new Set(['cuewire-prod']));
   });
 
+  it('refuses values its schema (values.schema.json) does not allow, naming them', async () => {
+    await expect(render('services.ingest.replicas=two')).rejects.toThrow(/\/services\/ingest\/replicas': got string, want integer/);
+    await expect(render('services.ingets.replicas=1')).rejects.toThrow(/invalid propertyName 'ingets'/);
+    await expect(render('services.dispatcher.secretEnv={CUEWIRE_SECRET_KEY}')).rejects.toThrow(/secretEnv\/0/);
+  });
+
   it('scales the Kafka consumers on consumer-group lag with KEDA when enabled, leaving their replica count to it', async () => {
     expect(objects.filter((o) => o.kind === 'ScaledObject')).toEqual([]);
     const withKeda = await render('keda.enabled=true');
