@@ -31,6 +31,10 @@ const depConstraints = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:infra', 'type:domain'] },
   { sourceTag: 'type:launcher', onlyDependOnLibsWithTags: ['type:app', 'type:infra', 'type:domain'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:infra', 'type:domain', 'type:testing'] },
+  // The generated HTTP client stands alone; tools (the demo) talk to Cuewire only through it.
+  { sourceTag: 'type:client', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:client'] },
+  { sourceTag: 'type:build-tool', onlyDependOnLibsWithTags: ['type:domain'] },
 ];
 
 /** Specs (unit, integration, e2e) may additionally use the real-infra test harness. */
@@ -69,7 +73,7 @@ const domainBannedImports = [
 
 export default defineConfig(
   {
-    ignores: ['**/dist/', '**/node_modules/', '**/.cuewire/', 'libs/contracts/src/generated/', '**/coverage/', '**/.nx/', '**/.jest/'],
+    ignores: ['**/dist/', '**/node_modules/', '**/.cuewire/', 'libs/contracts/src/generated/', 'libs/client/src/generated/', '**/coverage/', '**/.nx/', '**/.jest/'],
   },
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Topics, type CustomerProfileUpdate } from '@cuewire/contracts';
+import { Topics, type CustomerEvent, type CustomerProfileUpdate } from '@cuewire/contracts';
 import { AvroSerde } from '@cuewire/kafka';
 import { KafkaProbe, testBrokers, testRegistryUrl, waitFor } from '@cuewire/testing';
 
@@ -22,8 +22,8 @@ describe('cuewire import', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const start = (args: string[]) => {
-    const child = spawn(process.execPath, [cli, 'import', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const start = (args: string[], topicPrefix = env.KAFKA_TOPIC_PREFIX) => {
+    const child = spawn(process.execPath, [cli, 'import', ...args], { env: { ...env, KAFKA_TOPIC_PREFIX: topicPrefix }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -88,6 +88,47 @@ describe('cuewire import', () => {
     ]);
     expect(readFileSync(`${file}.rejected.ndjson`, 'utf8')).toMatch(/"line":4.*CSV row has 4 cells; the header has 5/);
   }, 60_000);
+
+  it('imports a spreadsheet export (BOM, semicolons, CRLF, newlines in quoted cells) and resumes after a SIGKILL', async () => {
+    const file = join(dir, 'events-export.csv');
+    const total = 12_000;
+    const note = 'line one; with "quotes"\r\nline two';
+    // Every 1000th row is short a cell; the others span two lines each.
+    const rows = Array.from({ length: total }, (_, i) => (i % 1000 === 999 ? `csv-${i};purchase;short` : `csv-${i % 300};purchase;"${note.replaceAll('"', '""')}";${i}`));
+    writeFileSync(file, `\uFEFFcustomerId;type;note;i\r\n${rows.join('\r\n')}\r\n`);
+    const firstLines: number[] = [];
+    rows.reduce((line, row) => (firstLines.push(line), line + row.split('\n').length), 2);
+    const badLines = firstLines.filter((_, i) => i % 1000 === 999);
+    const physicalLines = 1 + rows.reduce((n, row) => n + row.split('\n').length, 0);
+    const checkpoint = () => (existsSync(`${file}.checkpoint.json`) ? (JSON.parse(readFileSync(`${file}.checkpoint.json`, 'utf8')) as { line: number; done: boolean }) : undefined);
+
+    // Its own topics: the NDJSON import above wrote events too.
+    const prefix = `${env.KAFKA_TOPIC_PREFIX}csv.`;
+    const first = start(['events', file, '--batch', '200', '--in-flight', '2'], prefix);
+    await waitFor('the import to pass half-way', () => (checkpoint()?.line ?? 0) > physicalLines / 2, 30_000, 5);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const atKill = checkpoint()!;
+    expect(atKill.done).toBe(false);
+
+    const second = start(['events', file, '--batch', '200', '--in-flight', '2'], prefix);
+    expect(await second.exited).toBe(0);
+    expect(JSON.parse(second.output().stdout)).toMatchObject({ lines: physicalLines, accepted: total - 12, rejected: 12, complete: true, resumedFromLine: atKill.line });
+    const rejected = readFileSync(`${file}.rejected.ndjson`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { line: number; errors: { message: string }[] });
+    expect(rejected.map((r) => r.line)).toEqual(badLines);
+    expect(rejected[0].errors[0].message).toBe('CSV row has 3 cells; the header has 4');
+
+    const ids = new Set<string>();
+    let records = 0;
+    const read = await probe.readUntil(prefix + Topics.customerEvents.name, (rs) => {
+      for (; records < rs.length; records++) ids.add(eventIdOf(rs[records].value));
+      return ids.size >= total - 12;
+    }, 60_000);
+    expect(ids.size).toBe(total - 12);
+    const sample = await serde.decode<CustomerEvent>(read[0].value);
+    expect(JSON.parse(sample.properties)).toEqual({ note, i: expect.any(Number) });
+    expect(sample.customerId).toMatch(/^csv-\d+$/);
+  }, 90_000);
 });
 
 /** The eventId (the first field of the Avro record, after the 5-byte wire header), read without a registry round trip per record. */

@@ -7,4 +7,7 @@ export * from './problem-details.filter.js';
 export * from './zod-validation.js';
 export * from './service-bootstrap.js';
 export * from './route-access.decorator.js';
-export * from './zod-openapi.js';
+export * from './openapi/zod-openapi.js';
+export * from './openapi/openapi-document.js';
+export * from './shutdown-deadline.js';
+export { ensureDefaultMetrics } from './metrics.js';

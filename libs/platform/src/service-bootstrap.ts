@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import secureJson from 'secure-json-parse';
 import { Logger } from 'nestjs-pino';
 import { z, type ZodObject, type ZodRawShape } from 'zod';
@@ -12,8 +12,9 @@ import { validateEnv } from './env-validation.js';
 import { CuewireLoggerModule } from './logging.module.js';
 import { ensureDefaultMetrics } from './metrics.js';
 import { PlatformModule } from './platform.module.js';
+import { armShutdownDeadline } from './shutdown-deadline.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
-import { API_KEY_HEADER_SECURITY, BEARER_SECURITY } from './route-access.decorator.js';
+import { openApiDocument } from './openapi/openapi-document.js';
 
 /** One deployable target (ingest, dispatcher, …): its Nest module and its own settings. */
 export interface ServiceTarget {
@@ -44,25 +45,32 @@ export async function startServices(targets: readonly ServiceTarget[]): Promise<
   const env = validateEnv(schema, process.env) as z.infer<typeof baseEnvSchema> & { HTTP_BODY_LIMIT_BYTES?: number };
   ensureDefaultMetrics();
 
-  @Module({ imports: [CuewireConfigModule.forRoot(schema), CuewireLoggerModule, PlatformModule, ...targets.map((t) => t.module)] })
-  class CuewireRoot {}
-
   const adapter = new FastifyAdapter({ bodyLimit: env.HTTP_BODY_LIMIT_BYTES ?? 1_048_576 });
-  const app = await NestFactory.create<NestFastifyApplication>(CuewireRoot, adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule(targets, schema), adapter, { bufferLogs: true });
   // Our JSON parser replaces Nest's default one so that a malformed body's 400 says where it breaks.
   app.useBodyParser('application/json', { bodyLimit: env.HTTP_BODY_LIMIT_BYTES ?? 1_048_576 }, (_req, body, done) => done(...parseJsonBody(body)));
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
+  const disarm = armShutdownDeadline(env.SHUTDOWN_TIMEOUT_MS, (signal) => {
+    app.get(Logger).error(`graceful shutdown after ${signal} did not finish within SHUTDOWN_TIMEOUT_MS (${env.SHUTDOWN_TIMEOUT_MS} ms); exiting`);
+    process.exit(1);
+  });
 
   const names = targets.map((t) => t.name).join(', ');
-  const document = SwaggerModule.createDocument(app, apiDocument(names));
-  SwaggerModule.setup('docs', app, document);
+  SwaggerModule.setup('docs', app, openApiDocument(app, names));
 
   await app.listen(env.HTTP_PORT, env.HTTP_HOST);
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   app.get(Logger).log(`cuewire [${names}] listening on ${url}`);
-  return { app, url, close: () => app.close() };
+  return {
+    app,
+    url,
+    close: async () => {
+      disarm();
+      await app.close();
+    },
+  };
 }
 
 /**
@@ -77,14 +85,24 @@ function exitWithParent(parentPid: string | undefined): void {
   }, 1_000).unref();
 }
 
-/** The OpenAPI document's frame: title, and the two ways to present an API key (docs/decisions/0010-api-keys.md). */
-function apiDocument(names: string) {
-  return new DocumentBuilder()
-    .setTitle(`Cuewire (${names})`)
-    .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'cwk_<id>_<secret>', description: 'An API key (cwk_…, or the bootstrap CUEWIRE_ADMIN_KEY) as `Authorization: Bearer <key>`' }, BEARER_SECURITY)
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'The same API key in the X-Api-Key header' }, API_KEY_HEADER_SECURITY)
-    .build();
+function rootModule(targets: readonly ServiceTarget[], schema: ZodObject<ZodRawShape>): Type {
+  @Module({ imports: [CuewireConfigModule.forRoot(schema), CuewireLoggerModule, PlatformModule, ...targets.map((t) => t.module)] })
+  class CuewireRoot {}
+  return CuewireRoot;
+}
+
+/**
+ * The OpenAPI document of a set of targets without starting anything: Nest's preview mode
+ * builds the module graph but instantiates no provider (no Kafka, no Redis). What
+ * `npm run client:generate` and the contract tests read.
+ */
+export async function openApiDocumentFor(targets: readonly ServiceTarget[]): Promise<OpenAPIObject> {
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule(targets, envSchemaFor(targets)), new FastifyAdapter(), { preview: true, logger: false, abortOnError: false });
+  try {
+    return openApiDocument(app, targets.map((t) => t.name).join(', '));
+  } finally {
+    await app.close();
+  }
 }
 
 /** A malformed JSON body's 400, naming the line, column and offset where parsing failed. */

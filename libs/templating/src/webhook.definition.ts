@@ -30,11 +30,15 @@ export const webhookSettingsSchema = z.object({
   timeoutMs: z.number().int().min(100).max(60_000).default(10_000),
   /** Which answers count as delivered: codes (201) or classes ("2xx"). */
   successCodes: z.array(statusCode).min(1).max(50).default(['2xx']),
-  /** Stored and validated here; applied by the dispatcher's retry stage. */
+  /**
+   * Waits before attempts 2, 3, … (applied by the dispatcher's retry stage). Empty, the default:
+   * the dispatcher's DISPATCH_RETRY_SCHEDULE decides, so one setting governs every webhook that
+   * sets none.
+   */
   retry: z
-    .object({ schedule: z.array(duration).max(20).default(['30s', '2m', '10m', '1h', '6h']) })
+    .object({ schedule: z.array(duration).max(20).default([]) })
     .strict()
-    .default({ schedule: ['30s', '2m', '10m', '1h', '6h'] }),
+    .default({ schedule: [] }),
   /** Requests per second to this webhook across all replicas (stored; applied by the dispatcher's rate limiter). */
   rateLimit: z
     .object({ perSecond: z.number().positive().max(100_000), burst: z.number().int().min(1).max(100_000).optional() })

@@ -1,3 +1,4 @@
+import type { Schemas } from '@cuewire/client';
 import { DEMO_SIGNING_SECRET } from './demo-receiver.js';
 
 /** The webhook and campaign the demo (and the README) create. */
@@ -10,7 +11,7 @@ export function demoWebhook(receiverUrl: string) {
     headers: { 'X-Campaign': '{{campaign.id}}' },
     body: '{"to": {{json (default customer.email null)}}, "name": {{json (default customer.firstName "there")}}, "total": {{json event.properties.total}}, "currency": {{json event.properties.currency}}, "items": {{json event.properties.items}} }',
     signing: { type: 'standard-webhooks', secrets: [DEMO_SIGNING_SECRET] },
-  };
+  } satisfies Schemas['WebhookCreate'];
 }
 
 export const demoCampaign = {
@@ -19,4 +20,4 @@ export const demoCampaign = {
   status: 'live',
   trigger: { type: 'event', eventType: 'purchase' },
   webhookIds: ['demo-order-confirmation'],
-};
+} satisfies Schemas['CampaignCreate'];

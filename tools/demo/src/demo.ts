@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createCuewireClient } from '@cuewire/client';
 import { demoCampaign, demoWebhook } from './demo-config.js';
 import { startDemoReceiver } from './demo-receiver.js';
 import { LOCAL_ADMIN_KEY_FILE, readLocalAdminKey } from './local-admin-key.js';
@@ -12,13 +13,14 @@ const api = process.env.CUEWIRE_URL ?? 'http://127.0.0.1:8080';
 /** Creates a webhook and a campaign (admin) and sends events (ingest): the bootstrap key `npm start` keeps has both scopes. */
 const apiKey = process.env.CUEWIRE_KEY || process.env.CUEWIRE_ADMIN_KEY || readLocalAdminKey();
 
-async function call(method: string, path: string, body?: unknown): Promise<unknown> {
-  const headers: Record<string, string> = { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
-  const res = await fetch(`${api}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  if (res.status === 401 || res.status === 403) throw new Error(`${method} ${path} → ${res.status} ${text}\nSet CUEWIRE_KEY to a key with the ingest and admin scopes (\`npm start\` keeps one in ${LOCAL_ADMIN_KEY_FILE}).`);
-  if (res.status >= 400 && !(method === 'DELETE' && res.status === 404)) throw new Error(`${method} ${path} → ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
+const cuewire = createCuewireClient({ baseUrl: api, apiKey });
+
+/** The answer's data, or a clear error (an absent object on delete is fine: the demo is re-runnable). */
+function check<T>(what: string, result: { data?: T; error?: unknown; response: Response }, allow404 = false): T | undefined {
+  const { status } = result.response;
+  if (status === 401 || status === 403) throw new Error(`${what} → ${status} ${JSON.stringify(result.error)}\nSet CUEWIRE_KEY to a key with the ingest and admin scopes (\`npm start\` keeps one in ${LOCAL_ADMIN_KEY_FILE}).`);
+  if (result.error !== undefined && !(allow404 && status === 404)) throw new Error(`${what} → ${status} ${JSON.stringify(result.error)}`);
+  return result.data;
 }
 
 async function main(): Promise<void> {
@@ -36,11 +38,12 @@ async function main(): Promise<void> {
   console.log(`demo receiver listening on ${receiver.url}`);
 
   // Re-runnable: replace the demo objects if an earlier run left them.
-  await call('DELETE', `/v1/campaigns/${demoCampaign.id}`);
-  await call('DELETE', `/v1/webhooks/${demoWebhook(receiver.url).id}`);
-  await call('POST', '/v1/webhooks', demoWebhook(receiver.url));
-  await call('POST', '/v1/campaigns', demoCampaign);
-  console.log(`created webhook ${demoWebhook(receiver.url).id} and live campaign ${demoCampaign.id}`);
+  const webhook = demoWebhook(receiver.url);
+  check('DELETE campaign', await cuewire.DELETE('/v1/campaigns/{id}', { params: { path: { id: demoCampaign.id } } }), true);
+  check('DELETE webhook', await cuewire.DELETE('/v1/webhooks/{id}', { params: { path: { id: webhook.id } } }), true);
+  check('POST /v1/webhooks', await cuewire.POST('/v1/webhooks', { body: webhook }));
+  check('POST /v1/campaigns', await cuewire.POST('/v1/campaigns', { body: demoCampaign }));
+  console.log(`created webhook ${webhook.id} and live campaign ${demoCampaign.id}`);
   await sleep(1_000); // config reaches every service within a second
 
   const customers = [
@@ -48,13 +51,12 @@ async function main(): Promise<void> {
     { id: 'demo-grace', firstName: 'Grace', email: 'grace@example.com', total: 42, items: [{ sku: 'BOWL-4', name: 'Bowls', qty: 1, price: 42 }] },
     { id: 'demo-alan', firstName: 'Alan', email: 'alan@example.com', total: 15.99, items: [{ sku: 'SPOON', name: 'Spoon', qty: 1, price: 15.99 }] },
   ];
-  for (const c of customers) await call('PATCH', `/v1/customers/${c.id}`, { attributes: { firstName: c.firstName, email: c.email } });
+  for (const c of customers) {
+    check('PATCH profile', await cuewire.PATCH('/v1/customers/{customerId}', { params: { path: { customerId: c.id } }, body: { attributes: { firstName: c.firstName, email: c.email } } }));
+  }
   await sleep(500);
-  await call(
-    'POST',
-    '/v1/events',
-    customers.map((c) => ({ customerId: c.id, type: 'purchase', properties: { total: c.total, currency: 'EUR', items: c.items } })),
-  );
+  const events = customers.map((c) => ({ customerId: c.id, type: 'purchase', properties: { total: c.total, currency: 'EUR', items: c.items } }));
+  check('POST /v1/events', await cuewire.POST('/v1/events', { body: events }));
   console.log(`sent ${customers.length} purchase events; waiting for webhooks…`);
 
   const deadline = Date.now() + 30_000;

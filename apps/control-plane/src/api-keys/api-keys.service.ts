@@ -7,14 +7,14 @@ import { z } from 'zod';
 import { ConfigObjectStore } from '../config-objects/config-object.store.js';
 import { apiKeyView, type ApiKeyView, type IssuedApiKeyView } from './api-key.view.js';
 
-const createSchema = z
+export const createSchema = z
   .object({
     name: z.string().trim().min(1, 'must not be empty').max(200),
     scopes: apiKeyScopesSchema,
   })
   .strict();
 
-const rotateSchema = z
+export const rotateSchema = z
   .object({
     /** How long the replaced secret keeps working. 0 (the default): it stops at once. */
     previousKeyValidForSeconds: z.number().int().min(0).max(MAX_ROTATION_GRACE_SECONDS).default(0),

@@ -1,9 +1,11 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, UseInterceptors } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
-import { RequiresScope } from '@cuewire/platform';
+import { ApiHeader, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
+import { campaignDefinitionSchema } from '@cuewire/campaigns';
+import { ApiJsonBody, ApiJsonResponse, ApiProblems, RequiresScope } from '@cuewire/platform';
+import { campaignListSchema, campaignViewSchema, createCampaignBody, triggerResultSchema } from './campaigns.openapi.js';
 import { ConfigEtagInterceptor } from '../config-objects/config-etag.interceptor.js';
 import { CampaignsService } from './campaigns.service.js';
-import { TriggerOnDemandUseCase } from './trigger-on-demand.usecase.js';
+import { requestSchema as triggerRequestSchema, TriggerOnDemandUseCase } from './trigger-on-demand.usecase.js';
 
 const example = {
   id: 'thank-you-for-buying',
@@ -12,6 +14,8 @@ const example = {
   trigger: { type: 'event', eventType: 'purchase' },
   webhookIds: ['order-confirmation'],
 };
+/** PUT takes the definition alone: the id is in the path. */
+const { id: _id, ...definitionExample } = example;
 
 @ApiTags('control plane')
 @RequiresScope('admin')
@@ -24,25 +28,30 @@ export class CampaignsController {
   ) {}
 
   @Post()
-  @ApiBody({ schema: { example } })
-  @ApiCreatedResponse({ description: 'Stored and live on every evaluator within a second' })
-  @ApiBadRequestResponse({ description: 'Each invalid field with its JSON path; nothing stored' })
+  @ApiJsonBody(createCampaignBody, { name: 'CampaignCreate', examples: [example] })
+  @ApiJsonResponse(201, campaignViewSchema, 'Stored and live on every evaluator within a second', 'Campaign')
+  @ApiProblems({ 400: 'Each invalid field with its JSON path (unknown webhooks and segments too); nothing stored' })
   create(@Body() body: unknown) {
     return this.campaigns.create(body);
   }
 
   @Get()
+  @ApiJsonResponse(200, campaignListSchema, 'Every campaign')
   list() {
     return this.campaigns.list();
   }
 
   @Get(':id')
+  @ApiJsonResponse(200, campaignViewSchema, 'The campaign', 'Campaign')
+  @ApiProblems({ 404: 'No such campaign' })
   get(@Param('id') id: string) {
     return this.campaigns.get(id);
   }
 
   @Put(':id')
-  @ApiBody({ schema: { example } })
+  @ApiJsonBody(campaignDefinitionSchema, { name: 'CampaignDefinition', examples: [definitionExample] })
+  @ApiJsonResponse(200, campaignViewSchema, 'Replaced', 'Campaign')
+  @ApiProblems({ 400: 'Each invalid field with its JSON path; nothing stored', 404: 'No such campaign', 409: 'Another writer is changing this object right now', 412: 'If-Match given and the object has changed since (the answer carries the current ETag)' })
   replace(@Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch?: string) {
     return this.campaigns.replace(id, body, ifMatch);
   }
@@ -50,20 +59,23 @@ export class CampaignsController {
   /** Fires an on-demand campaign for listed customers or a segment (202 once Kafka has the requests). */
   @Post(':id/trigger')
   @HttpCode(202)
-  @ApiBody({ schema: { example: { customerIds: ['c-42', 'c-43'] } } })
+  @ApiJsonBody(triggerRequestSchema, { examples: [{ customerIds: ['c-42', 'c-43'] }] })
+  @ApiJsonResponse(202, triggerResultSchema, 'Accepted: an on-demand event per customer is on the events topic')
+  @ApiProblems({ 400: 'Invalid request, or not an on-demand campaign', 404: 'No such campaign' })
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
     description:
       'Retry-safe firing: a request repeated with the same key (per campaign) writes the same on-demand events, so each customer gets one message with one webhook-id. 1 to 255 visible ASCII characters, no spaces; anything else is a 400 naming the header.',
   })
-  @ApiBadRequestResponse({ description: 'Invalid body or Idempotency-Key, or not an on-demand campaign; nothing written' })
   trigger(@Param('id') id: string, @Body() body: unknown, @Headers('idempotency-key') idempotencyKey?: string) {
     return this.triggerOnDemand.execute(id, body, idempotencyKey);
   }
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiProblems({ 404: 'No such campaign', 409: 'Another writer is changing this object right now', 412: 'If-Match given and the object has changed since (the answer carries the current ETag)' })
   async delete(@Param('id') id: string, @Headers('if-match') ifMatch?: string) {
     await this.campaigns.delete(id, ifMatch);
   }

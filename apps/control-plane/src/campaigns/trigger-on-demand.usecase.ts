@@ -11,7 +11,7 @@ import { onDemandRequestId } from './on-demand-request-id.js';
 
 const PAGE = 1_000;
 
-const requestSchema = z
+export const requestSchema = z
   .object({
     customerIds: z.array(z.string().min(1).max(200)).min(1).max(1_000).optional(),
     segmentId: z.string().min(1).max(64).optional(),

@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { describePresets } from '@cuewire/templating';
-import { RequiresScope } from '@cuewire/platform';
+import { ApiJsonResponse, RequiresScope } from '@cuewire/platform';
+import { presetListSchema } from './webhooks.openapi.js';
 
 const presets = describePresets();
 
@@ -11,7 +12,7 @@ const presets = describePresets();
 export class WebhookPresetsController {
   /** Create one with POST /v1/webhooks {"preset": "<id>", "params": {…}, …any field to override}. */
   @Get()
-  @ApiOkResponse({ description: 'Provider presets (SendGrid, Twilio, Slack, generic JSON) with their parameters as JSON Schema' })
+  @ApiJsonResponse(200, presetListSchema, 'Provider presets (SendGrid, Twilio, Slack, generic JSON) with their parameters as JSON Schema')
   list() {
     return presets;
   }

@@ -8,7 +8,7 @@ import { CustomerProfileRepository } from './customer-profile.repository.js';
 import { WebhookOutbound } from './webhook-outbound.provider.js';
 import { WebhooksService } from './webhooks.service.js';
 
-const trialSchema = z
+export const trialSchema = z
   .object({
     /** Replaces top-level parts of the sample context (customer, event, events, campaign, …). */
     context: z.record(z.string(), z.unknown()).optional(),

@@ -1,9 +1,11 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, UseInterceptors } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { RequiresScope } from '@cuewire/platform';
+import { ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
+import { ApiJsonBody, ApiJsonResponse, ApiProblems, RequiresScope } from '@cuewire/platform';
+import { webhookDefinitionSchema } from '@cuewire/templating';
+import { trialSchema, WebhookTrialService } from './webhook-trial.service.js';
+import { createWebhookBody, previewSchema, rotatedSecretSchema, testSendSchema, webhookListSchema, webhookViewSchema } from './webhooks.openapi.js';
+import { rotateSchema, WebhooksService } from './webhooks.service.js';
 import { ConfigEtagInterceptor } from '../config-objects/config-etag.interceptor.js';
-import { WebhookTrialService } from './webhook-trial.service.js';
-import { WebhooksService } from './webhooks.service.js';
 
 const example = {
   id: 'order-confirmation',
@@ -20,6 +22,8 @@ const example = {
   retry: { schedule: ['30s', '2m', '10m', '1h', '6h'] },
   rateLimit: { perSecond: 50 },
 };
+/** PUT takes the definition alone: the id is in the path. */
+const { id: _id, ...definitionExample } = example;
 const presetExample = { id: 'sms', preset: 'twilio', params: { accountSid: 'AC0123456789abcdef0123456789abcdef', authToken: 'write-only', from: '+15005550006' } };
 const trialExample = { customerId: 'c-42', context: { event: { type: 'purchase', properties: { total: 10, currency: 'EUR', items: [] } } } };
 
@@ -34,56 +38,65 @@ export class WebhooksController {
   ) {}
 
   @Post()
-  @ApiBody({ schema: { examples: [example, presetExample] } })
-  @ApiCreatedResponse({ description: 'Stored; a generated signing secret is returned once, as generatedSecret. Secrets are never returned.' })
-  @ApiBadRequestResponse({ description: 'Each invalid field with its JSON path (template errors with line and column); nothing stored' })
+  @ApiJsonBody(createWebhookBody, { name: 'WebhookCreate', examples: [example, presetExample] })
+  @ApiJsonResponse(201, webhookViewSchema, 'Stored; a generated signing secret is returned once, as generatedSecret. Secrets are never returned.', 'Webhook')
+  @ApiProblems({ 400: 'Each invalid field with its JSON path (template errors with line and column); nothing stored' })
   create(@Body() body: unknown) {
     return this.webhooks.create(body);
   }
 
   @Get()
+  @ApiJsonResponse(200, webhookListSchema, 'Every webhook (secrets never returned)')
   list() {
     return this.webhooks.list();
   }
 
   @Get(':id')
+  @ApiJsonResponse(200, webhookViewSchema, 'The webhook (secrets never returned)', 'Webhook')
+  @ApiProblems({ 404: 'No such webhook' })
   get(@Param('id') id: string) {
     return this.webhooks.get(id);
   }
 
   @Put(':id')
-  @ApiBody({ schema: { example } })
+  @ApiJsonBody(webhookDefinitionSchema, { name: 'WebhookDefinition', examples: [definitionExample] })
+  @ApiJsonResponse(200, webhookViewSchema, 'Replaced', 'Webhook')
+  @ApiProblems({ 400: 'Each invalid field with its JSON path; nothing stored', 404: 'No such webhook', 409: 'Another writer is changing this object right now', 412: 'If-Match given and the object has changed since (the answer carries the current ETag)' })
   replace(@Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch?: string) {
     return this.webhooks.replace(id, body, ifMatch);
   }
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiProblems({ 404: 'No such webhook', 409: 'Another writer is changing this object right now', 412: 'If-Match given and the object has changed since (the answer carries the current ETag)' })
   async delete(@Param('id') id: string, @Headers('if-match') ifMatch?: string) {
     await this.webhooks.delete(id, ifMatch);
   }
 
   @Post(':id/secrets/rotate')
   @HttpCode(200)
-  @ApiBody({ schema: { example: { overlapSeconds: 86400 } } })
-  @ApiOkResponse({ description: 'The new signing secret, shown once. The previous ones keep signing (both signatures sent) for overlapSeconds.' })
+  @ApiJsonBody(rotateSchema, { required: false, examples: [{ overlapSeconds: 86400 }] })
+  @ApiJsonResponse(200, rotatedSecretSchema, 'The new signing secret, shown once. The previous ones keep signing (both signatures sent) for overlapSeconds.')
+  @ApiProblems({ 400: 'Each invalid field with its JSON path', 404: 'No such webhook', 409: 'Another writer is changing this object right now', 412: 'If-Match given and the object has changed since (the answer carries the current ETag)' })
   rotate(@Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch?: string) {
     return this.webhooks.rotate(id, body, ifMatch);
   }
 
   @Post(':id/preview')
   @HttpCode(200)
-  @ApiBody({ schema: { example: trialExample } })
-  @ApiOkResponse({ description: 'The request that would be sent (secrets redacted); nothing is sent' })
-  @ApiUnprocessableEntityResponse({ description: 'The webhook does not render with this context (field and reason)' })
+  @ApiJsonBody(trialSchema, { name: 'WebhookTrial', required: false, examples: [trialExample] })
+  @ApiJsonResponse(200, previewSchema, 'The request that would be sent (secrets redacted); nothing is sent')
+  @ApiProblems({ 400: 'Each invalid field with its JSON path', 404: 'No such webhook', 422: 'The webhook does not render with this context (field and reason)' })
   preview(@Param('id') id: string, @Body() body: unknown) {
     return this.trials.preview(id, body);
   }
 
   @Post(':id/test')
   @HttpCode(200)
-  @ApiBody({ schema: { example: trialExample } })
-  @ApiOkResponse({ description: 'Delivered once: the request sent (secrets redacted) and the response (status, headers, body excerpt, latency). Not counted in campaign statistics.' })
+  @ApiJsonBody(trialSchema, { name: 'WebhookTrial', required: false, examples: [trialExample] })
+  @ApiJsonResponse(200, testSendSchema, 'Delivered once: the request sent (secrets redacted) and the response (status, headers, body excerpt, latency). Not counted in campaign statistics.')
+  @ApiProblems({ 400: 'Each invalid field with its JSON path', 404: 'No such webhook', 422: 'The webhook does not render with this context (field and reason)' })
   test(@Param('id') id: string, @Body() body: unknown) {
     return this.trials.test(id, body);
   }

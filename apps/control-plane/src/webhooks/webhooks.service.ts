@@ -11,7 +11,7 @@ import { WebhookOutbound } from './webhook-outbound.provider.js';
 import { rotateSigningSecret, sealCredentials } from './webhook-secrets.sealer.js';
 import { webhookView, type WebhookView } from './webhook.view.js';
 
-const rotateSchema = z
+export const rotateSchema = z
   .object({
     /** How long the current secrets keep signing next to the new one. 0 = retire them now. */
     overlapSeconds: z.number().int().min(0).max(30 * 24 * 3600).default(24 * 3600),

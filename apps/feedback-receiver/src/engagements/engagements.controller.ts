@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiTags } from '@nestjs/swagger';
-import { parseRequest, RequiresScope } from '@cuewire/platform';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiJsonBody, ApiJsonResponse, ApiProblems, parseRequest, RequiresScope } from '@cuewire/platform';
+import { engagementRecordedSchema } from '../feedback.openapi.js';
 import { engagementInputSchema } from './engagement.js';
 import { RecordEngagementsUseCase } from './record-engagements.usecase.js';
 
@@ -16,8 +17,9 @@ export class EngagementsController {
    */
   @Post('engagements')
   @HttpCode(202)
-  @ApiBody({ schema: { example: { customerId: 'c-42', type: 'email_click', deliveryId: 'msg_…', campaignId: 'welcome', url: 'https://shop.example/p/1' } } })
-  @ApiAcceptedResponse({ description: 'Published to the customer-events topic' })
+  @ApiJsonBody(engagementInputSchema, { name: 'Engagement', examples: [{ customerId: 'c-42', type: 'email_click', deliveryId: 'msg_…', campaignId: 'welcome', url: 'https://shop.example/p/1' }] })
+  @ApiJsonResponse(202, engagementRecordedSchema, 'Published to the customer-events topic')
+  @ApiProblems({ 400: 'Each invalid field with its JSON path' })
   async record(@Body() body: unknown): Promise<{ eventId: string; duplicate: boolean }> {
     const input = parseRequest(engagementInputSchema, body);
     const result = await this.recordEngagements.execute([{ ...input, provider: 'api' }]);

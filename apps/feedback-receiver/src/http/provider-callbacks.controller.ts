@@ -1,7 +1,9 @@
 import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
-import { ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { APP_CONFIG, Public } from '@cuewire/platform';
+import { ApiJsonBody, ApiJsonQuery, ApiJsonResponse, ApiProblems, APP_CONFIG, openApiSchemaOf, Public } from '@cuewire/platform';
+import { engagementInputSchema } from '../engagements/engagement.js';
+import { callbackOutcomeSchema, sendgridEventsBody, smartechBody, twilioStatusBody, twilioStatusQuery } from '../feedback.openapi.js';
 import type { CallbackOutcome } from '../engagements/receive-callback.js';
 import type { FeedbackReceiverEnv } from '../feedback-receiver.env.js';
 import { ReceiveSendgridEventsUseCase } from '../sendgrid/receive-sendgrid-events.usecase.js';
@@ -15,7 +17,7 @@ import { callbackRequestOf } from './callback-request.js';
  * acknowledged every engagement; 401 bad signature, 400 malformed, 413 too large.
  */
 @ApiTags('feedback')
-@ApiOkResponse({ description: 'Published (Kafka acknowledged): { accepted, duplicates, ignored }' })
+@ApiProblems({ 400: 'Malformed callback (field and reason)', 413: 'Body too large' })
 @ApiUnauthorizedResponse({ description: 'Missing, forged or stale signature; nothing published' })
 // No API key: providers cannot send one; each callback is verified by its provider's signature or credentials.
 @Public()
@@ -31,6 +33,8 @@ export class ProviderCallbacksController {
 
   /** SendGrid Event Webhook (signed): a JSON array of events. */
   @Post('sendgrid')
+  @ApiJsonResponse(200, callbackOutcomeSchema, 'Published (Kafka acknowledged)', 'CallbackOutcome')
+  @ApiJsonBody(sendgridEventsBody, { description: 'SendGrid Event Webhook events (signed: X-Twilio-Email-Event-Webhook-Signature / -Timestamp)' })
   @HttpCode(200)
   sendgridEvents(@Req() req: FastifyRequest): Promise<CallbackOutcome> {
     return this.sendgrid.execute(callbackRequestOf(req, this.config.FEEDBACK_PUBLIC_BASE_URL));
@@ -38,6 +42,10 @@ export class ProviderCallbacksController {
 
   /** Twilio message StatusCallback, with cuewire_customer_id (and delivery/campaign ids) in the query. */
   @Post('twilio/status')
+  @ApiJsonResponse(200, callbackOutcomeSchema, 'Published (Kafka acknowledged)', 'CallbackOutcome')
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({ schema: openApiSchemaOf(twilioStatusBody, 'input'), description: 'Twilio status callback fields (signed: X-Twilio-Signature)' })
+  @ApiJsonQuery(twilioStatusQuery)
   @HttpCode(200)
   twilioStatus(@Req() req: FastifyRequest): Promise<CallbackOutcome> {
     return this.twilio.execute(callbackRequestOf(req, this.config.FEEDBACK_PUBLIC_BASE_URL));
@@ -45,6 +53,8 @@ export class ProviderCallbacksController {
 
   /** One normalized engagement, signed per Standard Webhooks. */
   @Post('standard-webhooks')
+  @ApiJsonResponse(200, callbackOutcomeSchema, 'Published (Kafka acknowledged)', 'CallbackOutcome')
+  @ApiJsonBody(engagementInputSchema, { name: 'Engagement', description: 'One engagement, signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature)' })
   @HttpCode(200)
   standardWebhook(@Req() req: FastifyRequest): Promise<CallbackOutcome> {
     return this.standardWebhooks.execute(callbackRequestOf(req, this.config.FEEDBACK_PUBLIC_BASE_URL));
@@ -52,6 +62,9 @@ export class ProviderCallbacksController {
 
   /** Smartech activity webhook: form field `data` holding JSON, Basic auth. */
   @Post('smartech')
+  @ApiJsonResponse(200, callbackOutcomeSchema, 'Published (Kafka acknowledged)', 'CallbackOutcome')
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({ schema: openApiSchemaOf(smartechBody, 'input'), description: 'Smartech activity webhook (HTTP Basic auth)' })
   @HttpCode(200)
   smartechActivities(@Req() req: FastifyRequest): Promise<CallbackOutcome> {
     return this.smartech.execute(callbackRequestOf(req, this.config.FEEDBACK_PUBLIC_BASE_URL));

@@ -18,7 +18,7 @@ const TYPES: Readonly<Record<string, EngagementType>> = {
 };
 
 const id = z.string().min(1).max(200);
-const ourEvent = z.object({
+export const sendgridEventSchema = z.object({
   event: z.string(),
   cuewire_customer_id: id,
   cuewire_delivery_id: id.optional(),
@@ -42,7 +42,7 @@ export function mapSendgridEvents(body: unknown): MappedCallback {
     const raw = item as Record<string, unknown>;
     const type = typeof raw.event === 'string' ? TYPES[raw.event] : undefined;
     if (!type || raw.cuewire_customer_id === undefined) return;
-    const e = parseRequest(ourEvent, raw, [i]);
+    const e = parseRequest(sendgridEventSchema, raw, [i]);
     engagements.push({
       customerId: e.cuewire_customer_id,
       type,

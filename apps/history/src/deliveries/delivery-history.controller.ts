@@ -1,6 +1,6 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
-import { ApiOkFrom, ApiQueryFrom, parseRequest, RequiresScope } from '@cuewire/platform';
+import { ApiJsonQuery, ApiJsonResponse, parseRequest, RequiresScope } from '@cuewire/platform';
 import { deliveryDetail, deliverySearchPage, deliverySearchQuery, deliverySummary, deliverySummaryQuery } from './delivery-history.schemas.js';
 import { DeliveryHistoryRepository } from './delivery-history.repository.js';
 
@@ -12,23 +12,23 @@ export class DeliveryHistoryController {
   constructor(private readonly history: DeliveryHistoryRepository) {}
 
   @Get()
-  @ApiQueryFrom(deliverySearchQuery)
-  @ApiOkFrom(deliverySearchPage, 'Attempts matching every filter given, newest first, one page')
+  @ApiJsonQuery(deliverySearchQuery)
+  @ApiJsonResponse(200, deliverySearchPage, 'Attempts matching every filter given, newest first, one page')
   @ApiBadRequestResponse({ description: 'Each invalid query parameter with its path ($.outcome, $.limit, …)' })
   search(@Query() query: unknown) {
     return this.history.search(parseRequest(deliverySearchQuery, query));
   }
 
   @Get('summary')
-  @ApiQueryFrom(deliverySummaryQuery)
-  @ApiOkFrom(deliverySummary, 'Attempts per outcome and distinct deliveries matching the filters')
+  @ApiJsonQuery(deliverySummaryQuery)
+  @ApiJsonResponse(200, deliverySummary, 'Attempts per outcome and distinct deliveries matching the filters')
   @ApiBadRequestResponse({ description: 'Each invalid query parameter with its path' })
   summary(@Query() query: unknown) {
     return this.history.summary(parseRequest(deliverySummaryQuery, query));
   }
 
   @Get(':deliveryId')
-  @ApiOkFrom(deliveryDetail, 'The delivery with every attempt, oldest first, each with the request as sent')
+  @ApiJsonResponse(200, deliveryDetail, 'The delivery with every attempt, oldest first, each with the request as sent')
   @ApiNotFoundResponse({ description: 'No attempt of this delivery in the history (unknown, or past retention)' })
   async detail(@Param('deliveryId') deliveryId: string) {
     const found = await this.history.detail(deliveryId);

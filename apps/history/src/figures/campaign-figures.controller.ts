@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ApiOkFrom, openApiSchemaOf, parseRequest, RequiresScope } from '@cuewire/platform';
+import { ApiJsonResponse, openApiSchemaOf, parseRequest, RequiresScope } from '@cuewire/platform';
 import { campaignFiguresQuery, campaignFiguresReport } from './campaign-figures.schemas.js';
 import { CampaignFiguresRepository } from './campaign-figures.repository.js';
 
@@ -17,7 +17,7 @@ export class CampaignFiguresController {
   @ApiQuery({ name: 'from', required: false, description: query.properties.from.description, schema: { type: 'string' } })
   @ApiQuery({ name: 'to', required: false, description: query.properties.to.description, schema: { type: 'string' } })
   @ApiQuery({ name: 'bucket', required: false, description: query.properties.bucket.description, schema: { type: 'string', enum: ['hour', 'day'], default: 'day' } })
-  @ApiOkFrom(campaignFiguresReport, 'Triggered, sent, delivered, failed, opened and clicked, in total and per bucket, for the campaign and per webhook')
+  @ApiJsonResponse(200, campaignFiguresReport, 'Triggered, sent, delivered, failed, opened and clicked, in total and per bucket, for the campaign and per webhook')
   @ApiBadRequestResponse({ description: 'Each invalid query parameter with its path ($.from, $.bucket, …)' })
   get(@Param('campaignId') campaignId: string, @Query() q: unknown) {
     return this.figures.figures(campaignId, parseRequest(campaignFiguresQuery, q));

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, UnsupportedMediaTypeException, UseFilters } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiConsumes, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { RequiresScope } from '@cuewire/platform';
+import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiTags, ApiTooManyRequestsResponse, ApiUnsupportedMediaTypeResponse } from '@nestjs/swagger';
+import { ApiJsonResponse, RequiresScope } from '@cuewire/platform';
+import { bulkResultSchema } from '../ingest.openapi.js';
 import { IngestBusyFilter } from '../backpressure/ingest-busy.filter.js';
 import { IngestBulkUseCase, type BulkResult } from './ingest-bulk.usecase.js';
 import { NDJSON } from './ndjson-body.parser.js';
@@ -17,7 +18,8 @@ export class BulkEventsController {
   @HttpCode(202)
   @ApiConsumes(NDJSON)
   @ApiBody({ description: 'One event (as for POST /v1/events) per line', schema: { type: 'string', example: '{"customerId":"c-1","type":"purchase"}\n{"customerId":"c-2","type":"cart_add"}\n' } })
-  @ApiAcceptedResponse({ description: '{ lines, accepted, duplicates, rejected, errors: [{ line, path, message }], errorsTruncated }' })
+  @ApiJsonResponse(202, bulkResultSchema, 'Every accepted line is acknowledged by Kafka; rejected lines are listed with their line and JSON path')
+  @ApiUnsupportedMediaTypeResponse({ description: 'Not sent as application/x-ndjson' })
   @ApiBadRequestResponse({ description: 'No line held a valid event' })
   @ApiTooManyRequestsResponse({ description: 'Ingest is saturated; see Retry-After' })
   accept(@Body() body: unknown): Promise<BulkResult> {

@@ -3,12 +3,14 @@ import { allTopics } from '@cuewire/contracts';
 import { AvroSerde, ensureTopics, TypedProducer, type KafkaSettings } from '@cuewire/kafka';
 import { baseEnvSchema, validateEnv } from '@cuewire/platform';
 import { ingestEnvSchema } from '../ingest.env.js';
+import { CSV_DELIMITERS } from './csv-records.reader.js';
 import { runImport } from './import.command.js';
 
 const USAGE = `Usage: cuewire import events|profiles FILE [options]
 
 Imports NDJSON (one JSON object per line) or CSV (header row; by the .csv extension or
---format) straight into Kafka, validated line by line as the HTTP API does.
+--format; RFC 4180 quoting, newlines inside quoted cells, a UTF-8 BOM, comma, semicolon or
+tab delimiters) straight into Kafka, validated record by record as the HTTP API does.
   events:   {"customerId","type","eventId"?,"occurredAt"?,"properties"?}; CSV: those columns, every other column is a property
   profiles: {"customerId","attributes":{...}} (null removes an attribute); CSV: customerId + one column per attribute
 
@@ -17,6 +19,7 @@ run the same command again after an interruption. Bad lines go to FILE.rejected.
 
 Options:
   --format ndjson|csv     default: by extension
+  --delimiter , | ; | tab CSV cell delimiter (default: detected from the header row)
   --batch N               records per produce batch (default 1000)
   --in-flight N           batches awaiting acknowledgement at once (default 4)
   --progress-interval S   seconds between progress lines when stderr is not a terminal (default 5)
@@ -29,6 +32,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     allowPositionals: true,
     options: {
       format: { type: 'string' },
+      delimiter: { type: 'string' },
       batch: { type: 'string', default: '1000' },
       'in-flight': { type: 'string', default: '4' },
       'progress-interval': { type: 'string', default: '5' },
@@ -36,7 +40,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     },
   });
   const [command, kind, file] = positionals;
-  if (values.help || command !== 'import' || (kind !== 'events' && kind !== 'profiles') || !file || (values.format && !['ndjson', 'csv'].includes(values.format))) {
+  if (values.help || command !== 'import' || (kind !== 'events' && kind !== 'profiles') || !file || (values.format && !['ndjson', 'csv'].includes(values.format)) || (values.delimiter && !(values.delimiter in CSV_DELIMITERS))) {
     process.stderr.write(`${USAGE}\n`);
     return values.help ? 0 : 2;
   }
@@ -62,6 +66,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       kind,
       file,
       format: values.format as 'ndjson' | 'csv' | undefined,
+      delimiter: values.delimiter ? CSV_DELIMITERS[values.delimiter as keyof typeof CSV_DELIMITERS] : undefined,
       batchSize: Number(values.batch),
       inFlight: Number(values['in-flight']),
       maxLineBytes: env.INGEST_MAX_LINE_BYTES,

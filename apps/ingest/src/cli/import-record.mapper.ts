@@ -5,7 +5,7 @@ import { recordOutput, type OutgoingRecord } from '@cuewire/kafka';
 import { jsonPath, parseJsonBody, type FieldError } from '@cuewire/platform';
 import { buildCustomerEvent } from '../events/customer-event.factory.js';
 import { customerIdSchema, profileAttributesSchema } from '../profiles/upsert-profile.usecase.js';
-import { csvRowToObject, parseCsvLine } from './csv-record.parser.js';
+import { csvRowToObject } from './csv-row.mapper.js';
 
 export type ImportKind = 'events' | 'profiles';
 export type ImportFormat = 'ndjson' | 'csv';
@@ -38,27 +38,30 @@ export class ImportRecordMapper {
     this.idPrefix = `imp-${createHash('sha256').update(fileIdentity).digest('hex').slice(0, 16)}`;
   }
 
-  get needsHeader(): boolean {
-    return this.format === 'csv' && !this.header;
+  /** The CSV header's column names. */
+  setColumns(columns: readonly string[]): void {
+    this.header = columns.map((c) => c.trim());
   }
 
-  setHeader(line: string): void {
-    this.header = parseCsvLine(line).map((c) => c.trim());
-  }
-
+  /** One NDJSON line. */
   map(text: string, lineNumber: number): MappedRecord | FieldError[] {
+    const [error, parsed] = parseJsonBody(text);
+    if (error) return [{ path: '$', message: error.message.replace('at line 1, column', 'at column') }];
+    return this.mapInput(parsed, lineNumber);
+  }
+
+  /** One CSV row (its cells, as csv-parse read them) that starts on `lineNumber`. */
+  mapRow(cells: readonly string[], lineNumber: number): MappedRecord | FieldError[] {
     let input: unknown;
-    if (this.format === 'csv') {
-      try {
-        input = csvRowToObject(this.header!, parseCsvLine(text), this.kind === 'events' ? EVENT_FIELDS : ['customerId'], this.kind === 'events' ? 'properties' : 'attributes');
-      } catch (error) {
-        return [{ path: '$', message: `CSV row ${(error as Error).message}` }];
-      }
-    } else {
-      const [error, parsed] = parseJsonBody(text);
-      if (error) return [{ path: '$', message: error.message.replace('at line 1, column', 'at column') }];
-      input = parsed;
+    try {
+      input = csvRowToObject(this.header!, cells, this.kind === 'events' ? EVENT_FIELDS : ['customerId'], this.kind === 'events' ? 'properties' : 'attributes');
+    } catch (error) {
+      return [{ path: '$', message: `CSV row ${(error as Error).message}` }];
     }
+    return this.mapInput(input, lineNumber);
+  }
+
+  private mapInput(input: unknown, lineNumber: number): MappedRecord | FieldError[] {
     return this.kind === 'events' ? this.mapEvent(input, lineNumber) : this.mapProfile(input);
   }
 

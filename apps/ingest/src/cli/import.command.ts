@@ -1,7 +1,8 @@
 import { closeSync, createReadStream, existsSync, ftruncateSync, openSync, realpathSync, statSync, writeSync } from 'node:fs';
 import type { OutgoingRecord } from '@cuewire/kafka';
 import type { FieldError } from '@cuewire/platform';
-import { readLines, type SourceLine } from '../bulk/ndjson-lines.reader.js';
+import { readLines } from '../bulk/ndjson-lines.reader.js';
+import { CsvSyntaxError, readCsvHeader, readCsvRecords, type CsvDelimiter } from './csv-records.reader.js';
 import { loadCheckpoint, rejectedPath, saveCheckpoint, startingCheckpoint, type ImportCheckpoint } from './import-checkpoint.js';
 import { ImportProgress } from './import-progress.js';
 import { ImportRecordMapper, type ImportFormat, type ImportKind } from './import-record.mapper.js';
@@ -15,6 +16,8 @@ export interface ImportOptions {
   readonly kind: ImportKind;
   readonly file: string;
   readonly format?: ImportFormat;
+  /** CSV cell delimiter; detected from the header row when absent. */
+  readonly delimiter?: CsvDelimiter;
   readonly batchSize?: number;
   /** Batches sent but not yet acknowledged; checkpoints still advance strictly in order. */
   readonly inFlight?: number;
@@ -38,15 +41,30 @@ export interface ImportSummary {
   readonly seconds: number;
 }
 
+/** One unit of input: an NDJSON line, or a CSV record (which may span lines). */
+interface SourceUnit {
+  /** Line where the unit starts (errors and derived event ids name it). */
+  readonly firstLine: number;
+  /** Line where it ends; reading resumes on the next. */
+  readonly number: number;
+  /** Byte offset just past it. */
+  readonly end: number;
+  /** The text as written; undefined for an NDJSON line over the size limit. */
+  readonly text: string | undefined;
+  /** A CSV record's cells. */
+  readonly cells?: readonly string[];
+}
+
 interface SentBatch {
   readonly acked: Promise<void>;
-  readonly end: SourceLine;
+  readonly end: SourceUnit;
   readonly accepted: number;
   readonly rejectedLines: string[];
 }
 
 /**
- * `cuewire import events|profiles FILE`: reads the file line by line, validates each line as
+ * `cuewire import events|profiles FILE`: reads the file line by line (CSV: record by record,
+ * through csv-parse, so quoted cells may hold newlines), validates each as
  * the HTTP API would, produces valid ones straight to Kafka in acknowledged batches, and
  * writes bad ones (with reasons) to FILE.rejected.ndjson. After each acknowledged batch it
  * checkpoints the byte offset, so a killed import resumes after the last acknowledged batch:
@@ -66,7 +84,14 @@ export async function runImport(sink: ImportSink, options: ImportOptions): Promi
   if (state.done) return summary(true);
 
   const mapper = new ImportRecordMapper(kind, format, `${realpathSync(file)}`, (options.maxFutureSeconds ?? 86_400) * 1000);
-  if (format === 'csv' && state.line > 1) mapper.setHeader(await firstLine(file));
+  const maxLineBytes = options.maxLineBytes ?? 1_048_576;
+  let delimiter: CsvDelimiter | undefined;
+  if (format === 'csv') {
+    const header = await readCsvHeader(file, options.delimiter, maxLineBytes);
+    mapper.setColumns(header.columns);
+    delimiter = header.delimiter;
+    if (state.offset < header.dataStart.offset) state = { ...state, offset: header.dataStart.offset, line: header.dataStart.line };
+  }
   // Rejected lines of batches that were never checkpointed are dropped: they will be read again.
   const rejectedFd = openSync(rejectedPath(file), existsSync(rejectedPath(file)) ? 'r+' : 'w');
   ftruncateSync(rejectedFd, state.rejectedBytes);
@@ -75,7 +100,7 @@ export async function runImport(sink: ImportSink, options: ImportOptions): Promi
   const sent: SentBatch[] = [];
   let records: OutgoingRecord[] = [];
   let rejectedLines: string[] = [];
-  let lastLine: SourceLine | undefined;
+  let lastLine: SourceUnit | undefined;
   let read = { bytes: state.offset, lines: state.line - 1 };
 
   const commitOldest = async () => {
@@ -97,18 +122,33 @@ export async function runImport(sink: ImportSink, options: ImportOptions): Promi
 
   try {
     const stream = createReadStream(file, { start: state.offset, highWaterMark: 1_048_576 });
-    for await (const line of readLines(stream, options.maxLineBytes ?? 1_048_576, { offset: state.offset, line: state.line })) {
-      lastLine = line;
-      read = { bytes: line.end, lines: line.number };
-      const problems = mapLine(mapper, line);
-      if (Array.isArray(problems)) rejectedLines.push(`${JSON.stringify({ line: line.number, errors: problems, text: line.text })}\n`);
-      else if (problems) records.push(problems.record);
-      if (records.length + rejectedLines.length >= batchSize) await dispatch();
-      progress.update({ bytesRead: read.bytes, totalBytes: size, lines: read.lines, accepted: state.accepted, rejected: state.rejected });
-      if (options.signal?.aborted) break;
+    const start = { offset: state.offset, line: state.line };
+    const units: AsyncIterable<SourceUnit> = delimiter
+      ? readCsvRecords(stream, { delimiter, start, maxRecordBytes: maxLineBytes })
+      : (async function* () {
+          for await (const line of readLines(stream, maxLineBytes, start)) yield { ...line, firstLine: line.number };
+        })();
+    // A CSV quoting error ends reading; what was read before it is still sent and checkpointed.
+    let failure: CsvSyntaxError | undefined;
+    try {
+      for await (const line of units) {
+        lastLine = line;
+        read = { bytes: line.end, lines: line.number };
+        const problems = mapUnit(mapper, line);
+        if (Array.isArray(problems)) rejectedLines.push(`${JSON.stringify({ line: line.firstLine, errors: problems, text: line.text })}\n`);
+        else if (problems) records.push(problems.record);
+        if (records.length + rejectedLines.length >= batchSize) await dispatch();
+        progress.update({ bytesRead: read.bytes, totalBytes: size, lines: read.lines, accepted: state.accepted, rejected: state.rejected });
+        if (options.signal?.aborted) break;
+      }
+    } catch (error) {
+      // Only a syntax error: a failed send must stop before any later checkpoint.
+      if (!(error instanceof CsvSyntaxError)) throw error;
+      failure = error;
     }
     await dispatch();
     while (sent.length > 0) await commitOldest();
+    if (failure) throw failure;
     const complete = !options.signal?.aborted;
     if (complete) saveCheckpoint(file, (state = { ...state, done: true }));
     progress.finish({ bytesRead: state.offset, totalBytes: size, lines: state.line - 1, accepted: state.accepted, rejected: state.rejected });
@@ -118,17 +158,9 @@ export async function runImport(sink: ImportSink, options: ImportOptions): Promi
   }
 }
 
-function mapLine(mapper: ImportRecordMapper, line: SourceLine): ReturnType<ImportRecordMapper['map']> | undefined {
-  if (line.text === undefined) return [{ path: '$', message: 'line is too long' } satisfies FieldError];
-  if (line.text.trim() === '') return undefined;
-  if (mapper.needsHeader) {
-    mapper.setHeader(line.text);
-    return undefined;
-  }
-  return mapper.map(line.text, line.number);
-}
-
-async function firstLine(file: string): Promise<string> {
-  for await (const line of readLines(createReadStream(file, { end: 1_048_575 }), 1_048_576)) return line.text ?? '';
-  return '';
+function mapUnit(mapper: ImportRecordMapper, unit: SourceUnit): ReturnType<ImportRecordMapper['map']> | undefined {
+  if (unit.text === undefined) return [{ path: '$', message: 'line is too long' } satisfies FieldError];
+  if (unit.cells) return mapper.mapRow(unit.cells, unit.firstLine);
+  if (unit.text.trim() === '') return undefined;
+  return mapper.map(unit.text, unit.firstLine);
 }

@@ -1,8 +1,9 @@
 import { Body, Controller, HttpCode, Param, Patch, UseFilters } from '@nestjs/common';
 import { IngestBusyFilter } from '../backpressure/ingest-busy.filter.js';
-import { ApiAcceptedResponse, ApiBody, ApiTags } from '@nestjs/swagger';
-import { RequiresScope } from '@cuewire/platform';
-import { UpsertProfileUseCase } from './upsert-profile.usecase.js';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiJsonBody, ApiJsonResponse, ApiProblems, RequiresScope } from '@cuewire/platform';
+import { profileAcceptedSchema } from '../ingest.openapi.js';
+import { profilePatchSchema, UpsertProfileUseCase } from './upsert-profile.usecase.js';
 
 @ApiTags('ingest')
 @RequiresScope('ingest')
@@ -14,8 +15,9 @@ export class ProfilesController {
   /** Merges attributes into the customer's profile (null removes one). */
   @Patch(':customerId')
   @HttpCode(202)
-  @ApiBody({ schema: { example: { attributes: { firstName: 'Ada', country: 'CA', vip: true } } } })
-  @ApiAcceptedResponse({ description: 'Accepted: durably written to the profiles topic' })
+  @ApiJsonBody(profilePatchSchema, { name: 'ProfilePatch', examples: [{ attributes: { firstName: 'Ada', country: 'CA', vip: true } }] })
+  @ApiJsonResponse(202, profileAcceptedSchema, 'Accepted: durably written to the profiles topic')
+  @ApiProblems({ 400: 'Each invalid field with its JSON path', 429: 'Ingest is saturated; see Retry-After' })
   upsert(@Param('customerId') customerId: string, @Body() body: unknown) {
     return this.upsertProfile.execute(customerId, body);
   }

@@ -13,7 +13,7 @@ export const customerIdSchema = z.string().min(1).max(200);
  * so numbers stay numbers, booleans booleans, nested objects objects, ISO dates strings.
  */
 export const profileAttributesSchema = z.record(z.string().min(1).max(200), z.unknown());
-const profilePatchSchema = z.object({ attributes: profileAttributesSchema }).strict();
+export const profilePatchSchema = z.object({ attributes: profileAttributesSchema }).strict();
 
 @Injectable()
 export class UpsertProfileUseCase {

@@ -1,34 +1,4 @@
-/**
- * CSV for the importer: RFC 4180 quoting ("a ""b""", commas inside quotes), one record per
- * line (quoted newlines are not supported: lines are the unit of checkpoints and errors).
- */
-export function parseCsvLine(line: string): string[] {
-  const cells: string[] = [];
-  let i = 0;
-  for (;;) {
-    let cell = '';
-    if (line[i] === '"') {
-      i++;
-      for (;;) {
-        const quote = line.indexOf('"', i);
-        if (quote === -1) throw new Error('unterminated quoted cell');
-        cell += line.slice(i, quote);
-        i = quote + 1;
-        if (line[i] !== '"') break;
-        cell += '"';
-        i++;
-      }
-      if (i < line.length && line[i] !== ',') throw new Error(`unexpected character after a quoted cell at column ${i + 1}`);
-    } else {
-      const comma = line.indexOf(',', i);
-      cell = line.slice(i, comma === -1 ? line.length : comma);
-      i = comma === -1 ? line.length : comma;
-    }
-    cells.push(cell);
-    if (i >= line.length) return cells;
-    i++;
-  }
-}
+// Rows arrive parsed (csv-records.reader.ts, csv-parse); this turns a row into the JSON the API takes.
 
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 

@@ -1,0 +1,26 @@
+import createClient, { type Client, type ClientOptions } from 'openapi-fetch';
+import type { components, operations, paths } from './generated/cuewire-api.js';
+
+export type { components, operations, paths };
+/** The body types of the API by component name, e.g. `Schemas['WebhookCreate']`. */
+export type Schemas = components['schemas'];
+export type ProblemDetails = Schemas['ProblemDetails'];
+export type CuewireClient = Client<paths>;
+
+export interface CuewireClientOptions extends Omit<ClientOptions, 'baseUrl'> {
+  /** Where the services answer, e.g. http://127.0.0.1:8080 (all targets) or one service's URL. */
+  readonly baseUrl: string;
+  /** An API key (`cwk_…` or the bootstrap key), sent as `Authorization: Bearer <key>`. */
+  readonly apiKey?: string;
+}
+
+/**
+ * A typed client of every Cuewire HTTP API, generated from the services' OpenAPI document
+ * (`npm run client:generate`): paths, bodies and answers are checked by the compiler.
+ *
+ *   const cuewire = createCuewireClient({ baseUrl, apiKey });
+ *   const { data, error } = await cuewire.POST('/v1/events', { body: { customerId: 'c-1', type: 'purchase' } });
+ */
+export function createCuewireClient({ apiKey, headers, ...options }: CuewireClientOptions): CuewireClient {
+  return createClient<paths>({ ...options, headers: { ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}), ...(headers as Record<string, string> | undefined) } });
+}
