@@ -145,6 +145,16 @@ async function inspect(c, cfg) {
     };
   }
   fs.rmSync(c.pidFile, { force: true }); // stale
+  // A component may reuse a server it did not start (PostgreSQL: the one every machine has on 5432).
+  const reusable = await c.findReusable?.();
+  if (reusable) {
+    return {
+      run: async () => {
+        log(`[infra] ${c.name}: reusing the server already answering at ${reusable}`);
+        return done(reusable, false, true);
+      },
+    };
+  }
   const busy = await c.busyPorts();
   if (busy.length) {
     return {
@@ -213,6 +223,8 @@ async function statusOf(c) {
   if (ext) return { name: c.name, external: true, running: await externalReachable(c, ext), url: ext };
   const pid = ownedPid(c.pidFile, c.markers);
   if (pid) return { name: c.name, external: false, running: await c.probe(), pid, url: c.url };
+  const reusable = await c.findReusable?.();
+  if (reusable) return { name: c.name, external: true, running: true, url: reusable };
   return { name: c.name, external: false, running: false, url: c.url };
 }
 
