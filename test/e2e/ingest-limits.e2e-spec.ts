@@ -87,3 +87,28 @@ describe('ingest: size limits', () => {
     });
   });
 });
+
+describe('ingest: a record larger than Kafka takes, whatever the event limit says', () => {
+  const { id: run, env } = isolatedRun('e2e-limits-kafka', { KAFKA_MAX_MESSAGE_BYTES: '20000', INGEST_MAX_EVENT_BYTES: '1000000', LOG_LEVEL: 'warn' });
+  let ingest: ServiceProcess;
+  const send = (path: string, body: unknown, method = 'POST') => fetch(`${ingest.url}${path}`, { method, headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify(body) });
+
+  beforeAll(async () => {
+    ingest = await ServiceProcess.start('ingest', env);
+  }, 90_000);
+  afterAll(() => ingest?.stop());
+
+  it('answers 413 naming KAFKA_MAX_MESSAGE_BYTES for that request alone, for events and profile updates', async () => {
+    const small = Array.from({ length: 20 }, (_, n) => send('/v1/events', { customerId: `c-${run}-${n}`, type: 'page_view' }));
+    const [event, profile, ...others] = await Promise.all([
+      send('/v1/events', { customerId: `c-${run}`, type: 'page_view', properties: { blob: 'x'.repeat(50_000) } }),
+      send(`/v1/customers/c-${run}`, { attributes: { notes: 'x'.repeat(50_000) } }, 'PATCH'),
+      ...small,
+    ]);
+    for (const answer of [event, profile]) {
+      expect(answer.status).toBe(413);
+      expect(await answer.json()).toMatchObject({ limit: 'KAFKA_MAX_MESSAGE_BYTES', max: 20_000, errors: [{ path: '$', message: expect.stringMatching(/is \d+ bytes encoded; at most 20000/) }] });
+    }
+    expect(others.map((r) => r.status)).toEqual(Array(20).fill(202));
+  });
+});

@@ -21,7 +21,7 @@ describe('outbound headers', () => {
     server.close();
   });
 
-  const send = (headers: Record<string, string>) => client.send({ method: 'POST', url, headers, body: '{"a":1}', timeoutMs: 2_000 });
+  const send = (headers: Record<string, string>) => client.send({ method: 'POST', url, headers, body: '{"a":1}', timeoutMs: 10_000 });
 
   it.each([
     ['a control character', 'a\u0001b'],
