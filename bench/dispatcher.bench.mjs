@@ -41,7 +41,7 @@ const run = `bench-dx-${Date.now().toString(36)}`
 const prefix = `${run}.`
 const webhookId = 'bench-fast'
 const secretsKey = randomBytes(32).toString('base64')
-const { Topics, allTopics } = await import(join(dist, 'libs/contracts/src/index.js'))
+const { RecordHeaders, Topics, allTopics } = await import(join(dist, 'libs/contracts/src/index.js'))
 const { AvroSerde, TypedProducer, ensureTopics, recordOutput } = await import(join(dist, 'libs/kafka/src/index.js'))
 const { SecretBox, secretContext } = await import(join(dist, 'libs/delivery/src/index.js'))
 
@@ -66,7 +66,7 @@ const request = (phase, i) => {
     method: 'POST', url: `${receiverUrl}/hooks/purchase`, headers: { 'content-type': 'application/json' }, body: Buffer.from(body(phase, i, sentAt)), attempt: 1, notBefore: 0, createdAt: sentAt,
   }
 }
-const append = (requests) => producer.send(requests.map((r) => recordOutput(Topics.webhookRequests, r.customerId, r)))
+const append = (requests) => producer.send(requests.map((r) => recordOutput(Topics.webhookRequests, r.customerId, r, { [RecordHeaders.webhookId]: r.webhookId })))
 
 async function untilReceived(phase, n, timeoutMs) {
   const deadline = Date.now() + timeoutMs

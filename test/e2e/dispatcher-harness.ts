@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Topics, type WebhookRequest } from '@cuewire/contracts';
+import { RecordHeaders, Topics, type WebhookRequest } from '@cuewire/contracts';
 import { AvroSerde, recordOutput, TypedProducer, type KafkaSettings } from '@cuewire/kafka';
 import { authHeaders, type ServiceProcess, testKafkaSettings } from '@cuewire/testing';
 
@@ -30,7 +30,8 @@ export function dispatcherHarness(env: Record<string, string>) {
   return {
     producer,
     request,
-    send: (requests: WebhookRequest[]) => producer.send(requests.map((r) => recordOutput(Topics.webhookRequests, r.customerId, r))),
+    // As the renderer writes them: keyed by customer, with the webhook in a header (the dispatcher orders by both).
+    send: (requests: WebhookRequest[]) => producer.send(requests.map((r) => recordOutput(Topics.webhookRequests, r.customerId, r, { [RecordHeaders.webhookId]: r.webhookId }))),
     createWebhook: async (controlPlane: ServiceProcess, body: Record<string, unknown>) => {
       const res = await fetch(`${controlPlane.url}/v1/webhooks`, { method: 'POST', headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify({ name: String(body.id), ...body }) });
       if (res.status !== 201) throw new Error(`webhook ${String(body.id)}: ${res.status} ${await res.text()}`);

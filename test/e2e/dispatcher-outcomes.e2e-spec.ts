@@ -109,7 +109,7 @@ describe('dispatcher: delivery outcomes', () => {
     expect(String(log[0].error)).toMatch(/header "x-note" cannot be sent/);
     // Give a (wrong) retry time to show up: there is none, and nothing reached the receiver.
     await new Promise((resolve) => setTimeout(resolve, 2_500));
-    expect(await h.log(dispatcher, { webhookId: id('unsendable') })).toHaveLength(1);
+    expect(await h.log(history, { webhookId: id('unsendable') })).toHaveLength(1);
     expect(receiver.on('/unsendable')).toHaveLength(0);
   });
 

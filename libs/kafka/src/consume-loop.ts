@@ -35,6 +35,12 @@ export interface ConsumeLoopOptions<T> {
    * dispatcher: deliveries of one customer to different endpoints need no order).
    */
   readonly ordering?: 'key' | 'none';
+  /**
+   * With `ordering: 'key'`, what makes two records "the same key" (default: the record key).
+   * The dispatcher orders by customer and webhook (a header the renderer sets), so a slow
+   * endpoint never holds the same customer's deliveries to other endpoints.
+   */
+  readonly orderingKey?: (record: { readonly key: string | null | undefined; readonly headers?: Map<string, string> }) => string | undefined;
   /** Records fetched and not yet committable; fetching pauses above this. */
   readonly maxInFlight?: number;
   /**
@@ -247,7 +253,7 @@ export class ConsumeLoop<T> {
 
   private schedule(item: InFlight, decoded: Decoded<T> | undefined): void {
     const work = () => this.process(item, decoded);
-    const key = item.message.key ?? `\u0000${item.message.topic}\u0000${item.message.partition}`;
+    const key = this.options.orderingKey?.(item.message) ?? item.message.key ?? `\u0000${item.message.topic}\u0000${item.message.partition}`;
     const run = this.options.ordering === 'none' ? work() : this.keys.run(key, work);
     const tracked = run.catch((error) => this.options.logger.error({ err: error, groupId: this.options.groupId }, 'record processing failed unexpectedly'));
     this.running.add(tracked);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Topics, type WebhookRequest } from '@cuewire/contracts';
+import { RecordHeaders, Topics, type WebhookRequest } from '@cuewire/contracts';
 import { recordOutput, TypedProducer } from '@cuewire/kafka';
 import { EndpointHealthRepository } from '../endpoints/endpoint-health.repository.js';
 import { tierFor } from '../pipeline/delay-tiers.js';
@@ -49,6 +49,6 @@ export class DeliveryReplay {
 
   /** A replay is a new first attempt; the delivery id (and so webhook-id) stays the same. */
   private async publish(requests: WebhookRequest[]): Promise<void> {
-    await this.producer.send(requests.map((r) => recordOutput(Topics.webhookRequests, r.customerId, { ...r, attempt: 1, notBefore: 0 })));
+    await this.producer.send(requests.map((r) => recordOutput(Topics.webhookRequests, r.customerId, { ...r, attempt: 1, notBefore: 0 }, { [RecordHeaders.webhookId]: r.webhookId })));
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
-import { Topics, type WebhookRequest, type WebhookRetry } from '@cuewire/contracts';
+import { RecordHeaders, Topics, type WebhookRequest, type WebhookRetry } from '@cuewire/contracts';
 import { AvroSerde, ConsumeLoop, recordOutput, TypedProducer, type KafkaSettings } from '@cuewire/kafka';
 import { KAFKA_SETTINGS, TOPICS_READY, toLoopLogger } from '@cuewire/kafka-nest';
 import { APP_CONFIG, ReadinessRegistry, type BaseEnv } from '@cuewire/platform';
@@ -57,8 +57,10 @@ export class DeliveryPipelineHost implements OnModuleInit, OnApplicationBootstra
     this.loops.push(
       new ConsumeLoop<WebhookRequest>({
         ...common,
-        // Requests are keyed by customer: `customer` ordering keeps each customer's deliveries in order.
+        // Requests are keyed by customer; `customer` ordering keeps each customer's deliveries to
+        // one webhook in order, while deliveries to other webhooks do not wait for them.
         ordering: this.config.DISPATCH_ORDERING === 'customer' ? 'key' : 'none',
+        orderingKey: ({ key, headers }) => `${key ?? ''}\u0000${headers?.get(RecordHeaders.webhookId) ?? ''}`,
         groupId: group('dispatcher'),
         topics: [Topics.webhookRequests],
         handler: async ({ value }) => {

@@ -3,6 +3,7 @@ import { ApiBadRequestResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swa
 import { ApiJsonQuery, ApiJsonResponse, parseRequest, RequiresScope } from '@cuewire/platform';
 import { deliveryDetail, deliverySearchPage, deliverySearchQuery, deliverySummary, deliverySummaryQuery } from './delivery-history.schemas.js';
 import { DeliveryHistoryRepository } from './delivery-history.repository.js';
+import { id } from '../http/query-fields.js';
 
 /** The delivery history (PostgreSQL): search, one delivery with its attempts, counts. Replay stays with the dispatcher. */
 @ApiTags('delivery history')
@@ -31,7 +32,7 @@ export class DeliveryHistoryController {
   @ApiJsonResponse(200, deliveryDetail, 'The delivery with every attempt, oldest first, each with the request as sent')
   @ApiNotFoundResponse({ description: 'No attempt of this delivery in the history (unknown, or past retention)' })
   async detail(@Param('deliveryId') deliveryId: string) {
-    const found = await this.history.detail(deliveryId);
+    const found = await this.history.detail(parseRequest(id, deliveryId, ['deliveryId']));
     if (!found) throw new NotFoundException({ title: `no delivery ${deliveryId} in the history` });
     return found;
   }

@@ -3,6 +3,7 @@ import { ApiBadRequestResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiJsonResponse, openApiSchemaOf, parseRequest, RequiresScope } from '@cuewire/platform';
 import { campaignFiguresQuery, campaignFiguresReport } from './campaign-figures.schemas.js';
 import { CampaignFiguresRepository } from './campaign-figures.repository.js';
+import { id } from '../http/query-fields.js';
 
 const query = openApiSchemaOf(campaignFiguresQuery, 'input') as { properties: Record<string, { description?: string }> };
 
@@ -20,6 +21,6 @@ export class CampaignFiguresController {
   @ApiJsonResponse(200, campaignFiguresReport, 'Triggered, sent, delivered, failed, opened and clicked, in total and per bucket, for the campaign and per webhook')
   @ApiBadRequestResponse({ description: 'Each invalid query parameter with its path ($.from, $.bucket, …)' })
   get(@Param('campaignId') campaignId: string, @Query() q: unknown) {
-    return this.figures.figures(campaignId, parseRequest(campaignFiguresQuery, q));
+    return this.figures.figures(parseRequest(id, campaignId, ['campaignId']), parseRequest(campaignFiguresQuery, q));
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Topics, type CampaignTrigger, type DeliveryResult, type WebhookRequest } from '@cuewire/contracts';
+import { RecordHeaders, Topics, type CampaignTrigger, type DeliveryResult, type WebhookRequest } from '@cuewire/contracts';
 import { PoisonRecordError, recordOutput, type ConsumedRecord, type OutgoingRecord } from '@cuewire/kafka';
 import { KafkaConsumer, type KafkaRecordHandler } from '@cuewire/kafka-nest';
 import { deliveryIdFor, RenderError, templateContext } from '@cuewire/templating';
@@ -49,7 +49,7 @@ export class CampaignTriggerHandler implements KafkaRecordHandler<CampaignTrigge
           attempt: 1,
           notBefore: 0,
           createdAt: Date.now(),
-        }),
+        }, { [RecordHeaders.webhookId]: webhookId }),
       );
     }
     return outputs;
