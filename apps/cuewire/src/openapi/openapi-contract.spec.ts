@@ -14,8 +14,12 @@ type Operation = {
 
 /** POST routes that take no body: they act on the object named in the path. */
 const BODILESS = new Set(['POST /v1/deliveries/{deliveryId}/replay', 'POST /v1/endpoints/{webhookId}/enable']);
-/** Routes served but left out of the document on purpose: Prometheus's scrape endpoint (text exposition format) and tracking links opened by mail clients, not an API. */
-const UNDOCUMENTED = ['GET /metrics', 'GET /t/o/*', 'GET /t/c/*'];
+/**
+ * Routes served but left out of the document on purpose, none of them an API: Prometheus's scrape
+ * endpoint (text exposition format), tracking links opened by mail clients, and the web console's
+ * static files (its page and bundles, loaded by browsers; the console itself calls the documented API).
+ */
+const UNDOCUMENTED = ['GET /metrics', 'GET /t/o/*', 'GET /t/c/*', 'GET /console', 'GET /console/*'];
 /** Every HTTP route the services serve, as `METHOD /path/{param}`. */
 function servedRoutes(): string[] {
   const table = routes([...controllersOf(PlatformModule), ...Object.values(TARGETS).flatMap((t) => controllersOf(t.module))]);
