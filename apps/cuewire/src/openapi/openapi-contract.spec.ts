@@ -8,6 +8,7 @@ import { TARGETS } from '../targets.js';
 
 type Operation = {
   operationId?: string;
+  parameters?: { name: string; in: string; required?: boolean }[];
   requestBody?: { content: Record<string, { schema?: object }> };
   responses: Record<string, { content?: Record<string, { schema?: object }> }>;
 };
@@ -60,6 +61,13 @@ describe('the OpenAPI document', () => {
     const ids = ops.map(([, op]) => op.operationId);
     expect(ids.filter((id) => !id)).toEqual([]);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('lists each header once, as optional: the services require no header beyond the API key (a security scheme)', () => {
+    const headers = operations(document).flatMap(([route, op]) => (op.parameters ?? []).filter((p) => p.in === 'header').map((p) => ({ route, name: p.name, required: Boolean(p.required) })));
+    expect(headers.map((h) => h.name.toLowerCase())).toEqual(expect.arrayContaining(['if-match', 'idempotency-key']));
+    expect(headers.filter((h) => h.required)).toEqual([]);
+    expect(new Set(headers.map((h) => `${h.route} ${h.name.toLowerCase()}`)).size).toBe(headers.length);
   });
 
   it('gives every route that takes a body a request schema, and only those routes no body', () => {
