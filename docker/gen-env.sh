@@ -21,6 +21,8 @@ CUEWIRE_ADMIN_KEY=$(secret)
 CUEWIRE_SECRETS_KEY=$(secret)
 # Signs open-pixel and click-redirect tokens (comma-separated; the first signs).
 FEEDBACK_TRACKING_KEYS=$(secret)
+# The history service's PostgreSQL password (hex: it goes into DATABASE_URL unescaped).
+POSTGRES_PASSWORD=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 GRAFANA_ADMIN_PASSWORD=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 # Optional, see README "Configuration": DISPATCH_ALLOW_PRIVATE_CIDRS, FEEDBACK_PUBLIC_BASE_URL,
 # FEEDBACK_SENDGRID_PUBLIC_KEY, FEEDBACK_TWILIO_AUTH_TOKENS.

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
 import { ApiNoContentResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
-import { ApiJsonBody, ApiJsonResponse, ApiProblems, RequiresScope } from '@cuewire/platform';
+import { ApiIfMatch, ApiJsonBody, ApiJsonResponse, ApiProblems, RequiresScope } from '@cuewire/platform';
 import { apiKeyListSchema, apiKeyViewSchema, issuedApiKeySchema } from './api-keys.openapi.js';
 import { ApiKeysService, createSchema, rotateSchema } from './api-keys.service.js';
 import { ConfigEtagInterceptor } from '../config-objects/config-etag.interceptor.js';
@@ -39,6 +39,7 @@ export class ApiKeysController {
   @ApiJsonBody(rotateSchema, { required: false, examples: [{ previousKeyValidForSeconds: 3600 }] })
   @ApiJsonResponse(200, issuedApiKeySchema, 'The new key, shown once. The old secret stops at once, or after previousKeyValidForSeconds (at most 604800, a week).', 'IssuedApiKey')
   @ApiProblems({ 400: 'Each invalid field with its JSON path', 404: 'No such key (or it was revoked)', 409: 'Another writer is changing this object right now', 412: 'If-Match given and the object has changed since (the answer carries the current ETag)' })
+  @ApiIfMatch()
   rotate(@Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch?: string) {
     return this.apiKeys.rotate(id, body, ifMatch);
   }
@@ -48,6 +49,7 @@ export class ApiKeysController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiProblems({ 404: 'No such key (or it was revoked)', 409: 'Another writer is changing this object right now', 412: 'If-Match given and the object has changed since (the answer carries the current ETag)' })
+  @ApiIfMatch()
   async revoke(@Param('id') id: string, @Headers('if-match') ifMatch?: string) {
     await this.apiKeys.revoke(id, ifMatch);
   }

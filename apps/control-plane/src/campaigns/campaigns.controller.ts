@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, UseInterceptors } from '@nestjs/common';
 import { ApiHeader, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { campaignDefinitionSchema } from '@cuewire/campaigns';
-import { ApiJsonBody, ApiJsonResponse, ApiProblems, RequiresScope } from '@cuewire/platform';
+import { ApiIfMatch, ApiJsonBody, ApiJsonResponse, ApiProblems, RequiresScope } from '@cuewire/platform';
 import { campaignListSchema, campaignViewSchema, createCampaignBody, triggerResultSchema } from './campaigns.openapi.js';
 import { ConfigEtagInterceptor } from '../config-objects/config-etag.interceptor.js';
 import { CampaignsService } from './campaigns.service.js';
@@ -52,6 +52,7 @@ export class CampaignsController {
   @ApiJsonBody(campaignDefinitionSchema, { name: 'CampaignDefinition', examples: [definitionExample] })
   @ApiJsonResponse(200, campaignViewSchema, 'Replaced', 'Campaign')
   @ApiProblems({ 400: 'Each invalid field with its JSON path; nothing stored', 404: 'No such campaign', 409: 'Another writer is changing this object right now', 412: 'If-Match given and the object has changed since (the answer carries the current ETag)' })
+  @ApiIfMatch()
   replace(@Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch?: string) {
     return this.campaigns.replace(id, body, ifMatch);
   }
@@ -68,7 +69,7 @@ export class CampaignsController {
     description:
       'Retry-safe firing: a request repeated with the same key (per campaign) writes the same on-demand events, so each customer gets one message with one webhook-id. 1 to 255 visible ASCII characters, no spaces; anything else is a 400 naming the header.',
   })
-  trigger(@Param('id') id: string, @Body() body: unknown, @Headers('idempotency-key') idempotencyKey?: string) {
+  trigger(@Param('id') id: string, @Body() body: unknown, @Headers('Idempotency-Key') idempotencyKey?: string) {
     return this.triggerOnDemand.execute(id, body, idempotencyKey);
   }
 
@@ -76,6 +77,7 @@ export class CampaignsController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblems({ 404: 'No such campaign', 409: 'Another writer is changing this object right now', 412: 'If-Match given and the object has changed since (the answer carries the current ETag)' })
+  @ApiIfMatch()
   async delete(@Param('id') id: string, @Headers('if-match') ifMatch?: string) {
     await this.campaigns.delete(id, ifMatch);
   }

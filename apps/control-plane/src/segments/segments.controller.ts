@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, UseInterceptors } from '@nestjs/common';
 import { ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { segmentDefinitionSchema } from '@cuewire/campaigns';
-import { ApiJsonBody, ApiJsonResponse, ApiProblems, RequiresScope } from '@cuewire/platform';
+import { ApiIfMatch, ApiJsonBody, ApiJsonResponse, ApiProblems, RequiresScope } from '@cuewire/platform';
 import { createSegmentBody, segmentListSchema, segmentSizeSchema, segmentViewSchema } from './segments.openapi.js';
 import { ConfigEtagInterceptor } from '../config-objects/config-etag.interceptor.js';
 import { SegmentsService } from './segments.service.js';
@@ -58,6 +58,7 @@ export class SegmentsController {
   @ApiJsonBody(segmentDefinitionSchema, { name: 'SegmentDefinition', examples: [definitionExample] })
   @ApiJsonResponse(200, segmentViewSchema, 'Replaced', 'Segment')
   @ApiProblems({ 400: 'Each invalid field with its JSON path; nothing stored', 404: 'No such segment', 409: 'Another writer is changing this object right now', 412: 'If-Match given and the object has changed since (the answer carries the current ETag)' })
+  @ApiIfMatch()
   replace(@Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch?: string) {
     return this.segments.replace(id, body, ifMatch);
   }
@@ -66,6 +67,7 @@ export class SegmentsController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblems({ 400: 'The segment is used by a campaign', 404: 'No such segment', 409: 'Another writer is changing this object right now', 412: 'If-Match given and the object has changed since (the answer carries the current ETag)' })
+  @ApiIfMatch()
   async delete(@Param('id') id: string, @Headers('if-match') ifMatch?: string) {
     await this.segments.delete(id, ifMatch);
   }

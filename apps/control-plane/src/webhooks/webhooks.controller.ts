@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, UseInterceptors } from '@nestjs/common';
 import { ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
-import { ApiJsonBody, ApiJsonResponse, ApiProblems, RequiresScope } from '@cuewire/platform';
+import { ApiIfMatch, ApiJsonBody, ApiJsonResponse, ApiProblems, RequiresScope } from '@cuewire/platform';
 import { webhookDefinitionSchema } from '@cuewire/templating';
 import { trialSchema, WebhookTrialService } from './webhook-trial.service.js';
 import { createWebhookBody, previewSchema, rotatedSecretSchema, testSendSchema, webhookListSchema, webhookViewSchema } from './webhooks.openapi.js';
@@ -62,6 +62,7 @@ export class WebhooksController {
   @ApiJsonBody(webhookDefinitionSchema, { name: 'WebhookDefinition', examples: [definitionExample] })
   @ApiJsonResponse(200, webhookViewSchema, 'Replaced', 'Webhook')
   @ApiProblems({ 400: 'Each invalid field with its JSON path; nothing stored', 404: 'No such webhook', 409: 'Another writer is changing this object right now', 412: 'If-Match given and the object has changed since (the answer carries the current ETag)' })
+  @ApiIfMatch()
   replace(@Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch?: string) {
     return this.webhooks.replace(id, body, ifMatch);
   }
@@ -70,6 +71,7 @@ export class WebhooksController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblems({ 404: 'No such webhook', 409: 'Another writer is changing this object right now', 412: 'If-Match given and the object has changed since (the answer carries the current ETag)' })
+  @ApiIfMatch()
   async delete(@Param('id') id: string, @Headers('if-match') ifMatch?: string) {
     await this.webhooks.delete(id, ifMatch);
   }
@@ -79,6 +81,7 @@ export class WebhooksController {
   @ApiJsonBody(rotateSchema, { required: false, examples: [{ overlapSeconds: 86400 }] })
   @ApiJsonResponse(200, rotatedSecretSchema, 'The new signing secret, shown once. The previous ones keep signing (both signatures sent) for overlapSeconds.')
   @ApiProblems({ 400: 'Each invalid field with its JSON path', 404: 'No such webhook', 409: 'Another writer is changing this object right now', 412: 'If-Match given and the object has changed since (the answer carries the current ETag)' })
+  @ApiIfMatch()
   rotate(@Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch?: string) {
     return this.webhooks.rotate(id, body, ifMatch);
   }

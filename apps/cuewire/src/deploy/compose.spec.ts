@@ -72,7 +72,7 @@ describe('docker/compose.yaml', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('gets fresh random secrets from docker/gen-env.sh, which never overwrites them', () => {
-    expect(Object.keys(vars).sort()).toEqual(['COMPOSE_PROJECT_NAME', 'CUEWIRE_ADMIN_KEY', 'CUEWIRE_SECRETS_KEY', 'FEEDBACK_TRACKING_KEYS', 'GRAFANA_ADMIN_PASSWORD']);
+    expect(Object.keys(vars).sort()).toEqual(['COMPOSE_PROJECT_NAME', 'CUEWIRE_ADMIN_KEY', 'CUEWIRE_SECRETS_KEY', 'FEEDBACK_TRACKING_KEYS', 'GRAFANA_ADMIN_PASSWORD', 'POSTGRES_PASSWORD']);
     const again = join(dir, 'other.env');
     execFileSync('sh', [GEN_ENV, again]);
     expect(readEnvFile(again).CUEWIRE_SECRETS_KEY).not.toBe(vars.CUEWIRE_SECRETS_KEY);
@@ -102,7 +102,7 @@ describe('docker/compose.yaml', () => {
   const cuewireServices = () => Object.entries(compose.services).filter(([, s]) => s.environment?.CUEWIRE_TARGETS);
 
   it('gives each Cuewire service an environment its own settings schema accepts, in production', () => {
-    expect(cuewireServices().map(([name]) => name).sort()).toEqual(['campaign-evaluator', 'control-plane', 'cuewire-all', 'dispatcher', 'feedback-receiver', 'ingest', 'renderer', 'segmenter']);
+    expect(cuewireServices().map(([name]) => name).sort()).toEqual(['campaign-evaluator', 'control-plane', 'cuewire-all', 'dispatcher', 'feedback-receiver', 'history', 'ingest', 'renderer', 'segmenter']);
     for (const [name, service] of cuewireServices()) {
       const env = service.environment!;
       const targets = selectTargets(env.CUEWIRE_TARGETS);
@@ -120,24 +120,44 @@ describe('docker/compose.yaml', () => {
     }
   });
 
-  it('keeps Kafka (and the schemas journaled in it), Redis (append-only file), Prometheus and Grafana in named volumes', () => {
+  it('keeps Kafka (and the schemas journaled in it), Redis (append-only file), PostgreSQL, Prometheus and Grafana in named volumes', () => {
     const mounts = (service: string) => (compose.services[service].volumes ?? []).map((v) => v.split(':').slice(0, 2).join(':'));
     expect(mounts('kafka')).toContain(`kafka-data:${compose.services.kafka.environment!.KAFKA_LOG_DIRS}`);
     expect(compose.services.registry.environment).toMatchObject({ APICURIO_STORAGE_KIND: 'kafkasql', APICURIO_KAFKASQL_BOOTSTRAP_SERVERS: 'kafka:9092' });
     expect(mounts('redis')).toContain('redis-data:/data');
     expect(compose.services.redis.command).toEqual(expect.arrayContaining(['--appendonly', 'yes']));
+    expect(mounts('postgres')).toContain('postgres-data:/var/lib/postgresql/data');
     expect(mounts('prometheus')).toContain('prometheus-data:/prometheus');
     expect(mounts('grafana')).toContain('grafana-data:/var/lib/grafana');
-    expect(Object.keys(compose.volumes ?? {}).sort()).toEqual(['grafana-data', 'kafka-data', 'prometheus-data', 'redis-data']);
+    expect(Object.keys(compose.volumes ?? {}).sort()).toEqual(['grafana-data', 'kafka-data', 'postgres-data', 'prometheus-data', 'redis-data']);
   });
 
-  it('publishes every HTTP API on the host, each on its own port (the delivery log on the dispatcher’s)', () => {
+  it('points every service that keeps the delivery history at the PostgreSQL service, with its credentials, started after it is healthy', () => {
+    const db = compose.services.postgres.environment!;
+    const withDatabase = cuewireServices().filter(([, s]) => 'DATABASE_URL' in envSchemaFor(selectTargets(s.environment!.CUEWIRE_TARGETS)).shape);
+    expect(withDatabase.map(([name]) => name).sort()).toEqual(['cuewire-all', 'history']);
+    for (const [name, service] of withDatabase) {
+      const url = new URL(service.environment!.DATABASE_URL);
+      expect({ name, host: url.host, user: url.username, password: url.password, database: url.pathname }).toEqual({
+        name,
+        host: 'postgres:5432',
+        user: db.POSTGRES_USER,
+        password: vars.POSTGRES_PASSWORD,
+        database: `/${db.POSTGRES_DB}`,
+      });
+      expect(db.POSTGRES_PASSWORD).toBe(vars.POSTGRES_PASSWORD);
+      expect({ name, dependsOn: service.depends_on }).toMatchObject({ name, dependsOn: { postgres: { condition: 'service_healthy' } } });
+    }
+  });
+
+  it('publishes every HTTP API on the host, each on its own port (replay on the dispatcher’s, the delivery history on the history service’s)', () => {
     const published = Object.entries(compose.services).flatMap(([name, s]) => (s.ports ?? []).map((p) => [name, p.split(':').at(-2)!] as const));
-    expect(Object.fromEntries(published.filter(([name]) => ['ingest', 'control-plane', 'feedback-receiver', 'dispatcher'].includes(name)))).toEqual({
+    expect(Object.fromEntries(published.filter(([name]) => ['ingest', 'control-plane', 'feedback-receiver', 'dispatcher', 'history'].includes(name)))).toEqual({
       ingest: '8080',
       'control-plane': '8082',
       'feedback-receiver': '8083',
       dispatcher: '8084',
+      history: '8085',
     });
     expect(new Set(published.map(([, port]) => port)).size).toBe(published.length);
   });

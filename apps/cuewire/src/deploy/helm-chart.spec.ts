@@ -13,8 +13,13 @@ import { helmBinary } from './helm.binary.js';
 const chart = join(resolve(import.meta.dirname, '../../../..'), 'deploy/helm/cuewire');
 const run = promisify(execFile);
 
-/** Secrets in the shape start-up checks: 32 random bytes in base64 (fixed here: the rendering must be reproducible). */
-const SECRETS = ['secrets.adminKey=YWRtaW4ta2V5LWZvci10aGUtY2hhcnQtc3BlYy0wMDE=', 'secrets.secretsKey=c2VhbGluZy1rZXktZm9yLXRoZS1jaGFydC1zcGVjLTE=', 'secrets.trackingKeys=dHJhY2tpbmcta2V5LWZvci10aGUtY2hhcnQtc3BlYzE='];
+/** Secrets in the shape start-up checks: 32 random bytes in base64 (fixed here: the rendering must be reproducible), and the history database's URL. */
+const SECRETS = [
+  'secrets.adminKey=YWRtaW4ta2V5LWZvci10aGUtY2hhcnQtc3BlYy0wMDE=',
+  'secrets.secretsKey=c2VhbGluZy1rZXktZm9yLXRoZS1jaGFydC1zcGVjLTE=',
+  'secrets.trackingKeys=dHJhY2tpbmcta2V5LWZvci10aGUtY2hhcnQtc3BlYzE=',
+  'secrets.databaseUrl=postgres://cuewire:chart-spec-password@postgres:5432/cuewire',
+];
 
 type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; spec?: unknown; data?: Record<string, string>; stringData?: Record<string, string> };
 
@@ -102,7 +107,7 @@ describe('the Helm chart (deploy/helm/cuewire)', () => {
       expect({ name, unknown: Object.keys(env).filter((k) => k !== 'CUEWIRE_TARGETS' && !(k in schema.shape)) }).toEqual({ name, unknown: [] });
       // Secrets only where the service reads them, and every one it needs in production.
       const fromSecret = c.env.filter((e) => e.valueFrom).map((e) => e.name).sort();
-      const needed = ['CUEWIRE_ADMIN_KEY', 'CUEWIRE_SECRETS_KEY', 'FEEDBACK_TRACKING_KEYS'].filter((k) => k in schema.shape);
+      const needed = ['CUEWIRE_ADMIN_KEY', 'CUEWIRE_SECRETS_KEY', 'DATABASE_URL', 'FEEDBACK_TRACKING_KEYS'].filter((k) => k in schema.shape);
       expect({ name, fromSecret }).toEqual({ name, fromSecret: needed });
       if ('CUEWIRE_SECRETS_KEY' in schema.shape) expect(() => loadSecretBox({ NODE_ENV: 'production', CUEWIRE_SECRETS_KEY: env.CUEWIRE_SECRETS_KEY })).not.toThrow();
     }
@@ -110,10 +115,22 @@ describe('the Helm chart (deploy/helm/cuewire)', () => {
 
   it('refuses to render without the secrets, and takes them from an existing Secret instead', async () => {
     await expect(run(await helmBinary(), ['template', 'cw', chart])).rejects.toThrow(/secrets.adminKey is required/);
+    await expect(run(await helmBinary(), ['template', 'cw', chart, ...SECRETS.filter((s) => !s.startsWith('secrets.databaseUrl=')).flatMap((s) => ['--set', s])])).rejects.toThrow(
+      /secrets.databaseUrl is required by the history service/,
+    );
     const out = parseAllDocuments(await helm('template', 'cw', chart, '--set', 'secrets.existingSecret=cuewire-prod')).map((d) => d.toJS() as K8sObject);
     expect(out.filter((o) => o.kind === 'Secret')).toEqual([]);
     const refs = out.filter((o) => o.kind === 'Deployment').flatMap((d) => containerOf(d).env.flatMap((e) => (e.valueFrom ? [e.valueFrom.secretKeyRef.name] : [])));
     expect(new Set(refs)).toEqual(new Set(['cuewire-prod']));
+  });
+
+  it('gives the services holding the tracking keys (renderer, feedback receiver) the public base URL tracking links point at', async () => {
+    const withUrl = await render('feedback.publicBaseUrl=https://hooks.example.com');
+    const given = withUrl
+      .filter((o) => o.kind === 'Deployment')
+      .flatMap((d) => containerOf(d).env.filter((e) => e.name === 'FEEDBACK_PUBLIC_BASE_URL').map((e) => [d.metadata.name, e.value]));
+    expect(Object.fromEntries(given)).toEqual({ 'cw-cuewire-feedback-receiver': 'https://hooks.example.com', 'cw-cuewire-renderer': 'https://hooks.example.com' });
+    await expect(render('feedback.publicBaseUrl=hooks.example.com')).rejects.toThrow(/feedback\/publicBaseUrl/);
   });
 
   it('refuses values its schema (values.schema.json) does not allow, naming them', async () => {
@@ -135,6 +152,7 @@ describe('the Helm chart (deploy/helm/cuewire)', () => {
     expect(withKeda.filter((o) => o.kind === 'Deployment' && (o.spec as { replicas?: number }).replicas !== undefined).map((d) => d.metadata.name).sort()).toEqual([
       'cw-cuewire-control-plane',
       'cw-cuewire-feedback-receiver',
+      'cw-cuewire-history',
       'cw-cuewire-ingest',
     ]);
   });

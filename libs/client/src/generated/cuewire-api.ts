@@ -2900,8 +2900,9 @@ export interface operations {
     webhooksReplace: {
         parameters: {
             query?: never;
-            header: {
-                "if-match": string;
+            header?: {
+                /** @description The ETag the client read: the write applies only if the object is still at it (412 with the current ETag otherwise). Without it the write applies to whatever is current. */
+                "if-match"?: string;
             };
             path: {
                 id: string;
@@ -2982,8 +2983,9 @@ export interface operations {
     webhooksDelete: {
         parameters: {
             query?: never;
-            header: {
-                "if-match": string;
+            header?: {
+                /** @description The ETag the client read: the write applies only if the object is still at it (412 with the current ETag otherwise). Without it the write applies to whatever is current. */
+                "if-match"?: string;
             };
             path: {
                 id: string;
@@ -3049,8 +3051,9 @@ export interface operations {
     webhooksRotate: {
         parameters: {
             query?: never;
-            header: {
-                "if-match": string;
+            header?: {
+                /** @description The ETag the client read: the write applies only if the object is still at it (412 with the current ETag otherwise). Without it the write applies to whatever is current. */
+                "if-match"?: string;
             };
             path: {
                 id: string;
@@ -3640,8 +3643,9 @@ export interface operations {
     campaignsReplace: {
         parameters: {
             query?: never;
-            header: {
-                "if-match": string;
+            header?: {
+                /** @description The ETag the client read: the write applies only if the object is still at it (412 with the current ETag otherwise). Without it the write applies to whatever is current. */
+                "if-match"?: string;
             };
             path: {
                 id: string;
@@ -3722,8 +3726,9 @@ export interface operations {
     campaignsDelete: {
         parameters: {
             query?: never;
-            header: {
-                "if-match": string;
+            header?: {
+                /** @description The ETag the client read: the write applies only if the object is still at it (412 with the current ETag otherwise). Without it the write applies to whatever is current. */
+                "if-match"?: string;
             };
             path: {
                 id: string;
@@ -3789,8 +3794,7 @@ export interface operations {
     campaignsTrigger: {
         parameters: {
             query?: never;
-            header: {
-                "idempotency-key": string;
+            header?: {
                 /** @description Retry-safe firing: a request repeated with the same key (per campaign) writes the same on-demand events, so each customer gets one message with one webhook-id. 1 to 255 visible ASCII characters, no spaces; anything else is a 400 naming the header. */
                 "Idempotency-Key"?: string;
             };
@@ -4024,8 +4028,9 @@ export interface operations {
     segmentsReplace: {
         parameters: {
             query?: never;
-            header: {
-                "if-match": string;
+            header?: {
+                /** @description The ETag the client read: the write applies only if the object is still at it (412 with the current ETag otherwise). Without it the write applies to whatever is current. */
+                "if-match"?: string;
             };
             path: {
                 id: string;
@@ -4106,8 +4111,9 @@ export interface operations {
     segmentsDelete: {
         parameters: {
             query?: never;
-            header: {
-                "if-match": string;
+            header?: {
+                /** @description The ETag the client read: the write applies only if the object is still at it (412 with the current ETag otherwise). Without it the write applies to whatever is current. */
+                "if-match"?: string;
             };
             path: {
                 id: string;
@@ -4386,8 +4392,9 @@ export interface operations {
     apiKeysRevoke: {
         parameters: {
             query?: never;
-            header: {
-                "if-match": string;
+            header?: {
+                /** @description The ETag the client read: the write applies only if the object is still at it (412 with the current ETag otherwise). Without it the write applies to whatever is current. */
+                "if-match"?: string;
             };
             path: {
                 id: string;
@@ -4453,8 +4460,9 @@ export interface operations {
     apiKeysRotate: {
         parameters: {
             query?: never;
-            header: {
-                "if-match": string;
+            header?: {
+                /** @description The ETag the client read: the write applies only if the object is still at it (412 with the current ETag otherwise). Without it the write applies to whatever is current. */
+                "if-match"?: string;
             };
             path: {
                 id: string;

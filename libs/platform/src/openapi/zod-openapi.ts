@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBody, ApiQuery, ApiResponse } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { z, type ZodObject, type ZodType } from 'zod';
 
 /**
@@ -98,4 +98,13 @@ export function ApiJsonQuery(schema: ZodObject) {
       return ApiQuery({ name, required: !(field as ZodType).safeParse(undefined).success, schema: json, description: json.description as string | undefined });
     }),
   );
+}
+
+/**
+ * The optional If-Match header of a configuration write (412 when the object changed since the
+ * client read it). Documents the route's `@Headers('if-match')` parameter, which Swagger would
+ * otherwise list as required.
+ */
+export function ApiIfMatch() {
+  return ApiHeader({ name: 'if-match', required: false, description: 'The ETag the client read: the write applies only if the object is still at it (412 with the current ETag otherwise). Without it the write applies to whatever is current.' });
 }
