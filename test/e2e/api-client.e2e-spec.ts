@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { createCuewireClient, type CuewireClient } from '@cuewire/client';
-import { isolatedRun, ServiceProcess, testAdminKey } from '@cuewire/testing';
+import { isolatedDatabase, isolatedRun, ServiceProcess, testAdminKey } from '@cuewire/testing';
 
 type Operation = { responses: Record<string, { content?: Record<string, { schema: object }> }> };
 const document = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'libs', 'client', 'openapi.json'), 'utf8')) as {
@@ -44,9 +44,10 @@ function contractChecker() {
   };
 }
 
-/** The generated client against the real services (the single binary, four targets): what it is told matches what it gets. */
+/** The generated client against the real services (the single binary, five targets): what it is told matches what it gets. */
 describe('@cuewire/client against the running services', () => {
-  const { id: run, env } = isolatedRun('e2e-client');
+  const database = isolatedDatabase('e2e_client');
+  const { id: run, env } = isolatedRun('e2e-client', { DATABASE_URL: database.url });
   const contract = contractChecker();
   let cuewire: ServiceProcess;
   let client: CuewireClient;
@@ -54,7 +55,7 @@ describe('@cuewire/client against the running services', () => {
   beforeAll(async () => {
     cuewire = await ServiceProcess.start('cuewire', {
       ...env,
-      CUEWIRE_TARGETS: 'ingest,control-plane,dispatcher,feedback-receiver',
+      CUEWIRE_TARGETS: 'ingest,control-plane,dispatcher,feedback-receiver,history',
       DISPATCH_ALLOW_PRIVATE_CIDRS: '127.0.0.0/8',
       FEEDBACK_TRACKING_KEYS: 'k'.repeat(32),
     });
@@ -63,6 +64,7 @@ describe('@cuewire/client against the running services', () => {
   }, 120_000);
   afterAll(async () => {
     await cuewire?.stop();
+    await database.drop();
   });
 
   it('configures segments, webhooks, campaigns and keys with answers as documented', async () => {

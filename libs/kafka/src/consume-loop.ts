@@ -13,6 +13,9 @@ import type { ConsumedRecord, OutgoingRecord, RecordHandler } from './records.js
 import { RecordTooLargeError } from './typed-producer.js';
 import type { TypedProducer } from './typed-producer.js';
 
+/** Longest wait between two tries of a record during an outage: recovery is noticed within it. */
+const RETRY_CAP_MS = 5_000;
+
 type RawMessage = Message<string, Buffer, string, string> & { metadata?: { consumer?: { generationId?: number } } };
 
 export interface ConsumeLoopLogger {
@@ -288,7 +291,7 @@ export class ConsumeLoop<T> {
         if (classifyFailure(error) !== 'infrastructure') return { failure: { stage: 'decode', reason: describeFailure(error) } };
         if (this.abandoned(item)) return { abandoned: true };
         this.logRetry(item, 'decode', error, failures);
-        await sleep(backoffMs(failures));
+        await sleep(backoffMs(failures, 100, RETRY_CAP_MS));
       }
     }
   }
@@ -313,7 +316,7 @@ export class ConsumeLoop<T> {
         }
         if (this.abandoned(item)) return 'abandoned';
         this.logRetry(item, stage, error, failures);
-        await sleep(backoffMs(failures));
+        await sleep(backoffMs(failures, 100, RETRY_CAP_MS));
         if (this.abandoned(item)) return 'abandoned';
       }
     }
@@ -339,7 +342,7 @@ export class ConsumeLoop<T> {
         }
         if (this.abandoned(item)) return false;
         this.logRetry(item, 'dead-letter', error, failures);
-        await sleep(backoffMs(failures));
+        await sleep(backoffMs(failures, 100, RETRY_CAP_MS));
       }
     }
   }

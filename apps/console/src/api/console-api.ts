@@ -264,8 +264,10 @@ export const campaignsApi = {
    */
   figures: async (id: string, q: { from: number; to: number; bucket: 'hour' | 'day' }): Promise<{ buckets: Bucket[]; source: 'history' | 'delivery-log' }> => {
     try {
-      const d = await data(call<Bucket[] | { buckets?: Bucket[]; items?: Bucket[] }>('GET', `/v1/campaigns/${enc(id)}/figures`, { query: { from: q.from, to: q.to, bucket: q.bucket } }));
-      return { buckets: Array.isArray(d) ? d : (d?.buckets ?? d?.items ?? []), source: 'history' };
+      // The history service answers { totals, series: [{ start, triggered, sent, … }], webhooks }.
+      const d = await data(call<Bucket[] | { buckets?: Bucket[]; items?: Bucket[]; series?: (Omit<Bucket, 'at'> & { start: number })[] }>('GET', `/v1/campaigns/${enc(id)}/figures`, { query: { from: q.from, to: q.to, bucket: q.bucket } }));
+      const series = !Array.isArray(d) && d?.series ? d.series.map(({ start, ...counts }) => ({ at: start, ...counts })) : undefined;
+      return { buckets: Array.isArray(d) ? d : (series ?? d?.buckets ?? d?.items ?? []), source: 'history' };
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 404) throw error;
       const attempts: DeliveryAttempt[] = [];

@@ -43,6 +43,8 @@ export const rotatedSecretSchema = z.object({
   secret: z.string().describe('The new whsec_… secret, shown this once'),
   overlapSeconds: z.number().int(),
   signing: webhookViewSchema.shape.signing,
+  revision: z.number().int().describe('The webhook revision the rotation made (its ETag)'),
+  updatedAt: isoTime,
 });
 
 const shownRequestSchema = z.object({

@@ -3092,6 +3092,10 @@ export interface operations {
                                 expiresAt: string | null;
                             }[];
                         };
+                        /** @description The webhook revision the rotation made (its ETag) */
+                        revision: number;
+                        /** Format: date-time */
+                        updatedAt: string;
                     };
                 };
             };
