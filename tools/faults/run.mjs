@@ -85,7 +85,7 @@ export async function runScenario(scenario, { infra, receiver, events, rate, set
             writePoison: () => writePoisonRecords({ runId, infra, modules, producer, serde, settings }),
           });
         }
-        if (!onDemand && sent >= load.events * 0.5) onDemand = triggerOnDemand(api, load.onDemandIds);
+        if (!onDemand && sent >= load.events * 0.5) onDemand = triggerOnDemand(api, load.onDemandIds, runId);
       },
     });
     await sending;
@@ -131,10 +131,13 @@ export async function runScenario(scenario, { infra, receiver, events, rate, set
   return row;
 }
 
-/** Fires the on-demand campaign for its customers, 50 at a time, retried with the same idempotency key. */
-async function triggerOnDemand(api, ids) {
+/**
+ * Fires the on-demand campaign for its customers, 50 at a time, each request retried with the same
+ * idempotency key (unique to the run: a key names a firing, so runs must not share one).
+ */
+async function triggerOnDemand(api, ids, runId) {
   for (let i = 0; i < ids.length; i += 50) {
-    await api.call('POST', '/v1/campaigns/f-ondemand/trigger', { customerIds: ids.slice(i, i + 50) }, { 'idempotency-key': `ondemand-${i}` });
+    await api.call('POST', '/v1/campaigns/f-ondemand/trigger', { customerIds: ids.slice(i, i + 50) }, { 'idempotency-key': `${runId}-${i}` });
   }
 }
 
