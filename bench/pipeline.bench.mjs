@@ -163,7 +163,7 @@ try {
   receiver = fork(join(import.meta.dirname, 'lib/pipeline/receiver.mjs'), [SECRET], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const receiverUrl = (await new Promise((resolve) => receiver.once('message', resolve))).url
   const logDir = join(root, '.cuewire', 'bench-pipeline', 'logs', runId)
-  services = new PipelineServices({ infra, runId, adminKey, logDir, extraEnv: { KAFKA_TOPIC_PARTITIONS: String(opts.partitions) } })
+  services = new PipelineServices({ infra, runId, adminKey, logDir, extraEnv: { KAFKA_TOPIC_PARTITIONS: String(opts.partitions), DISPATCH_ENDPOINT_CONCURRENCY: '64' } })
   const profiled = (process.env.BENCH_PROFILE ?? '').split(',').filter(Boolean)
   for (const app of profiled) services.get(app).env = { ...services.env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${join(root, '.cuewire', 'bench-pipeline', 'prof', runId)} --cpu-prof-name=${app}.cpuprofile` }
   const settings = { brokers: infra.kafkaBrokers.split(','), clientId: `${runId}-bench`, schemaRegistryUrl: infra.schemaRegistryUrl, partitions: opts.partitions, replicationFactor: 1, topicPrefix: `${runId}.` }
@@ -291,6 +291,10 @@ try {
     const lat = Float64Array.from((await stats(true)).latencies).sort()
     out.open = { offered: total, seconds: out.offeredMs / 1000, samples: lat.length, complete: s.complete, p50: percentile(lat, 50), p99: percentile(lat, 99), p999: percentile(lat, 99.9), max: lat[lat.length - 1] }
   })
+  // Records in the dispatcher's retry tiers (deferrals and retries) and dead letters: where a latency tail comes from.
+  const extraTopics = (await admin.listTopics()).filter((t) => t.startsWith(`${runId}.`) && /retry|dead-letter/.test(t))
+  const ends = await admin.listOffsets({ topics: extraTopics.map((name) => ({ name, partitions: Array.from({ length: opts.partitions }, (_, partitionIndex) => ({ partitionIndex, timestamp: -1n })) })) })
+  out.retries = Object.fromEntries(ends.map((t) => [t.name.slice(runId.length + 1), t.partitions.reduce((sum, x) => sum + Number(x.offset), 0)]).filter(([, count]) => count > 0))
   out.rss = Object.fromEntries(Object.entries(pids()).map(([app, pid]) => [app, peakRssMiB(pid)]))
   out.final = await stats()
 } catch (error) {
@@ -309,7 +313,11 @@ try {
   await admin.close().catch(() => {})
   if (!given) { log('stopping own Kafka, registry and Redis'); await infra.down() }
 }
-if (!failed) report()
+if (!failed) {
+  report()
+  failed = !out.closed.complete || !out.open.complete || out.final.bad > 0
+  if (failed) log('check failed: a loop did not drain within --settle, or a signature did not verify')
+}
 process.exit(failed ? 1 : 0)
 
 function report() {
@@ -327,7 +335,7 @@ function report() {
   console.log(`| segmenter + evaluator alone, backlog of ${n(N)} → evaluator committed all | ${n(alone)} events/s | raw one-hop Kafka consume+produce ${n(rawKafka)}/s | ${((100 * alone) / rawKafka).toFixed(1)} % |`)
   console.log(`| dispatcher alone, backlog of ${n(out.requests)} requests → all at the receiver | ${n(dispatcher)} deliveries/s | raw undici POST (64 in flight, signed, verified) ${n(undici)}/s | ${((100 * dispatcher) / undici).toFixed(1)} % |`)
   console.log(`| Redis pipelined GET (1,000 a pipeline, 4 in flight) | | ${n(rate(out.rawRedis.count, out.rawRedis.ms))}/s | |`)
-  console.log(`\nWebhooks per event in phase 2: ${(out.requests / N).toFixed(3)}; receiver: ${out.final.unique} distinct deliveries, ${out.final.duplicates} duplicates, ${out.final.bad} bad signatures.`)
+  console.log(`\nWebhooks per event in phase 2: ${(out.requests / N).toFixed(3)}; receiver: ${out.final.unique} distinct deliveries, ${out.final.duplicates} duplicates, ${out.final.bad} bad signatures. Records in retry tiers / dead letters over the run: ${JSON.stringify(out.retries)}.`)
 
   const apps = ['ingest', 'segmenter', 'campaign-evaluator', 'renderer', 'dispatcher', 'control-plane', 'receiver', 'load generator']
   const shown = ['segmenter + evaluator alone', 'dispatcher alone', 'closed loop', 'open loop']
