@@ -92,7 +92,9 @@ const checkInterrupt = () => { if (interrupted) throw new Error('interrupted') }
 
 const ask = (msg) => new Promise((resolve) => { receiver.once('message', resolve); receiver.send(msg) })
 const stats = (latencies = false) => ask({ cmd: 'stats', segment: runId, latencies })
-const pids = () => Object.fromEntries([...services.services.values()].filter((s) => s.running).map((s) => [s.app, s.child.pid]).concat([['receiver', receiver.pid]]))
+// With its own infrastructure the benchmark also sees Kafka's and the registry's processes.
+const infraPids = () => (given ? [] : [['kafka', infra.pidOf(infra.kafka)], ['registry', infra.pidOf(infra.registry)]].filter(([, pid]) => pid))
+const pids = () => Object.fromEntries([...services.services.values()].filter((s) => s.running).map((s) => [s.app, s.child.pid]).concat([['receiver', receiver.pid], ...infraPids()]))
 const cpuSnapshot = () => ({ ...Object.fromEntries(Object.entries(pids()).map(([app, pid]) => [app, cpuSeconds(pid)])), 'load generator': process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 })
 let currentPhase = 'setup'
 async function phase(name, fn) {
@@ -199,7 +201,7 @@ try {
     // 98 campaigns of the campaign-engine fixtures (event with filters, all-of, not-followed-by), each
     // also limited to one language (1 in 9), so about one event in ten fires a webhook; plus on-demand.
     const defined = campaigns(98).map(({ id, body }, i) => ({
-      id, ...body, webhookIds: ['wh-event'],
+      id, ...body, webhookIds: [body.trigger.type === 'event' ? 'wh-event' : 'wh-allof'],
       filters: { ...body.filters, profile: [...(body.filters?.profile ?? []), { field: 'language', op: 'eq', value: LANGS[i % LANGS.length] }] },
     }))
     for (const c of [...defined, defs.campaigns.find((c) => c.id === 'f-ondemand')]) await api.call('POST', '/v1/campaigns', c)
@@ -337,7 +339,7 @@ function report() {
   console.log(`| Redis pipelined GET (1,000 a pipeline, 4 in flight) | | ${n(rate(out.rawRedis.count, out.rawRedis.ms))}/s | |`)
   console.log(`\nWebhooks per event in phase 2: ${(out.requests / N).toFixed(3)}; receiver: ${out.final.unique} distinct deliveries, ${out.final.duplicates} duplicates, ${out.final.bad} bad signatures. Records in retry tiers / dead letters over the run: ${JSON.stringify(out.retries)}.`)
 
-  const apps = ['ingest', 'segmenter', 'campaign-evaluator', 'renderer', 'dispatcher', 'control-plane', 'receiver', 'load generator']
+  const apps = ['ingest', 'segmenter', 'campaign-evaluator', 'renderer', 'dispatcher', 'control-plane', 'receiver', 'load generator', ...(given ? [] : ['kafka', 'registry'])]
   const shown = ['segmenter + evaluator alone', 'dispatcher alone', 'closed loop', 'open loop']
   console.log(`\n| CPU seconds (share of one core) | ${shown.join(' | ')} | peak RSS MiB |\n|---|${shown.map(() => '---:').join('|')}|---:|`)
   for (const app of apps) {
