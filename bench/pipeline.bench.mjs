@@ -166,7 +166,7 @@ try {
   const receiverUrl = (await new Promise((resolve) => receiver.once('message', resolve))).url
   const logDir = join(root, '.cuewire', 'bench-pipeline', 'logs', runId)
   services = new PipelineServices({ infra, runId, adminKey, logDir, extraEnv: { KAFKA_TOPIC_PARTITIONS: String(opts.partitions), DISPATCH_ENDPOINT_CONCURRENCY: '64' } })
-  const profiled = (process.env.BENCH_PROFILE ?? '').split(',').filter(Boolean)
+  const profiled = (process.env.BENCH_PROFILE ?? '').split(',').filter((app) => services.get(app))
   for (const app of profiled) services.get(app).env = { ...services.env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${join(root, '.cuewire', 'bench-pipeline', 'prof', runId)} --cpu-prof-name=${app}.cpuprofile` }
   const settings = { brokers: infra.kafkaBrokers.split(','), clientId: `${runId}-bench`, schemaRegistryUrl: infra.schemaRegistryUrl, partitions: opts.partitions, replicationFactor: 1, topicPrefix: `${runId}.` }
   await services.get('control-plane').start()
