@@ -18,7 +18,7 @@
 // --rate events/s for --duration s, event → webhook latency at the receiver.
 import { fork } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -313,7 +313,12 @@ try {
     redis.disconnect()
   }
   await admin.close().catch(() => {})
-  if (!given) { log('stopping own Kafka, registry and Redis'); await infra.down() }
+  if (!given) {
+    log('stopping own Kafka, registry and Redis')
+    await infra.down()
+    // Its append-only file still holds every profile written and deleted: hundreds of MB at 1M profiles.
+    if (infra.redisPid) rmSync(infra.redisDir, { recursive: true, force: true })
+  }
 }
 if (!failed) {
   report()
