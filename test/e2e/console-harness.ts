@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { HttpReceiver, isolatedRun, ServiceProcess } from '@cuewire/testing';
+import { HttpReceiver, isolatedDatabase, isolatedRun, ServiceProcess } from '@cuewire/testing';
 
 /**
  * The console's browser tests and its screenshot script share this: the whole of Cuewire in one
@@ -32,8 +32,11 @@ export interface ConsoleStack {
 
 export async function startConsoleStack(): Promise<ConsoleStack> {
   ensureChromium();
+  // A database of its own: the history (deliveries, figures) of earlier runs must not show.
+  const database = isolatedDatabase('console');
   const { id: run, env } = isolatedRun('console', {
     CUEWIRE_TARGETS: 'all',
+    DATABASE_URL: database.url,
     DISPATCH_ALLOW_PRIVATE_CIDRS: '127.0.0.0/8',
     EVALUATOR_TIMER_POLL_MS: '200',
     // Failures retry quickly, so a failing receiver's delivery dies within the test.
@@ -54,6 +57,7 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
       await browser.close();
       await cuewire.stop();
       await receiver.stop();
+      await database.drop();
     },
   };
 }

@@ -35,7 +35,7 @@ export class PoisonRecordError extends Error {
 
 /** Thrown for a failure of a server or the network that will pass: the record is retried, never dead-lettered. */
 export class TransientError extends Error {
-  override readonly name = 'TransientError';
+  override readonly name: string = 'TransientError';
 }
 
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AllOfState, NotFollowedByState, Trigger } from '@cuewire/campaigns';
 import type { CustomerEvent } from '@cuewire/contracts';
 import { RedisConnection, RedisKeys } from '@cuewire/redis';
+import { TransientError } from '@cuewire/kafka';
 
 /** A customer's progress through one sequence campaign, with the events it may fire with. */
 export interface SequenceRecord<S = AllOfState | NotFollowedByState> {
@@ -57,6 +58,6 @@ export class SequenceStateRepository {
       const stored = await this.redis.client.eval(COMPARE_AND_SET, 1, key, rev ?? '0', next === null ? '' : JSON.stringify(next), TTL_SECONDS);
       if (stored === 1) return result;
     }
-    throw new Error(`sequence state of ${customerId} × ${campaignId} kept changing under us`);
+    throw new TransientError(`sequence state of ${customerId} × ${campaignId} kept changing under us`);
   }
 }

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Topics } from '@cuewire/contracts';
-import { topicOffsetRanges, type KafkaSettings } from '@cuewire/kafka';
+import { topicOffsetRanges, TransientError, type KafkaSettings } from '@cuewire/kafka';
 import { KAFKA_SETTINGS, TOPICS_READY } from '@cuewire/kafka-nest';
 import { RedisConnection, RedisKeys } from '@cuewire/redis';
 
 /** A transient failure: the consume loop backs off and retries, nothing is dead-lettered. */
-export class ProfileStateLostError extends Error {
-  override readonly name = 'ProfileStateLostError';
+export class ProfileStateLostError extends TransientError {
+  override readonly name: string = 'ProfileStateLostError';
 }
 
 /**

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { RedisConnection, RedisKeys } from '@cuewire/redis';
 import { mergeProfile, type JsonObject, type ProfileLimits } from '@cuewire/contracts';
 import { APP_CONFIG } from '@cuewire/platform';
+import { TransientError } from '@cuewire/kafka';
 
 /**
  * Writes the new profile only if the stored one is still what the merge started from.
@@ -34,7 +35,7 @@ export class ProfileRepository {
       const profile = mergeProfile(current ? (JSON.parse(current) as JsonObject) : {}, attributes, this.limits);
       if ((await this.redis.client.eval(COMPARE_AND_SET, 1, key, current, JSON.stringify(profile))) === 1) return profile;
     }
-    throw new Error(`profile of ${customerId} kept changing under us`);
+    throw new TransientError(`profile of ${customerId} kept changing under us`);
   }
 
   /** Overwrites profiles with restored JSON documents (null deletes one), in one pipeline. */
