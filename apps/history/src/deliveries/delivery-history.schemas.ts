@@ -71,6 +71,6 @@ export const deliveryDetail = z.object({
 export type DeliveryDetail = z.infer<typeof deliveryDetail>;
 
 export const deliverySummary = z.object({
-  attempts: z.record(z.enum(OUTCOMES), z.number().int()).describe('attempts per outcome (outcomes with none are left out)'),
+  attempts: z.partialRecord(z.enum(OUTCOMES), z.number().int()).describe('attempts per outcome (outcomes with none are left out)'),
   deliveries: z.number().int().describe('distinct deliveries'),
 });
