@@ -6,3 +6,4 @@ export * from './secret-box.js';
 export * from './webhook-credentials.js';
 export * from './outbound.env.js';
 export * from './retry.policy.js';
+export * from './revision-guard.js';

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Topics, type DeliveryAttempt, type DeliveryOutcome, type DeliveryResult, type WebhookRequest, type WebhookRetry } from '@cuewire/contracts';
-import { deliveryHeaders, nextRetryDelay, parseDuration, UnsendableRequestError, verdictForStatus, type AttemptVerdict } from '@cuewire/delivery';
+import { deliveryHeaders, mayUseCurrentCredentials, nextRetryDelay, parseDuration, UnsendableRequestError, verdictForStatus, type AttemptVerdict } from '@cuewire/delivery';
 import { backoffMs, classifyFailure, recordOutput, TypedProducer, type OutgoingRecord } from '@cuewire/kafka';
 import { APP_CONFIG } from '@cuewire/platform';
 import { isSuccessStatus, type Webhook } from '@cuewire/templating';
@@ -82,6 +82,10 @@ export class DeliveryExecutor {
       if (!webhook) return this.dead(request, history, `webhook ${request.webhookId} is unknown to this dispatcher (deleted, or its config is invalid)`);
       return this.park(webhook, request, history, 'webhook disabled');
     }
+    // A retry, a parked delivery or a replay rendered before the webhook moved host: never hand
+    // the current credentials to the old host.
+    const revision = mayUseCurrentCredentials(request, webhook);
+    if (!revision.send) return this.dead(request, history, revision.reason);
     // One of the process-wide request slots (FIFO: a backlog waits here without a deadline),
     // then a slot of this endpoint: a short local wait absorbs bursts, but an endpoint too busy
     // to serve the delivery within DISPATCH_BUSY_WAIT_MS hands it to a delay tier, where it
