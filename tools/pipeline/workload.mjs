@@ -114,11 +114,20 @@ export async function sendEvents({ load, ingestUrl, adminKey, producer, eventsTo
     }
     if ((b / block) % 2 === 0) await postEvents(ingestUrl, adminKey, events);
     else {
-      await producer.send(
-        events.map((e) =>
-          recordOutput(eventsTopic, e.customerId, { eventId: e.eventId, customerId: e.customerId, type: e.type, occurredAt: e.occurredAt, receivedAt: e.occurredAt, source: 'faults', properties: JSON.stringify(e.properties) }),
-        ),
+      const records = events.map((e) =>
+        recordOutput(eventsTopic, e.customerId, { eventId: e.eventId, customerId: e.customerId, type: e.type, occurredAt: e.occurredAt, receivedAt: e.occurredAt, source: 'faults', properties: JSON.stringify(e.properties) }),
       );
+      // A producer retries until Kafka (and the registry, for encoding) take the records; a
+      // copy of an event that did go through is the same event id, so the same webhook-id.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await producer.send(records);
+          break;
+        } catch (error) {
+          if (attempt > 300) throw error;
+          await sleep(1_000);
+        }
+      }
     }
     sent += events.length;
     onProgress?.(sent);

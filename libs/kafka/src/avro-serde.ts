@@ -5,6 +5,8 @@ import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-sc
  * with schemas registered under `<topic>-value` (TopicNameStrategy). Writers register on
  * first use; readers resolve any id they meet through the registry (cached).
  */
+const REGISTRATION_PATIENCE_MS = 5 * 60_000;
+
 export class AvroSerde {
   private readonly registry: SchemaRegistry;
   private readonly ids = new Map<string, Promise<number>>();
@@ -24,7 +26,13 @@ export class AvroSerde {
     return id;
   }
 
+  /**
+   * A service that starts while the registry is down waits for it (up to five minutes, then
+   * fails its start) rather than crashing at once: a registry restart must not take services
+   * that happen to restart meanwhile down with it.
+   */
   private async register(topic: string, schema: object): Promise<number> {
+    const giveUpAt = Date.now() + REGISTRATION_PATIENCE_MS;
     for (let attempt = 1; ; attempt++) {
       try {
         const registered = await this.registry.register(
@@ -34,8 +42,8 @@ export class AvroSerde {
         );
         return registered.id;
       } catch (error) {
-        if (!registrationMayRecover(error) || attempt >= 10) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+        if (!registrationMayRecover(error) || Date.now() > giveUpAt) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * attempt)));
       }
     }
   }
