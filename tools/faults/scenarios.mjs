@@ -61,6 +61,7 @@ export const SCENARIOS = [
     // Sequence progress, timers, caps and marks are state Redis must keep (AOF); emptying it
     // loses them by definition, so only profiles, segments and later firings are checked.
     lossyState: true,
+    orderNotGuaranteed: 'delivered marks and ordering state are wiped with Redis',
     inject: async ({ infra, services, env, log }) => {
       const { Redis } = await import('ioredis');
       const redis = new Redis(infra.redisUrl);
@@ -86,6 +87,8 @@ export const SCENARIOS = [
   {
     name: 'receiver: 5xx burst, timeouts, resets, slow',
     key: 'receiver-faults',
+    // A delivery that failed is retried later, after the customer's later messages (documented).
+    orderNotGuaranteed: 'a retried delivery arrives after the customer’s later ones',
     inject: async ({ receiver }) => {
       for (const mode of ['5xx', 'timeout', 'reset', 'slow']) {
         receiver.misbehave(mode, 8_000, 0.7);
