@@ -205,7 +205,14 @@ describe('web console', () => {
     await page.keyboard.press('Enter');
     const link = page.getByRole('link', { name: /^Delivery msg_/ });
     await link.waitFor();
-    expect(await page.getByRole('row').filter({ hasText: customer }).getByText('DELIVERED').count()).toBe(1);
+    // The history service records the outcome a moment after the receiver answered: search again
+    // (Enter in the form, as a person would) until the delivered attempt is listed.
+    const delivered = page.getByRole('row').filter({ hasText: customer }).getByText('DELIVERED');
+    for (let tries = 0; tries < 30 && (await delivered.count()) === 0; tries++) {
+      await page.getByLabel('Customer id').press('Enter');
+      await page.waitForTimeout(500);
+    }
+    expect(await delivered.count()).toBe(1);
     await tabTo(page, link);
     await page.keyboard.press('Enter');
     const attempt = page.getByRole('article', { name: 'Attempt 1' });
