@@ -3,20 +3,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Topics, type CustomerEvent, type DeadLetter } from '@cuewire/contracts';
 import { AvroSerde, ConsumeLoop, ensureTopics, recordOutput, TransientError, TypedProducer, type ConsumedRecord, type OutgoingRecord } from '@cuewire/kafka';
 import { freePort, KafkaProbe, testKafkaSettings, testRegistryUrl, waitFor } from '@cuewire/testing';
-import { quietLogger, scratchTopic } from './kafka-env.js';
+import { quietLogger, scratchTopic, purchaseEvent } from './kafka-env.js';
 
 const settings = testKafkaSettings('cuewire-it');
 const serde = new AvroSerde(settings.schemaRegistryUrl);
 
-const event = (customerId: string, n: number, properties = '{}'): CustomerEvent => ({
-  eventId: `${customerId}-${n}`,
-  customerId,
-  type: 'purchase',
-  occurredAt: 1_795_000_000_000 + n,
-  receivedAt: 1_795_000_000_000 + n,
-  source: 'it',
-  properties,
-});
+const event = purchaseEvent;
 
 type Handler = (r: ConsumedRecord<CustomerEvent>) => Promise<readonly OutgoingRecord[] | void>;
 

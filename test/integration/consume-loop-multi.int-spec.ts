@@ -2,13 +2,11 @@ import { Topics, type CustomerEvent } from '@cuewire/contracts';
 import { AvroSerde, ConsumeLoop, ensureTopics, recordOutput, TypedProducer } from '@cuewire/kafka';
 import { KafkaProbe, testKafkaSettings, waitFor } from '@cuewire/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { quietLogger, scratchTopic } from './kafka-env.js';
+import { quietLogger, scratchTopic, purchaseEvent } from './kafka-env.js';
 
 const settings = testKafkaSettings('cuewire-it');
 const serde = new AvroSerde(settings.schemaRegistryUrl);
-const event = (customerId: string, n: number): CustomerEvent => ({
-  eventId: `${customerId}-${n}`, customerId, type: 'purchase', occurredAt: n, receivedAt: n, source: 'it', properties: '{}',
-});
+const event = (customerId: string, n: number): CustomerEvent => purchaseEvent(customerId, n);
 
 describe('consume loop over several topics', () => {
   it('keeps receiving records that arrive later on each topic', async () => {

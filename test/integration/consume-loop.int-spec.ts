@@ -1,20 +1,12 @@
 import { Topics, type CustomerEvent, type DeadLetter } from '@cuewire/contracts';
 import { AvroSerde, ConsumeLoop, ensureTopics, PoisonRecordError, recordOutput, TransientError, TypedProducer, type ConsumedRecord } from '@cuewire/kafka';
 import { KafkaProbe, testKafkaSettings, waitFor } from '@cuewire/testing';
-import { quietLogger, scratchTopic } from './kafka-env.js';
+import { quietLogger, scratchTopic, purchaseEvent } from './kafka-env.js';
 
 const settings = testKafkaSettings('cuewire-it');
 const serde = new AvroSerde(settings.schemaRegistryUrl);
 
-const event = (customerId: string, n: number): CustomerEvent => ({
-  eventId: `${customerId}-${n}`,
-  customerId,
-  type: 'purchase',
-  occurredAt: 1_795_000_000_000 + n,
-  receivedAt: 1_795_000_000_000 + n,
-  source: 'it',
-  properties: JSON.stringify({ n }),
-});
+const event = (customerId: string, n: number): CustomerEvent => purchaseEvent(customerId, n, JSON.stringify({ n }));
 
 describe('consume loop', () => {
   let producer: TypedProducer;

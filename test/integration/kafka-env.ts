@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { TopicContract } from '@cuewire/contracts';
+import type { CustomerEvent, TopicContract } from '@cuewire/contracts';
 import type { ConsumeLoopLogger } from '@cuewire/kafka';
 
 /** A fresh topic with a real contract's schema, so tests never see each other's records. */
@@ -18,3 +18,16 @@ export const quietLogger: ConsumeLoopLogger & { warnings: object[]; errors: obje
     this.errors.push(obj);
   },
 };
+
+/** The n-th purchase of a customer, with the given properties (JSON text). */
+export function purchaseEvent(customerId: string, n: number, properties = '{}'): CustomerEvent {
+  return {
+    eventId: `${customerId}-${n}`,
+    customerId,
+    type: 'purchase',
+    occurredAt: 1_795_000_000_000 + n,
+    receivedAt: 1_795_000_000_000 + n,
+    source: 'it',
+    properties,
+  };
+}

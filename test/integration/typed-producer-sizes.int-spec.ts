@@ -1,19 +1,11 @@
 import { Topics, type CustomerEvent } from '@cuewire/contracts';
 import { AvroSerde, ensureTopics, RecordTooLargeError, recordOutput, TypedProducer } from '@cuewire/kafka';
 import { KafkaProbe, testKafkaSettings } from '@cuewire/testing';
-import { scratchTopic } from './kafka-env.js';
+import { scratchTopic, purchaseEvent } from './kafka-env.js';
 
 const settings = testKafkaSettings('cuewire-it');
 
-const event = (customerId: string, n: number, propertiesBytes = 10): CustomerEvent => ({
-  eventId: `${customerId}-${n}`,
-  customerId,
-  type: 'purchase',
-  occurredAt: 1_795_000_000_000 + n,
-  receivedAt: 1_795_000_000_000 + n,
-  source: 'it',
-  properties: JSON.stringify({ blob: 'x'.repeat(propertiesBytes) }),
-});
+const event = (customerId: string, n: number, propertiesBytes = 10): CustomerEvent => purchaseEvent(customerId, n, JSON.stringify({ blob: 'x'.repeat(propertiesBytes) }));
 
 /**
  * Concurrent callers share produce requests (group commit). A record too large for the broker

@@ -6,3 +6,4 @@ export * from './parsed-config.catalog.js';
 export * from './api-key.catalog.js';
 export * from './api-key.guard.js';
 export * from './api-keys.module.js';
+export * from './consume-loops.probe.js';

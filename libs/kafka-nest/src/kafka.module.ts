@@ -12,6 +12,7 @@ import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { allTopics } from '@cuewire/contracts';
 import { AvroSerde, ConsumeLoop, ensureTopics, physicalTopic, TypedProducer, type KafkaSettings } from '@cuewire/kafka';
 import { APP_CONFIG, ReadinessRegistry, type BaseEnv } from '@cuewire/platform';
+import { consumeLoopsProbe } from './consume-loops.probe.js';
 import { KAFKA_SETTINGS, TOPICS_READY, toLoopLogger } from './kafka.tokens.js';
 import { consumerGroupId, KAFKA_CONSUMER, type KafkaConsumerOptions, type KafkaRecordHandler } from './kafka-consumer.decorator.js';
 
@@ -33,17 +34,7 @@ export class KafkaConsumersHost implements OnModuleInit, OnApplicationBootstrap,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.readiness.add({
-      name: 'kafka',
-      check: async () => {
-        const stopped = this.loops.filter((l) => !l.isRunning).map((l) => l.groupId);
-        if (stopped.length > 0) throw new Error(`consume loop(s) not running: ${stopped.join(', ')}`);
-        // A record open past the bound: Redis, Kafka or the registry has been failing that long.
-        const stuck = this.loops.filter((l) => l.isStuck).map((l) => `${l.groupId} (${Math.round(l.oldestOpenMs() / 1000)} s)`);
-        if (stuck.length > 0) throw new Error(`consume loop(s) stuck on a record: ${stuck.join(', ')}`);
-        return { consumers: this.loops.length };
-      },
-    });
+    this.readiness.add(consumeLoopsProbe('kafka', () => this.loops));
   }
 
   async onApplicationBootstrap(): Promise<void> {

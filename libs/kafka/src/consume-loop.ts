@@ -400,4 +400,3 @@ export class ConsumeLoop<T> {
 /** A decoded record, a decode failure to dead-letter, or nothing (abandoned while waiting). */
 type Decoded<T> = { record?: ConsumedRecord<T>; failure?: { stage: DeadLetterStage; reason: string }; abandoned?: true };
 
-export type { OutgoingRecord };

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { RecordHeaders, Topics, type WebhookRequest, type WebhookRetry } from '@cuewire/contracts';
 import { AvroSerde, ConsumeLoop, recordOutput, TypedProducer, type KafkaSettings } from '@cuewire/kafka';
-import { KAFKA_SETTINGS, TOPICS_READY, toLoopLogger } from '@cuewire/kafka-nest';
+import { consumeLoopsProbe, KAFKA_SETTINGS, TOPICS_READY, toLoopLogger } from '@cuewire/kafka-nest';
 import { APP_CONFIG, ReadinessRegistry, type BaseEnv } from '@cuewire/platform';
 import { DeliveryExecutor } from '../deliveries/delivery.executor.js';
 import type { DispatcherEnv } from '../dispatcher.env.js';
@@ -30,16 +30,7 @@ export class DeliveryPipelineHost implements OnModuleInit, OnApplicationBootstra
   ) {}
 
   onModuleInit(): void {
-    this.readiness.add({
-      name: 'delivery-pipeline',
-      check: async () => {
-        const stopped = this.loops.filter((l) => !l.isRunning).map((l) => l.groupId);
-        if (stopped.length > 0) throw new Error(`delivery consumer(s) not running: ${stopped.join(', ')}`);
-        const stuck = this.loops.filter((l) => l.isStuck).map((l) => l.groupId);
-        if (stuck.length > 0) throw new Error(`delivery consumer(s) stuck on a record: ${stuck.join(', ')}`);
-        return { consumers: this.loops.length };
-      },
-    });
+    this.readiness.add(consumeLoopsProbe('delivery-pipeline', () => this.loops));
   }
 
   async onApplicationBootstrap(): Promise<void> {
