@@ -55,6 +55,7 @@ describe('dispatcher: delivery outcomes', () => {
     await hook('tenSeconds', { timeoutMs: 15_000 });
     await hook('fast');
     await hook('unsendable', { retry: { schedule: ['1s', '1s'] } });
+    await hook('ordered', { retry: { schedule: ['1s'] } });
     receiver.answer((req, nth) => {
       const name = req.path.slice(1);
       if (name === 'flaky') return nth <= 2 ? { status: 503, body: 'down' } : { status: 200, body: 'thanks' };
@@ -64,6 +65,7 @@ describe('dispatcher: delivery outcomes', () => {
       if (name === 'reset') return nth === 1 ? { resetMidResponse: true } : { status: 200 };
       if (name === 'broken') return { status: 500, body: 'boom' };
       if (name === 'tenSeconds') return { status: 200, delayMs: 10_000 };
+      if (name === 'ordered/1') return nth === 1 ? { status: 503, body: 'not now' } : { status: 200 };
       return { status: 200 };
     });
     [dispatcher, history] = await ServiceProcess.startAll(['dispatcher', 'history'], { ...env, DATABASE_URL: database.url });
@@ -92,6 +94,20 @@ describe('dispatcher: delivery outcomes', () => {
     const times = receiver.on('/flaky').map((r) => r.receivedAt);
     expect(times[1] - times[0]).toBeGreaterThanOrEqual(700);
     expect(new Set(receiver.on('/flaky').map((r) => r.headers['webhook-id'])).size).toBe(1);
+  });
+
+  it('keeps a customer’s deliveries to a webhook in order when the first needs a retry', async () => {
+    const customer = `c-ordered-${run.id}`;
+    const requests = [1, 2, 3].map((n) => h.request(id('ordered'), `${receiver.url}/ordered/${n}`, customer));
+    await h.send(requests);
+    // The receiver answers 503 to the first request for /ordered/1 and 200 to everything else.
+    const paths = () => receiver.requests.map((r) => r.path).filter((p) => p.startsWith('/ordered/'));
+    await waitFor('the three ordered deliveries', () => paths().filter((p) => p === '/ordered/1').length >= 2 && paths().includes('/ordered/3'), 30_000);
+    const arrivals = paths();
+    const delivered = [arrivals.indexOf('/ordered/1', arrivals.indexOf('/ordered/1') + 1), arrivals.indexOf('/ordered/2'), arrivals.indexOf('/ordered/3')];
+    // The first failed once; the second and third waited behind its retry instead of overtaking it.
+    expect(arrivals[0]).toBe('/ordered/1');
+    expect([...delivered].sort((a, b) => a - b)).toEqual(delivered);
   });
 
   it('times out, retries, and dead-letters with every attempt logged', async () => {

@@ -172,6 +172,13 @@ export function verdict(r) {
   return problems.length ? `FAIL (${problems.join(', ')})` : 'ok';
 }
 
+function writeResults(opts, rows) {
+  const out = path.join(REPO, '.cuewire', 'faults', 'results.json');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), options: opts, rows }, null, 2));
+  return out;
+}
+
 async function main() {
   const { values: opts } = parseArgs({
     options: {
@@ -202,6 +209,10 @@ async function main() {
       const row = await runScenario(scenario, { infra, receiver, events: Number(opts.events), rate: Number(opts.rate), settleTimeoutMs: Number(opts['settle-timeout']) * 1000, modules });
       rows.push(row);
       log(`${scenario.key}: ${verdict(row)} ${JSON.stringify(row.byCampaign ?? {})}${row.poisonDetail ? ` poison ${JSON.stringify(row.poisonDetail)}` : ''}`);
+      if (row.duplicates > 0) log(`${scenario.key}: duplicate samples ${JSON.stringify(row.duplicateSamples)}`);
+      if (row.orderViolations > 0) log(`${scenario.key}: order samples ${JSON.stringify(row.orderSamples)}`);
+      // Written after every scenario, so a long run that is stopped keeps what it measured.
+      writeResults(opts, rows);
       // A scenario that killed infrastructure leaves it running again for the next one.
       await infra.up();
     }
@@ -209,9 +220,7 @@ async function main() {
     await receiver.close();
     await infra.down();
   }
-  const out = path.join(REPO, '.cuewire', 'faults', 'results.json');
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), options: opts, rows }, null, 2));
+  const out = writeResults(opts, rows);
   console.log(`\nReproduce: npm run faults -- --events ${opts.events} --rate ${opts.rate}${opts.only ? ` --only ${opts.only}` : ''}\n`);
   printTable(rows);
   console.log(`\n(details in ${path.relative(REPO, out)})`);

@@ -87,8 +87,7 @@ export const SCENARIOS = [
   {
     name: 'receiver: 5xx burst, timeouts, resets, slow',
     key: 'receiver-faults',
-    // A delivery that failed is retried later, after the customer's later messages (documented).
-    orderNotGuaranteed: 'a retried delivery arrives after the customer’s later ones',
+    // A failed delivery's retry still comes before the customer's later ones (DISPATCH_ORDERING=customer).
     inject: async ({ receiver }) => {
       for (const mode of ['5xx', 'timeout', 'reset', 'slow']) {
         receiver.misbehave(mode, 8_000, 0.7);

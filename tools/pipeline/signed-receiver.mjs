@@ -14,6 +14,7 @@ export class SignedReceiver {
     this.lastSeq = new Map(); // customer → highest event sequence delivered (first copies only)
     this.orderViolations = [];
     this.duplicateSamples = [];
+    this.firstSeen = new Map(); // webhook-id → when its first copy arrived
     this.badSignatures = 0;
     this.requests = 0;
     this.refused = 0;
@@ -70,9 +71,10 @@ export class SignedReceiver {
     const run = (req.url ?? '/').split('/')[1] ?? '';
     const times = (this.accepted.get(id) ?? 0) + 1;
     this.accepted.set(id, times);
+    if (times === 1) this.firstSeen.set(id, Date.now());
     res.writeHead(204).end();
     if (times > 1) {
-      if (this.duplicateSamples.length < 5) this.duplicateSamples.push({ id, url: req.url, at: new Date().toISOString() });
+      if (this.duplicateSamples.filter((d) => d.run === run).length < 5) this.duplicateSamples.push({ run, id, url: req.url, firstAt: new Date(this.firstSeen.get(id)).toISOString(), at: new Date().toISOString() });
       return;
     }
     let payload = {};

@@ -7,3 +7,4 @@ export * from './webhook-credentials.js';
 export * from './outbound.env.js';
 export * from './retry.policy.js';
 export * from './revision-guard.js';
+export * from './egress-proxy.js';

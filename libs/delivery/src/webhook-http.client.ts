@@ -1,5 +1,6 @@
-import { Agent, request } from 'undici';
+import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
 import { isIP } from 'node:net';
+import { bypassesProxy, type EgressProxy } from './egress-proxy.js';
 import { sendableHeaders, UnsendableRequestError } from './outbound-headers.js';
 import type { PrivateNetworkGuard } from './private-network.guard.js';
 
@@ -25,6 +26,8 @@ export interface WebhookHttpClientOptions {
   readonly connections?: number;
   /** TCP + TLS handshake budget (ms). */
   readonly connectTimeoutMs?: number;
+  /** Send through this proxy (except bypassed hosts). */
+  readonly egress?: EgressProxy;
 }
 
 /**
@@ -34,6 +37,7 @@ export interface WebhookHttpClientOptions {
  */
 export class WebhookHttpClient {
   private readonly agent: Agent;
+  private readonly proxy?: ProxyAgent;
   private readonly maxResponseBytes: number;
 
   constructor(private readonly options: WebhookHttpClientOptions) {
@@ -42,6 +46,16 @@ export class WebhookHttpClient {
       connections: options.connections ?? 64,
       connect: { rejectUnauthorized: true, timeout: options.connectTimeoutMs ?? 5_000, lookup: options.guard.socketLookup },
     });
+    if (options.egress) {
+      // The proxy itself usually sits on a private network: its address is not the guard's
+      // business. The destination is (checked in `send` before the request is handed over).
+      this.proxy = new ProxyAgent({
+        uri: options.egress.url,
+        connections: options.connections ?? 64,
+        connectTimeout: options.connectTimeoutMs ?? 5_000,
+        requestTls: { rejectUnauthorized: true },
+      });
+    }
   }
 
   /** Throws UnsendableRequestError for a request that can never be sent (see outbound-headers). */
@@ -50,10 +64,13 @@ export class WebhookHttpClient {
     const target = new URL(req.url);
     // Sockets never call lookup for an IP literal, so literals are checked here.
     const literal = target.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(literal)) await this.options.guard.assertAllowed(literal);
+    const dispatcher = this.dispatcherFor(target.hostname);
+    // Through a proxy no socket of ours resolves the destination, so it is resolved and checked
+    // here; the proxy resolves it again itself (docs/egress.md says how to close that gap there).
+    if (isIP(literal) || dispatcher !== this.agent) await this.options.guard.assertAllowed(literal);
     const started = performance.now();
     const response = await request(target, {
-      dispatcher: this.agent,
+      dispatcher,
       method: req.method as 'POST',
       headers,
       body: req.method === 'GET' ? undefined : req.body,
@@ -74,6 +91,11 @@ export class WebhookHttpClient {
     };
   }
 
+  private dispatcherFor(hostname: string): Dispatcher {
+    const { egress } = this.options;
+    return this.proxy && egress && !bypassesProxy(hostname, egress.bypass) ? this.proxy : this.agent;
+  }
+
   private async readBounded(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -89,6 +111,6 @@ export class WebhookHttpClient {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    await Promise.all([this.agent.close(), this.proxy?.close()]);
   }
 }

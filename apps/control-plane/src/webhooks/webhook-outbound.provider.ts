@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { loadSecretBox, PrivateNetworkGuard, WebhookHttpClient, type SecretBox } from '@cuewire/delivery';
+import { loadSecretBox, egressProxyFrom, PrivateNetworkGuard, WebhookHttpClient, type SecretBox } from '@cuewire/delivery';
 import { APP_CONFIG } from '@cuewire/platform';
 import { createTemplateEngine, templateLimitsFrom } from '@cuewire/templating';
 import type { ControlPlaneEnv } from '../control-plane.env.js';
@@ -19,7 +19,7 @@ export class WebhookOutbound implements OnApplicationShutdown {
     this.engine = createTemplateEngine(templateLimitsFrom(config));
     this.box = loadSecretBox(config, (message) => new Logger('WebhookSecrets').warn(message));
     // Send test is one request at a time per user; a small pool is plenty.
-    this.http = new WebhookHttpClient({ guard: new PrivateNetworkGuard({ allow: config.DISPATCH_ALLOW_PRIVATE_CIDRS }), maxResponseBytes: config.DISPATCH_MAX_RESPONSE_BYTES, connections: 4 });
+    this.http = new WebhookHttpClient({ guard: new PrivateNetworkGuard({ allow: config.DISPATCH_ALLOW_PRIVATE_CIDRS }), maxResponseBytes: config.DISPATCH_MAX_RESPONSE_BYTES, connections: 4, egress: egressProxyFrom(config) });
   }
 
   onApplicationShutdown(): Promise<void> {

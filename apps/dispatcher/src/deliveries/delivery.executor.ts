@@ -113,7 +113,7 @@ export class DeliveryExecutor {
     // is retried in place until it is durable: failing the step would attempt the request again,
     // and could fork a second retry chain for the same delivery.
     await this.durably('release', () => admission.release(sent.verdict.kind === 'delivered'));
-    await this.settle(webhook, request, history, sent);
+    return this.settle(webhook, request, history, sent);
   }
 
   /** Retries one write after an attempt until Redis/Kafka take it; only a content failure ends it. */
@@ -178,7 +178,7 @@ export class DeliveryExecutor {
   }
 
   /** Makes an attempt's outcome durable: delivered mark and result, or the next attempt on a delay tier, or the dead letter. */
-  private async settle(webhook: Webhook, request: WebhookRequest, history: readonly DeliveryAttempt[], { verdict, done }: Sent): Promise<void> {
+  private async settle(webhook: Webhook, request: WebhookRequest, history: readonly DeliveryAttempt[], { verdict, done }: Sent): Promise<'deferred' | void> {
     const allAttempts = [...history, done];
     if (verdict.kind === 'delivered') {
       // The acknowledged mark was set with the lease release; these are independent writes, all
@@ -196,7 +196,10 @@ export class DeliveryExecutor {
       if (delay !== null) {
         const next = { ...request, attempt: request.attempt + 1, notBefore: Date.now() + delay };
         await this.durably('retry', () => this.producer.send([this.result(request, 'RETRY_SCHEDULED', done), this.onTier(next, allAttempts, delay, 'retry')]));
-        return this.durably('log', () => this.log.record(request, { ...done, outcome: 'RETRY_SCHEDULED', nextAttemptAt: next.notBefore }));
+        await this.durably('log', () => this.log.record(request, { ...done, outcome: 'RETRY_SCHEDULED', nextAttemptAt: next.notBefore }));
+        // The customer's later deliveries to this webhook go behind the retry, as behind any deferral.
+        if (this.config.DISPATCH_ORDERING === 'customer') this.order.deferred(request.webhookId, request.customerId, request.deliveryId, next.notBefore);
+        return 'deferred';
       }
     }
     const reason = verdict.kind === 'retry' ? `no attempts left after ${request.attempt}: ${done.error}` : verdict.reason;
