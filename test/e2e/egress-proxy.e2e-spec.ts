@@ -20,7 +20,7 @@ describe('egress proxy', () => {
   const id = (name: string) => `${name}-${run.id}`;
   const call = async (path: string, body?: unknown) => {
     const res = await fetch(`${controlPlane.url}${path}`, { method: 'POST', headers: authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify(body ?? {}) });
-    return { status: res.status, json: (await res.json()) as Record<string, any> };
+    return { status: res.status, json: (await res.json()) as { ok?: boolean; error?: string; response?: unknown } };
   };
   /** The proxy's log lines for requests to exactly this path of the receiver (absolute-form: `POST <url> HTTP/1.1`). */
   const proxied = (path: string) => proxy.requests().filter((line) => line.includes(`${receiver.url}${path} `));

@@ -4,6 +4,7 @@ import { outboundEnvSchema } from './outbound.env.js';
 describe('egress proxy settings', () => {
   it('is off unless DISPATCH_EGRESS_PROXY is set', () => {
     expect(egressProxyFrom(outboundEnvSchema.parse({}))).toBeUndefined();
+    expect(egressProxyFrom(outboundEnvSchema.parse({ DISPATCH_EGRESS_PROXY: '' }))).toBeUndefined();
     expect(egressProxyFrom(outboundEnvSchema.parse({ DISPATCH_EGRESS_PROXY: 'http://egress.internal:3128', DISPATCH_EGRESS_PROXY_BYPASS: 'a.internal, .corp.example' }))).toEqual({
       url: 'http://egress.internal:3128',
       bypass: ['a.internal', '.corp.example'],

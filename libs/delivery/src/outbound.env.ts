@@ -18,6 +18,7 @@ export const outboundEnvSchema = z.object({
   DISPATCH_EGRESS_PROXY: z
     .string()
     .optional()
+    .transform((v) => (v ? v : undefined))
     .refine((v) => v === undefined || isProxyUrl(v), { message: 'DISPATCH_EGRESS_PROXY must be an http:// or https:// URL with a host, e.g. http://egress.internal:3128' }),
   /** Hosts that skip the proxy (comma-separated): `hooks.internal` exact, `.example.com` for a domain and its subdomains. */
   DISPATCH_EGRESS_PROXY_BYPASS: z
