@@ -33,6 +33,12 @@ describe('web console', () => {
     await page.keyboard.type(text);
   };
 
+  const api = async (path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST') => {
+    const res = await fetch(`${stack.cuewire.url}${path}`, { method, headers: authHeaders({ 'content-type': 'application/json' }), body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+
   it('is served by the control plane without a key: fingerprinted assets cached for good, every other path the page', async () => {
     const index = await fetch(`${stack.cuewire.url}/console`);
     expect(index.status).toBe(200);
@@ -81,11 +87,17 @@ describe('web console', () => {
     await typeInto('API key (required)', 'SG.console-test-key');
     await typeInto('From email (required)', 'shop@example.com');
     await typeInto('Base URL', stack.receiver.url);
+    const preview = page.getByRole('region', { name: 'Preview: the request that would be sent' });
+    // Live preview of the unsaved webhook: the preset expanded with the parameters as typed, nothing stored.
+    await preview.getByText(`POST ${stack.receiver.url}/v3/mail/send`).waitFor();
+    await preview.getByText('"email": "shop@example.com"').waitFor();
+    await preview.getByText('authorization: Bearer [redacted]').waitFor();
+    expect((await api('/v1/webhooks/welcome-email')).status).toBe(404);
+    await expectAccessible();
     await screenshot(page, 'webhook-new-sendgrid');
     await press({ name: 'Create webhook' });
 
     await page.getByRole('heading', { name: 'SendGrid email', level: 1 }).waitFor();
-    const preview = page.getByRole('region', { name: 'Preview: the request that would be sent' });
     await preview.getByText(`POST ${stack.receiver.url}/v3/mail/send`).waitFor();
     await preview.getByText('"email": "shop@example.com"').waitFor();
     // The preview follows the sample event chosen.
@@ -109,17 +121,27 @@ describe('web console', () => {
     await screenshot(page, 'webhook-edit');
   });
 
-  it('shows a template error at its line, and the list with state and health', async () => {
+  it('previews the edited form before it is saved, shows a template error at its line while typing, and the list with state and health', async () => {
+    const preview = page.getByRole('region', { name: 'Preview: the request that would be sent' });
+    await typeInto('URL template', `${stack.receiver.url}/v3/mail/send?draft={{urlencode customer.firstName}}`);
+    await preview.getByText(`POST ${stack.receiver.url}/v3/mail/send?draft=Ada`).waitFor();
+    await page.getByRole('status').getByText('unsaved changes').waitFor();
+    expect((await api('/v1/webhooks/welcome-email')).body.url).toBe(`${stack.receiver.url}/v3/mail/send`);
+
     const body = page.getByLabel('Body template');
     const original = await body.inputValue();
-    await body.fill(`{"a": 1,\n "b": {{#if customer.id}}\n}`);
+    await typeInto('Body template', `{"a": 1,\n "b": {{#if customer.id}}\n}`);
+    // The live preview shows the syntax error at its line before anything is saved.
+    const previewError = page.locator('.preview').getByLabel(/Template around line \d/);
+    await previewError.waitFor();
+    expect(await page.locator('.preview .error-line').textContent()).toMatch(/\d/);
     await press({ name: 'Save' });
-    await page.getByLabel(/Template around line/).waitFor();
-    expect(await page.locator('.error-line').textContent()).toMatch(/\d/);
+    await page.locator('form .template-error').first().waitFor();
     await expectAccessible();
     await screenshot(page, 'webhook-template-error');
     await press({ name: 'Discard changes' });
     expect(await body.inputValue()).toBe(original);
+    await preview.getByText(`POST ${stack.receiver.url}/v3/mail/send`, { exact: true }).waitFor();
 
     await press({ name: 'Webhooks' }, 'link');
     const row = page.getByRole('row', { name: /SendGrid email/ });
@@ -137,6 +159,10 @@ describe('web console', () => {
     await typeInto('Id (optional)', 'signed-hook');
     await typeInto('Name', 'Signed hook');
     await typeInto('URL template', `${stack.receiver.url}/signed/{{customer.id}}`);
+    // From scratch, the preview follows the form too, signature included.
+    const preview = page.getByRole('region', { name: 'Preview: the request that would be sent' });
+    await preview.getByText(`POST ${stack.receiver.url}/signed/c-sample`).waitFor();
+    await preview.getByText(/webhook-signature: v1,/).waitFor();
     await press({ name: 'Create webhook' });
     await page.getByRole('heading', { name: 'Signed hook', level: 1 }).waitFor();
     const generated = await page.getByLabel('New signing secret', { exact: true }).inputValue();
@@ -159,11 +185,6 @@ describe('web console', () => {
     // Type-ahead on a closed select; a space would open it, so the first word is typed.
     await page.keyboard.type(text.split(' ')[0]);
     expect(await select.inputValue()).toBe(value);
-  };
-  const api = async (path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST') => {
-    const res = await fetch(`${stack.cuewire.url}${path}`, { method, headers: authHeaders({ 'content-type': 'application/json' }), body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
   const deliveriesOf = async (query: string) => (await api(`/v1/deliveries?${query}`)).body.items as { deliveryId: string; outcome: string; attempt: number }[];
 
@@ -217,9 +238,13 @@ describe('web console', () => {
     await page.keyboard.press('Enter');
     const attempt = page.getByRole('article', { name: 'Attempt 1' });
     await attempt.getByText('200', { exact: true }).waitFor();
+    // The request as sent (kept by the history service), and when.
+    const sentRequest = attempt.getByRole('region', { name: 'Request sent (attempt 1)' });
+    await sentRequest.getByText(`POST ${stack.receiver.url}/signed/${customer}`).waitFor();
+    await sentRequest.getByText(`"customer": "${customer}"`).waitFor();
+    expect(await attempt.getByRole('heading', { name: /^Attempt 1/ }).textContent()).toMatch(/^Attempt 1 · \S.+ · DELIVERED/);
     await expectAccessible();
     await screenshot(page, 'deliveries');
-    // TODO(history service): the request sent is shown once GET /v1/deliveries/:id returns it.
   });
 
   it('shows a failing receiver, and replays one delivery and then every failed one once it is fixed', async () => {
@@ -323,7 +348,9 @@ describe('web console', () => {
 
   it('charts the figures of a campaign over time', async () => {
     await page.goto(`${stack.cuewire.url}/console/#/campaigns`);
-    await page.getByRole('row', { name: /Abandoned cart/ }).getByText('live').waitFor();
+    await page.getByRole('row', { name: /Abandoned cart/ }).getByText('live', { exact: true }).waitFor();
+    // The list carries each campaign's figures of the last 7 days (from the history service).
+    await page.getByRole('row', { name: /Abandoned cart/ }).getByText('1 sent · 1 delivered · 0 failed · 0 opened · 0 clicked').waitFor();
     await expectAccessible();
     await screenshot(page, 'campaigns');
     await press({ name: 'Figures: Abandoned cart' }, 'link');

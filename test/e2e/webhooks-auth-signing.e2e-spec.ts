@@ -128,6 +128,51 @@ describe('webhooks: auth, signing, rotation, presets, send test', () => {
     expect(missing.json.errors[0].path).toBe('$.body');
   });
 
+  it('previews a webhook not saved yet: validated as create validates it, rendered as a saved one is, stored nowhere', async () => {
+    const draft = { id: `draft-${run}`, name: 'Draft', url: `${receiver.url}/draft/{{urlencode customer.id}}`, body: '{"name": {{json customer.firstName}} }', auth: { type: 'bearer', token: 'draft-token' }, signing: { type: 'standard-webhooks' } };
+    const good = await call('/v1/webhooks/preview', { webhook: draft, context: { customer: { id: 'c/y', firstName: 'Zoë' } } });
+    expect(good.status).toBe(200);
+    expect(good.json.request).toMatchObject({ method: 'POST', url: `${receiver.url}/draft/c%2Fy`, headers: { authorization: 'Bearer [redacted]', 'webhook-signature': expect.stringMatching(/^v1,/) } });
+    expect(JSON.parse(good.json.request.body)).toEqual({ name: 'Zoë' });
+    expect(JSON.stringify(good.json)).not.toContain('draft-token');
+    expect((await call(`/v1/webhooks/draft-${run}`, undefined, 'GET')).status).toBe(404);
+    expect(receiver.requests.some((r) => r.path.startsWith('/draft/'))).toBe(false);
+
+    // From a preset, as the console's new-webhook form sends it.
+    const preset = await call('/v1/webhooks/preview', { webhook: { preset: 'sendgrid', params: { apiKey: 'SG.draft', fromEmail: 'shop@example.com', baseUrl: receiver.url } } });
+    expect(preset.status).toBe(200);
+    expect(preset.json.request).toMatchObject({ url: `${receiver.url}/v3/mail/send`, headers: { authorization: 'Bearer [redacted]' } });
+    expect(JSON.parse(preset.json.request.body).from.email).toBe('shop@example.com');
+
+    // An edit of a stored webhook: the draft's fields, the stored secrets it leaves out; the stored one unchanged.
+    const before = await call(`/v1/webhooks/orders-${run}`, undefined, 'GET');
+    const edited = await call('/v1/webhooks/preview', { webhook: { id: `orders-${run}`, name: 'Orders', url: `${receiver.url}/edited/{{customer.id}}`, body: '{"edited": true}', auth: { type: 'basic', username: 'cuewire' } } });
+    expect(edited.status).toBe(200);
+    expect(edited.json.request).toMatchObject({ url: `${receiver.url}/edited/c-sample`, body: '{"edited": true}', headers: { authorization: 'Basic [redacted]' } });
+    expect((await call(`/v1/webhooks/orders-${run}`, undefined, 'GET')).json).toEqual(before.json);
+
+    // Bad input: each field with its path under $.webhook and the reason, as create names them at $.
+    const cases: [Record<string, unknown>, string[]][] = [
+      [{ webhook: { name: 'x', url: 'ftp://example.com/{{customer.id}}', auth: { type: 'oauth2' } } }, ['$.webhook.url', '$.webhook.auth.type']],
+      [{ webhook: { name: 'x', url: 'https://example.com', auth: { type: 'basic', username: 'u' } } }, ['$.webhook.auth.password']],
+      [{ webhook: { preset: 'twilio', params: { accountSid: 'nope', from: '+1' } } }, ['$.webhook.params.accountSid', '$.webhook.params.authToken']],
+      [{ webhook: { name: 'x', url: 'https://example.com' }, customerId: '', extra: 1 }, ['$', '$.customerId']],
+      [{}, ['$.webhook']],
+    ];
+    for (const [body, paths] of cases) {
+      const res = await call('/v1/webhooks/preview', body);
+      expect([res.status, (res.json.errors as { path: string }[]).map((e) => e.path).sort()]).toEqual([400, [...paths].sort()]);
+    }
+    // A template syntax error names its line, and marks the column under the line's text (Handlebars's caret).
+    const syntax = await call('/v1/webhooks/preview', { webhook: { name: 'x', url: 'https://example.com', body: '{\n"a": {{json customer.id}\n}' } });
+    expect(syntax.status).toBe(400);
+    expect(syntax.json.errors).toEqual([{ path: '$.webhook.body', message: expect.stringMatching(/line 2:\n.*customer\.id\}\}\n-+\^/) }]);
+    // A template that does not render with the chosen data: 422 with the field.
+    const missing = await call('/v1/webhooks/preview', { webhook: draft, context: { customer: { id: 'c' } } });
+    expect(missing.status).toBe(422);
+    expect(missing.json.errors[0].path).toBe('$.webhook.body');
+  });
+
   it('a preset becomes an ordinary webhook (Twilio: form fields, basic auth) that send test delivers', async () => {
     expect((await call('/v1/webhook-presets', undefined, 'GET')).json.map((p: { id: string }) => p.id)).toEqual(['sendgrid', 'twilio', 'slack', 'generic-json']);
     const sid = `AC${'0123456789abcdef'.repeat(2)}`;

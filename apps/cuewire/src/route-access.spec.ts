@@ -40,6 +40,7 @@ const EXPECTED: Record<string, string> = {
   'PUT /v1/webhooks/:id': 'admin',
   'DELETE /v1/webhooks/:id': 'admin',
   'POST /v1/webhooks/:id/secrets/rotate': 'admin',
+  'POST /v1/webhooks/preview': 'admin',
   'POST /v1/webhooks/:id/preview': 'admin',
   'POST /v1/webhooks/:id/test': 'admin',
   'GET /v1/webhook-presets': 'admin',

@@ -156,6 +156,11 @@ export interface TestResult {
   error?: string;
 }
 
+/** A webhook being edited, as create takes it: a definition, or a preset with its params (and an id). */
+export type WebhookDraft = (Partial<WebhookInput> | { preset: string; params: Record<string, unknown> }) & { id?: string };
+
+const DRAFT_PATH = '$.webhook';
+
 /** What preview and send test render with: a stored customer, and parts of the sample context replaced. */
 export interface TrialInput {
   customerId?: string;
@@ -173,12 +178,25 @@ export interface EndpointHealth {
 export const webhooksApi = {
   list: () => items<Webhook>(call('GET', '/v1/webhooks')),
   get: (id: string) => call<Webhook>('GET', `/v1/webhooks/${enc(id)}`),
-  create: (input: Partial<WebhookInput> & { id?: string }) => data(call<Webhook>('POST', '/v1/webhooks', { body: input })),
-  createFromPreset: (input: { id?: string; preset: string; params: Record<string, unknown> }) => data(call<Webhook>('POST', '/v1/webhooks', { body: input })),
+  create: (input: WebhookDraft) => data(call<Webhook>('POST', '/v1/webhooks', { body: input })),
   replace: (id: string, input: WebhookInput, ifMatch?: string) => call<Webhook>('PUT', `/v1/webhooks/${enc(id)}`, { body: input, ifMatch }),
   remove: (id: string) => data(call<void>('DELETE', `/v1/webhooks/${enc(id)}`)),
   rotateSecret: (id: string, overlapSeconds: number) => data(call<{ id: string; secret: string; overlapSeconds: number }>('POST', `/v1/webhooks/${enc(id)}/secrets/rotate`, { body: { overlapSeconds } })),
   preview: (id: string, trial: TrialInput) => data(call<{ request: RenderedRequest }>('POST', `/v1/webhooks/${enc(id)}/preview`, { body: trial })),
+  /**
+   * Preview of a webhook not saved yet (`draft`: what create takes, or PUT with the id of the one
+   * being edited). The server names the draft's errors under `$.webhook`; they come back named
+   * from `$`, as create and PUT name them, so the editor's fields show them.
+   */
+  previewDraft: async (draft: WebhookDraft, trial: TrialInput) => {
+    try {
+      return await data(call<{ request: RenderedRequest }>('POST', '/v1/webhooks/preview', { body: { ...trial, webhook: draft } }));
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      const errors = error.errors.map((e) => (e.path === DRAFT_PATH || e.path.startsWith(`${DRAFT_PATH}.`) ? { ...e, path: `$${e.path.slice(DRAFT_PATH.length)}` } : e));
+      throw new ApiError(error.status, error.title, errors, error.detail);
+    }
+  },
   test: (id: string, trial: TrialInput) => data(call<TestResult>('POST', `/v1/webhooks/${enc(id)}/test`, { body: trial })),
   presets: () => items<Preset>(call('GET', '/v1/webhook-presets')),
   /** The dispatcher's view of the endpoint: circuit, auto-disable, parked deliveries. */
@@ -317,7 +335,8 @@ export const segmentsApi = {
 
 // ---- deliveries (history service; replay on the dispatcher) ---------------------------------
 
-export const OUTCOMES = ['DELIVERED', 'RETRY_SCHEDULED', 'DEAD', 'SKIPPED_DUPLICATE', 'PARKED', 'DEFERRED'] as const;
+/** The outcomes the history service searches by (its OUTCOMES in delivery-history.schemas.ts; any other is a 400). */
+export const OUTCOMES = ['DELIVERED', 'FAILED', 'RETRY_SCHEDULED', 'DEAD', 'SKIPPED_DUPLICATE', 'RENDER_FAILED', 'PARKED'] as const;
 
 /** Times in query parameters (`from`, `to`) are epoch milliseconds, as the dispatcher's log takes them today. */
 export interface DeliveryQuery {
@@ -357,11 +376,20 @@ export interface DeliveryDetail {
   attempts: DeliveryAttempt[];
 }
 
+/** An attempt as the history service answers it: its time is `attemptedAt`, the request's body `bodyExcerpt` (the first 2 KiB). */
+type AnsweredAttempt = Omit<DeliveryAttempt, 'request'> & { attemptedAt?: number; request?: (Omit<RenderedRequest, 'body'> & { body?: string; bodyExcerpt?: string | null }) | null };
+
+/** An attempt as the pages read it, from the history service's answer (or the dispatcher's older log, which already has `at`). */
+export function attemptOf({ attemptedAt, request, ...a }: AnsweredAttempt): DeliveryAttempt {
+  const { bodyExcerpt, body, ...sent } = request ?? {};
+  return { ...a, at: a.at ?? attemptedAt, ...(request ? { request: { ...(sent as Omit<RenderedRequest, 'body'>), body: body ?? bodyExcerpt ?? '' } } : {}) };
+}
+
 export const deliveriesApi = {
   search: async (q: DeliveryQuery): Promise<{ items: DeliveryAttempt[]; nextCursor?: string }> => {
-    const d = await data(call<{ items?: DeliveryAttempt[]; nextCursor?: string | number | null } | DeliveryAttempt[]>('GET', '/v1/deliveries', { query: { ...q } }));
-    if (Array.isArray(d)) return { items: d };
-    return { items: d?.items ?? [], nextCursor: d?.nextCursor === null || d?.nextCursor === undefined ? undefined : String(d.nextCursor) };
+    const d = await data(call<{ items?: AnsweredAttempt[]; nextCursor?: string | number | null } | AnsweredAttempt[]>('GET', '/v1/deliveries', { query: { ...q } }));
+    if (Array.isArray(d)) return { items: d.map(attemptOf) };
+    return { items: (d?.items ?? []).map(attemptOf), nextCursor: d?.nextCursor === null || d?.nextCursor === undefined ? undefined : String(d.nextCursor) };
   },
   /**
    * One delivery with its attempts. Without the history service's detail route (404 or 405),
@@ -369,8 +397,8 @@ export const deliveriesApi = {
    */
   get: async (deliveryId: string, hint: DeliveryQuery = {}): Promise<DeliveryDetail> => {
     try {
-      const d = await data(call<DeliveryDetail>('GET', `/v1/deliveries/${enc(deliveryId)}`));
-      return { ...d, attempts: d.attempts ?? [] };
+      const d = await data(call<Omit<DeliveryDetail, 'attempts'> & { attempts?: AnsweredAttempt[] }>('GET', `/v1/deliveries/${enc(deliveryId)}`));
+      return { ...d, attempts: (d.attempts ?? []).map(attemptOf) };
     } catch (error) {
       if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 405)) throw error;
       const found = await deliveriesApi.search({ ...hint, limit: 1000 });

@@ -1,4 +1,4 @@
-import { bucketStarts, figuresFromAttempts } from './delivery-figures';
+import { bucketStarts, figuresFromAttempts, totalsOf } from './delivery-figures';
 
 describe('campaign figures from the delivery log', () => {
   const hour = 3_600_000;
@@ -25,5 +25,10 @@ describe('campaign figures from the delivery log', () => {
       { at: new Date(t0).toISOString(), sent: 1, delivered: 0, failed: 0 },
       { at: new Date(t0 + hour).toISOString(), sent: 1, delivered: 1, failed: 1 },
     ]);
+  });
+
+  it('adds the buckets up, a measure a bucket lacks counting 0', () => {
+    expect(totalsOf([{ at: t0, sent: 2, delivered: 1, clicked: 1 }, { at: t0 + hour, sent: 1, failed: 1, opened: 3 }])).toEqual({ triggered: 0, sent: 3, delivered: 1, failed: 1, opened: 3, clicked: 1 });
+    expect(totalsOf([])).toEqual({ triggered: 0, sent: 0, delivered: 0, failed: 0, opened: 0, clicked: 0 });
   });
 });

@@ -29,3 +29,12 @@ export function figuresFromAttempts(attempts: readonly DeliveryAttempt[], from: 
   }
   return [...buckets.values()];
 }
+
+export type Totals = Required<Omit<Bucket, 'at'>>;
+
+/** The buckets added up, measure by measure (a measure a bucket lacks counts 0). */
+export function totalsOf(buckets: readonly Bucket[]): Totals {
+  const totals: Totals = { triggered: 0, sent: 0, delivered: 0, failed: 0, opened: 0, clicked: 0 };
+  for (const b of buckets) for (const key of Object.keys(totals) as (keyof Totals)[]) totals[key] += b[key] ?? 0;
+  return totals;
+}

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { campaignInputOf, campaignsApi, type Campaign, type CampaignStatus } from '../api/console-api';
+import { totalsOf } from '../api/delivery-figures';
 import { describeTrigger, nextStatuses, STATUS_ACTION } from '../campaigns/campaign-form';
 import { href } from '../router';
 import { Layout } from '../ui/layout';
@@ -39,13 +40,14 @@ export function CampaignsPage() {
       {list.data?.length === 0 && <p>No campaigns yet.</p>}
       {list.data && list.data.length > 0 && (
         <table>
-          <caption class="visually-hidden">Campaigns with their status and trigger</caption>
+          <caption class="visually-hidden">Campaigns with their status, trigger and figures</caption>
           <thead>
             <tr>
               <th scope="col">Name</th>
               <th scope="col">Status</th>
               <th scope="col">Trigger</th>
               <th scope="col">Webhooks</th>
+              <th scope="col">Last 7 days</th>
               <th scope="col">
                 <span class="visually-hidden">Actions</span>
               </th>
@@ -64,6 +66,9 @@ export function CampaignsPage() {
                 <td>{describeTrigger(c.trigger)}</td>
                 <td class="mono">{c.webhookIds.join(', ')}</td>
                 <td>
+                  <WeekFigures id={c.id} />
+                </td>
+                <td>
                   <div class="actions">
                     {nextStatuses(c.status).map((s) => (
                       <button key={s} type="button" class="secondary" aria-label={`${STATUS_ACTION[s]}: ${c.name}`} onClick={() => change(c, s)}>
@@ -81,5 +86,24 @@ export function CampaignsPage() {
         </table>
       )}
     </Layout>
+  );
+}
+
+const WEEK = 7 * 86_400_000;
+
+/** A campaign's figures over the last 7 days, in one line (the figures page has them over time). */
+function WeekFigures({ id }: { id: string }) {
+  const figures = useLoad(() => {
+    const to = Date.now();
+    return campaignsApi.figures(id, { from: to - WEEK, to, bucket: 'day' });
+  }, [id]);
+  if (figures.error) return <span class="muted">unavailable</span>;
+  if (!figures.data) return <span class="muted">…</span>;
+  const t = totalsOf(figures.data.buckets);
+  return (
+    <span class="figures-line">
+      {t.sent} sent · {t.delivered} delivered · {t.failed} failed
+      {figures.data.source === 'history' ? ` · ${t.opened} opened · ${t.clicked} clicked` : ''}
+    </span>
   );
 }

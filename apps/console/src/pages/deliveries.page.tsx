@@ -25,7 +25,7 @@ function hashOf(f: Partial<Filters>, deliveryId?: string): string {
 }
 
 const when = (at: number | string | undefined) => (at === undefined ? '' : new Date(at).toLocaleString());
-const tone = (outcome?: string) => (outcome === 'DELIVERED' ? 'ok' : outcome === 'DEAD' || outcome === 'PARKED' ? 'bad' : 'warn');
+const tone = (outcome?: string) => (outcome === 'DELIVERED' ? 'ok' : outcome === 'DEAD' || outcome === 'PARKED' || outcome === 'FAILED' || outcome === 'RENDER_FAILED' ? 'bad' : 'warn');
 
 /** Search deliveries, see one's attempts (request sent, response got), replay one, or every failed one of a webhook since a time. */
 export function DeliveriesPage({ query, deliveryId }: { query: URLSearchParams; deliveryId?: string }) {
@@ -163,8 +163,9 @@ function DeliveryDetail({ deliveryId, hint, onClose }: { deliveryId: string; hin
             {a.latencyMs !== undefined && <span class="muted"> · {Math.round(a.latencyMs)} ms</span>}
           </h3>
           {a.error && <p class="field-error">{a.error}</p>}
+          {a.request && <p class="muted">Auth and signature headers are added as the request leaves and are not kept; the body is kept up to 2 KiB.</p>}
           <div class="grid-2">
-            {a.request ? <RequestView request={a.request} label={`Request sent (attempt ${a.attempt ?? i + 1})`} /> : <p class="muted">The request sent is kept by the history service.</p>}
+            {a.request ? <RequestView request={a.request} label={`Request sent (attempt ${a.attempt ?? i + 1})`} /> : <p class="muted">No request was sent.</p>}
             {a.response || a.statusCode || a.responseExcerpt ? <ResponseView response={{ status: a.response?.status ?? a.statusCode ?? undefined, headers: a.response?.headers, bodyExcerpt: a.response?.bodyExcerpt ?? a.responseExcerpt ?? '' }} /> : <p class="muted">No response.</p>}
           </div>
         </article>

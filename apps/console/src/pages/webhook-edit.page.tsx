@@ -127,7 +127,7 @@ export function WebhookEditPage({ id }: { id: string }) {
             <button type="submit">Save</button>
             {dirty && (
               <span class="badge warn" role="status">
-                unsaved changes: the preview shows the saved webhook
+                unsaved changes
               </span>
             )}
             <button type="button" class="secondary" onClick={() => setDraft(webhookInputOf(saved.webhook))}>
@@ -136,7 +136,7 @@ export function WebhookEditPage({ id }: { id: string }) {
           </div>
         </form>
         <div class="stack">
-          <WebhookTrialPanel webhook={saved.webhook} />
+          <WebhookTrialPanel draft={{ id, ...draft }} savedId={id} dirty={dirty} />
           {saved.webhook.signing && <RotateSecret id={id} signing={saved.webhook.signing} onRotated={(s) => (setSecret(s), loaded.reload())} />}
         </div>
       </div>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, webhooksApi, type RenderedRequest, type TestResult, type TrialInput, type Webhook } from '../api/console-api';
+import { ApiError, webhooksApi, type RenderedRequest, type TestResult, type TrialInput, type WebhookDraft } from '../api/console-api';
 import { Select, TextArea, TextField } from '../ui/fields';
 import { Problem } from '../ui/problem';
 import { RequestView, ResponseView } from '../ui/request-view';
@@ -13,20 +13,25 @@ const SAMPLE_EVENTS: Record<string, object | undefined> = {
   email_click: { id: 'evt_console', type: 'email_click', occurredAt: '2026-01-15T09:30:00.000Z', properties: { url: 'https://shop.example.com/sale', campaignId: 'spring-sale' } },
 };
 
-/** The template a preview error's path points at (`$.body`, `$.headers.x-campaign`, `$.form.to`). */
-function templateAt(webhook: Webhook, path: string): string | undefined {
+/**
+ * The template a preview error's path points at (`$.body`, `$.headers.x-campaign`, `$.form.to`),
+ * when the draft holds it (a preset's templates are expanded on the server).
+ */
+function templateAt(draft: WebhookDraft, path: string): string | undefined {
+  if ('preset' in draft) return undefined;
   const [, field, key] = /^\$\.(\w+)(?:\.(.+))?$/.exec(path) ?? [];
-  if (field === 'url' || field === 'body') return webhook[field];
-  if (field === 'headers' && key) return webhook.headers?.[key];
-  if (field === 'form' && key) return webhook.form?.[key];
+  if (field === 'url' || field === 'body') return draft[field];
+  if (field === 'headers' && key) return draft.headers?.[key];
+  if (field === 'form' && key) return draft.form?.[key];
   return undefined;
 }
 
 /**
- * Preview (render, send nothing) and send test (deliver once) of the saved webhook, for a chosen
- * customer and sample event. The preview refreshes as the inputs change and after each save.
+ * Live preview (render, send nothing) of the webhook as the editor holds it now, saved or not,
+ * for a chosen customer and sample event; it refreshes as the form or the inputs change. Send
+ * test (deliver once) is there once the webhook is saved, and delivers the saved revision.
  */
-export function WebhookTrialPanel({ webhook }: { webhook: Webhook }) {
+export function WebhookTrialPanel({ draft, savedId, dirty = false }: { draft: WebhookDraft; savedId?: string; dirty?: boolean }) {
   const [customerId, setCustomerId] = useState('');
   const [sample, setSample] = useState('sample');
   const [eventJson, setEventJson] = useState('');
@@ -48,7 +53,7 @@ export function WebhookTrialPanel({ webhook }: { webhook: Webhook }) {
         setPreview({ error: new ApiError(400, 'The sample event is not valid JSON', [], (error as Error).message) });
         return;
       }
-      webhooksApi.preview(webhook.id, input).then(
+      webhooksApi.previewDraft(draft, input).then(
         (r) => current && setPreview({ request: r.request }),
         (error: unknown) => current && setPreview({ error }),
       );
@@ -57,8 +62,8 @@ export function WebhookTrialPanel({ webhook }: { webhook: Webhook }) {
       current = false;
       clearTimeout(timer);
     };
-    // Re-render when the saved webhook changes (revision) or the inputs do.
-  }, [webhook.id, webhook.revision, webhook.updatedAt, customerId, eventJson]);
+    // Re-render when any field of the draft changes (compared by value: the editor makes a new object per keystroke) or the inputs do.
+  }, [JSON.stringify(draft), customerId, eventJson]);
 
   const chooseSample = (name: string) => {
     setSample(name);
@@ -66,20 +71,28 @@ export function WebhookTrialPanel({ webhook }: { webhook: Webhook }) {
     setEventJson(event ? JSON.stringify(event, null, 2) : '');
   };
 
-  const sendTest = async () => {
+  const sendTest = async (id: string) => {
     setTest({ busy: true });
     try {
-      setTest({ result: await webhooksApi.test(webhook.id, trial()) });
+      setTest({ result: await webhooksApi.test(id, trial()) });
     } catch (error) {
       setTest({ error });
     }
   };
 
-  const renderErrors = preview.error instanceof ApiError && preview.error.status === 422 ? preview.error.errors : [];
+  // Errors in a template the draft holds are shown at their line; the others as a problem.
+  const errors = preview.error instanceof ApiError ? preview.error.errors : [];
+  const atTemplates = errors.filter((e) => templateAt(draft, e.path) !== undefined);
+  const otherError =
+    preview.error instanceof ApiError && atTemplates.length > 0
+      ? atTemplates.length < errors.length
+        ? new ApiError(preview.error.status, preview.error.title, errors.filter((e) => !atTemplates.includes(e)), preview.error.detail)
+        : undefined
+      : preview.error;
   return (
     <section class="panel" aria-labelledby="trial-heading">
-      <h2 id="trial-heading">Preview and test</h2>
-      <p class="muted">Renders the saved webhook. Save your changes to see them here.</p>
+      <h2 id="trial-heading">{savedId ? 'Preview and test' : 'Preview'}</h2>
+      <p class="muted">Renders the form as it is now, saved or not; nothing is sent.</p>
       <div class="grid-2">
         <TextField label="Customer id" name="customerId" value={customerId} onInput={setCustomerId} hint="A customer with a stored profile; empty for the sample customer (Ada)." />
         <Select label="Sample event" name="sampleEvent" value={sample} options={[['sample', 'Sample purchase (default)'], ['purchase', 'purchase'], ['cart_add', 'cart_add'], ['email_click', 'email_click']] as const} onChange={chooseSample} />
@@ -88,17 +101,19 @@ export function WebhookTrialPanel({ webhook }: { webhook: Webhook }) {
       <div aria-live="polite" class="preview">
         <h3 class="visually-hidden">Preview</h3>
         {preview.request && <RequestView request={preview.request} label="Preview: the request that would be sent" />}
-        {renderErrors.map((e) => {
-          const template = templateAt(webhook, e.path);
-          return template !== undefined ? <TemplateError key={e.path} template={template} message={`${e.path}: ${e.message}`} /> : null;
-        })}
-        {preview.error !== undefined && renderErrors.every((e) => templateAt(webhook, e.path) === undefined) && <Problem error={preview.error} />}
+        {atTemplates.map((e) => (
+          <TemplateError key={e.path + e.message} template={templateAt(draft, e.path) ?? ''} message={`${e.path}: ${e.message}`} />
+        ))}
+        <Problem error={otherError} />
       </div>
-      <div class="actions">
-        <button type="button" onClick={sendTest} disabled={test.busy}>
-          {test.busy ? 'Sending…' : 'Send test'}
-        </button>
-      </div>
+      {savedId && (
+        <div class="actions">
+          <button type="button" onClick={() => sendTest(savedId)} disabled={test.busy}>
+            {test.busy ? 'Sending…' : 'Send test'}
+          </button>
+          {dirty && <span class="muted">Send test delivers the saved webhook: save to test your changes.</span>}
+        </div>
+      )}
       <div aria-live="polite" class="test-result">
         {test.result && (
           <>

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { deliveryHeaders, openCredentials, redactHeaders } from '@cuewire/delivery';
 import { parseRequest, RequestValidationError } from '@cuewire/platform';
-import { CompiledWebhook, isSuccessStatus, RenderError, sampleTemplateContext, type TemplateContext } from '@cuewire/templating';
+import { CompiledWebhook, isSuccessStatus, RenderError, sampleTemplateContext, type StoredWebhook, type TemplateContext } from '@cuewire/templating';
 import { z } from 'zod';
 import { CustomerProfileRepository } from './customer-profile.repository.js';
 import { WebhookOutbound } from './webhook-outbound.provider.js';
@@ -17,10 +17,31 @@ export const trialSchema = z
   })
   .strict();
 
+/** A preview of a webhook not saved yet: the definition as create (or PUT, with its id) takes it. */
+export const draftTrialSchema = trialSchema
+  .extend({
+    /** A full definition, or a preset with its params and overrides; validated as create validates it. */
+    webhook: z.record(z.string(), z.unknown()),
+  })
+  .strict();
+
+/** Where a draft's own errors are named in the request: under `webhook`. */
+const DRAFT_PATH = '$.webhook';
+
 /** A template that cannot render with the given data: 422 with the field, like a 400's errors. */
 class RenderFailed extends HttpException {
-  constructor(error: RenderError) {
-    super({ title: 'The webhook does not render with this context', errors: [{ path: `$.${error.field}`, message: error.message }] }, HttpStatus.UNPROCESSABLE_ENTITY);
+  constructor(error: RenderError, base: string) {
+    super({ title: 'The webhook does not render with this context', errors: [{ path: `${base}.${error.field}`, message: error.message }] }, HttpStatus.UNPROCESSABLE_ENTITY);
+  }
+}
+
+/** The draft's validation errors (paths from `$`, as create names them), named where they are in the preview request. */
+function underDraft<T>(validate: () => T): T {
+  try {
+    return validate();
+  } catch (error) {
+    if (error instanceof RequestValidationError) throw new RequestValidationError(error.errors.map((e) => ({ ...e, path: DRAFT_PATH + e.path.slice(1) })));
+    throw error;
   }
 }
 
@@ -40,12 +61,25 @@ export class WebhookTrialService {
   ) {}
 
   async preview(id: string, body: unknown) {
-    const { request } = await this.build(id, body);
+    const webhook = this.webhooks.stored(id);
+    const { request } = await this.build(webhook, parseRequest(trialSchema, body ?? {}));
+    return { request: request.shown };
+  }
+
+  /**
+   * Preview of a webhook not saved yet (the console's editor while creating or editing): the
+   * draft is validated and its secrets sealed as saving it would, then rendered like a saved one.
+   */
+  async previewDraft(body: unknown) {
+    const input = parseRequest(draftTrialSchema, body ?? {});
+    const webhook = underDraft(() => this.webhooks.draft(input.webhook));
+    const { request } = await this.build(webhook, input, DRAFT_PATH);
     return { request: request.shown };
   }
 
   async test(id: string, body: unknown) {
-    const { request, webhook } = await this.build(id, body);
+    const webhook = this.webhooks.stored(id);
+    const { request } = await this.build(webhook, parseRequest(trialSchema, body ?? {}));
     try {
       const response = await this.outbound.http.send({ ...request.sent, timeoutMs: webhook.timeoutMs });
       return { ok: isSuccessStatus(webhook.successCodes, response.statusCode), request: request.shown, response: { status: response.statusCode, headers: response.headers, bodyExcerpt: response.bodyExcerpt, latencyMs: response.latencyMs } };
@@ -54,22 +88,21 @@ export class WebhookTrialService {
     }
   }
 
-  private async build(id: string, body: unknown) {
-    const webhook = this.webhooks.stored(id);
-    const input = parseRequest(trialSchema, body ?? {});
+  /** `base`: where the webhook's fields are named in the request's errors (`$` for a saved one). */
+  private async build(webhook: StoredWebhook & { id: string; name: string }, input: z.infer<typeof trialSchema>, base = '$') {
     const context = await this.context(webhook, input);
     let rendered;
     try {
       rendered = new CompiledWebhook(this.outbound.engine, webhook).render(context);
     } catch (error) {
-      if (error instanceof RenderError) throw new RenderFailed(error);
+      if (error instanceof RenderError) throw new RenderFailed(error, base);
       throw error;
     }
     const deliveryId = `msg_test_${randomBytes(12).toString('hex')}`;
     const credentials = openCredentials(webhook, this.outbound.box);
     const headers = deliveryHeaders(rendered.headers, deliveryId, rendered.body, credentials);
     const sent = { method: rendered.method, url: rendered.url, headers, body: rendered.body };
-    return { webhook, request: { sent, shown: { ...sent, deliveryId, headers: redactHeaders(headers, credentials) } } };
+    return { request: { sent, shown: { ...sent, deliveryId, headers: redactHeaders(headers, credentials) } } };
   }
 
   private async context(webhook: { id: string; name: string }, input: z.infer<typeof trialSchema>): Promise<TemplateContext> {

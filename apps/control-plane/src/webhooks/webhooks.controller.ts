@@ -3,7 +3,7 @@ import { ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { ApiIfMatch, ApiJsonBody, ApiJsonResponse, ApiProblems, RequiresScope } from '@cuewire/platform';
 import { webhookDefinitionSchema } from '@cuewire/templating';
 import { trialSchema, WebhookTrialService } from './webhook-trial.service.js';
-import { createWebhookBody, previewSchema, rotatedSecretSchema, testSendSchema, webhookListSchema, webhookViewSchema } from './webhooks.openapi.js';
+import { createWebhookBody, draftPreviewBody, previewSchema, rotatedSecretSchema, testSendSchema, webhookListSchema, webhookViewSchema } from './webhooks.openapi.js';
 import { rotateSchema, WebhooksService } from './webhooks.service.js';
 import { ConfigEtagInterceptor } from '../config-objects/config-etag.interceptor.js';
 
@@ -26,6 +26,7 @@ const example = {
 const { id: _id, ...definitionExample } = example;
 const presetExample = { id: 'sms', preset: 'twilio', params: { accountSid: 'AC0123456789abcdef0123456789abcdef', authToken: 'write-only', from: '+15005550006' } };
 const trialExample = { customerId: 'c-42', context: { event: { type: 'purchase', properties: { total: 10, currency: 'EUR', items: [] } } } };
+const draftTrialExample = { webhook: { preset: 'sendgrid', params: { apiKey: 'write-only', fromEmail: 'shop@example.com' } }, ...trialExample };
 
 @ApiTags('control plane')
 @RequiresScope('admin')
@@ -43,6 +44,15 @@ export class WebhooksController {
   @ApiProblems({ 400: 'Each invalid field with its JSON path (template errors with line and column); nothing stored' })
   create(@Body() body: unknown) {
     return this.webhooks.create(body);
+  }
+
+  @Post('preview')
+  @HttpCode(200)
+  @ApiJsonBody(draftPreviewBody, { name: 'WebhookDraftTrial', examples: [draftTrialExample] })
+  @ApiJsonResponse(200, previewSchema, 'The request the unsaved webhook would send (secrets redacted); nothing is stored or sent')
+  @ApiProblems({ 400: 'Each invalid field with its JSON path, the webhook’s under $.webhook as create names them (template errors with line and column); nothing stored', 422: 'The webhook does not render with this context (field and reason)' })
+  previewDraft(@Body() body: unknown) {
+    return this.trials.previewDraft(body);
   }
 
   @Get()

@@ -1,6 +1,7 @@
 import { authInputSchema, signingInputSchema, webhookDefinitionSchema, webhookPresets, webhookSettingsSchema } from '@cuewire/templating';
 import { z } from 'zod';
 import { objectIdSchema } from '../config-objects/object-id.js';
+import { draftTrialSchema } from './webhook-trial.service.js';
 
 /** The request and answer shapes of /v1/webhooks for the OpenAPI document (requests: the schemas the service validates with). */
 
@@ -13,6 +14,9 @@ const presetBodies = Object.values(webhookPresets).map((p) =>
 
 /** A full definition (with an optional id), or a provider preset with its params and any field to override. */
 export const createWebhookBody = z.union([webhookDefinitionSchema.safeExtend({ id: objectIdSchema.optional() }), ...presetBodies]);
+
+/** A draft preview: the webhook as create takes it, and what to render it with. */
+export const draftPreviewBody = draftTrialSchema.extend({ webhook: createWebhookBody }).strict();
 
 const isoTime = z.iso.datetime();
 

@@ -20,6 +20,9 @@ export const rotateSchema = z
   })
   .strict();
 
+/** The id a draft without one renders with (the sample context names the webhook). */
+const DRAFT_ID = 'draft';
+
 @Injectable()
 export class WebhooksService {
   constructor(
@@ -47,9 +50,20 @@ export class WebhooksService {
     const webhookId = id === undefined ? newObjectId('wh') : parseRequest(objectIdSchema, id, ['id']);
     return this.exclusive(webhookId, undefined, async () => {
       if (this.config.webhooks.get(webhookId)) throw new RequestValidationError([{ path: '$.id', message: `webhook ${webhookId} already exists` }]);
-      if (preset === undefined && params !== undefined) throw new RequestValidationError([{ path: '$.params', message: 'only with preset' }]);
-      return this.save(webhookId, preset === undefined ? rest : this.fromPreset(preset, params, rest), 0);
+      return this.save(webhookId, this.definitionOf(preset, params, rest), 0);
     });
+  }
+
+  /**
+   * A webhook not saved yet (what create or PUT would take), validated and sealed exactly as
+   * saving it would, but stored nowhere: what the draft preview renders. When its id names a
+   * stored webhook, secrets the draft leaves out are that webhook's, as PUT keeps them.
+   */
+  draft(body: unknown): StoredWebhook & { id: string } {
+    const { id, preset, params, ...rest } = (body ?? {}) as Record<string, unknown>;
+    const webhookId = id === undefined ? DRAFT_ID : parseRequest(objectIdSchema, id, ['id']);
+    const previous = this.config.webhooks.get(webhookId) ? this.stored(webhookId) : undefined;
+    return { ...this.validate(webhookId, this.definitionOf(preset, params, rest), previous).stored, id: webhookId };
   }
 
   /** `ifMatch`: the client's If-Match (412 when the webhook changed since it read it). */
@@ -95,6 +109,12 @@ export class WebhooksService {
     return this.store.exclusive(this.config.webhooks, 'webhook', id, ifMatch, change);
   }
 
+  /** The definition a create body describes: itself, or a preset expanded with its params and overrides. */
+  private definitionOf(preset: unknown, params: unknown, rest: Record<string, unknown>): Record<string, unknown> {
+    if (preset === undefined && params !== undefined) throw new RequestValidationError([{ path: '$.params', message: 'only with preset' }]);
+    return preset === undefined ? rest : this.fromPreset(preset, params, rest);
+  }
+
   private fromPreset(preset: unknown, params: unknown, overrides: Record<string, unknown>): Record<string, unknown> {
     try {
       return expandPreset(parseRequest(z.string(), preset, ['preset']), params, overrides);
@@ -106,14 +126,19 @@ export class WebhooksService {
 
   /** Validates everything (schema, templates, sample render, secrets) before anything is written. */
   private async save(id: string, body: unknown, basedOn: number, previous?: StoredWebhook): Promise<WebhookView> {
+    const { stored, generatedSecret } = this.validate(id, body, previous);
+    const record = await this.put(id, stored, basedOn);
+    return { ...webhookView(record), ...(generatedSecret ? { generatedSecret } : {}) };
+  }
+
+  /** The schema, the templates (compile, sample render) and the secrets (sealed): what save stores, and what a draft previews. */
+  private validate(id: string, body: unknown, previous?: StoredWebhook): { stored: StoredWebhook; generatedSecret?: string } {
     const definition = parseRequest(webhookDefinitionSchema, body);
     const { auth: _auth, signing: _signing, ...settings } = definition;
     checkTemplates(this.outbound.engine, { ...settings, id });
     const credentials = sealCredentials(id, definition, previous, this.outbound.box, Date.now());
     if (Array.isArray(credentials)) throw new RequestValidationError(credentials);
-    const stored: StoredWebhook = { ...settings, auth: credentials.auth, ...(credentials.signing ? { signing: credentials.signing } : {}) };
-    const record = await this.put(id, stored, basedOn);
-    return { ...webhookView(record), ...(credentials.generatedSecret ? { generatedSecret: credentials.generatedSecret } : {}) };
+    return { stored: { ...settings, auth: credentials.auth, ...(credentials.signing ? { signing: credentials.signing } : {}) }, generatedSecret: credentials.generatedSecret };
   }
 
   private put(id: string, stored: StoredWebhook, basedOn: number): Promise<ConfigRecord> {

@@ -240,6 +240,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["webhooksPreviewDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks/{id}": {
         parameters: {
             query?: never;
@@ -1658,6 +1674,421 @@ export interface components {
                 secrets?: string[];
             };
         };
+        WebhookDraftTrial: {
+            context?: {
+                [key: string]: unknown;
+            };
+            customerId?: string;
+            webhook: {
+                name: string;
+                url: string;
+                /**
+                 * @default POST
+                 * @enum {string}
+                 */
+                method?: "POST" | "PUT" | "PATCH" | "GET" | "DELETE";
+                /** @default {} */
+                headers?: {
+                    [key: string]: string;
+                };
+                /**
+                 * @default application/json
+                 * @enum {string}
+                 */
+                contentType?: "application/json" | "application/x-www-form-urlencoded" | "text/plain";
+                /** @default  */
+                body?: string;
+                form?: {
+                    [key: string]: string;
+                };
+                formJsonField?: string;
+                /** @default 10000 */
+                timeoutMs?: number;
+                /**
+                 * @default [
+                 *       "2xx"
+                 *     ]
+                 */
+                successCodes?: (number | string)[];
+                /**
+                 * @default {
+                 *       "schedule": []
+                 *     }
+                 */
+                retry?: {
+                    /** @default [] */
+                    schedule?: string[];
+                };
+                rateLimit?: {
+                    perSecond: number;
+                    burst?: number;
+                };
+                /** @default true */
+                enabled?: boolean;
+                /**
+                 * @default {
+                 *       "type": "none"
+                 *     }
+                 */
+                auth?: {
+                    /** @constant */
+                    type: "none";
+                } | {
+                    /** @constant */
+                    type: "basic";
+                    username: string;
+                    password?: string;
+                } | {
+                    /** @constant */
+                    type: "bearer";
+                    token?: string;
+                } | {
+                    /** @constant */
+                    type: "header";
+                    name: string;
+                    value?: string;
+                };
+                signing?: {
+                    /** @constant */
+                    type: "standard-webhooks";
+                    secrets?: string[];
+                };
+                id?: string;
+            } | {
+                name?: string;
+                url?: string;
+                /**
+                 * @default POST
+                 * @enum {string}
+                 */
+                method?: "POST" | "PUT" | "PATCH" | "GET" | "DELETE";
+                /** @default {} */
+                headers?: {
+                    [key: string]: string;
+                };
+                /**
+                 * @default application/json
+                 * @enum {string}
+                 */
+                contentType?: "application/json" | "application/x-www-form-urlencoded" | "text/plain";
+                /** @default  */
+                body?: string;
+                form?: {
+                    [key: string]: string;
+                };
+                formJsonField?: string;
+                /** @default 10000 */
+                timeoutMs?: number;
+                /**
+                 * @default [
+                 *       "2xx"
+                 *     ]
+                 */
+                successCodes?: (number | string)[];
+                /**
+                 * @default {
+                 *       "schedule": []
+                 *     }
+                 */
+                retry?: {
+                    /** @default [] */
+                    schedule?: string[];
+                };
+                rateLimit?: {
+                    perSecond: number;
+                    burst?: number;
+                };
+                /** @default true */
+                enabled?: boolean;
+                id?: string;
+                /** @constant */
+                preset: "sendgrid";
+                params: {
+                    apiKey: string;
+                    fromEmail: string;
+                    fromName?: string;
+                    /** @default {{customer.email}} */
+                    toTemplate?: string;
+                    /** @default {{default customer.firstName ""}} */
+                    toNameTemplate?: string;
+                    /** @default Thank you for your order, {{default customer.firstName "there"}} */
+                    subjectTemplate?: string;
+                    /** @default We received your order of {{money event.properties.total event.properties.currency}}. */
+                    textTemplate?: string;
+                    templateId?: string;
+                    /**
+                     * Format: uri
+                     * @default https://api.sendgrid.com
+                     */
+                    baseUrl?: string;
+                };
+                auth?: {
+                    /** @constant */
+                    type: "none";
+                } | {
+                    /** @constant */
+                    type: "basic";
+                    username: string;
+                    password?: string;
+                } | {
+                    /** @constant */
+                    type: "bearer";
+                    token?: string;
+                } | {
+                    /** @constant */
+                    type: "header";
+                    name: string;
+                    value?: string;
+                };
+                signing?: {
+                    /** @constant */
+                    type: "standard-webhooks";
+                    secrets?: string[];
+                };
+            } | {
+                name?: string;
+                url?: string;
+                /**
+                 * @default POST
+                 * @enum {string}
+                 */
+                method?: "POST" | "PUT" | "PATCH" | "GET" | "DELETE";
+                /** @default {} */
+                headers?: {
+                    [key: string]: string;
+                };
+                /**
+                 * @default application/json
+                 * @enum {string}
+                 */
+                contentType?: "application/json" | "application/x-www-form-urlencoded" | "text/plain";
+                /** @default  */
+                body?: string;
+                form?: {
+                    [key: string]: string;
+                };
+                formJsonField?: string;
+                /** @default 10000 */
+                timeoutMs?: number;
+                /**
+                 * @default [
+                 *       "2xx"
+                 *     ]
+                 */
+                successCodes?: (number | string)[];
+                /**
+                 * @default {
+                 *       "schedule": []
+                 *     }
+                 */
+                retry?: {
+                    /** @default [] */
+                    schedule?: string[];
+                };
+                rateLimit?: {
+                    perSecond: number;
+                    burst?: number;
+                };
+                /** @default true */
+                enabled?: boolean;
+                id?: string;
+                /** @constant */
+                preset: "twilio";
+                params: {
+                    accountSid: string;
+                    authToken: string;
+                    from: string;
+                    /** @default {{customer.phone}} */
+                    toTemplate?: string;
+                    /** @default Thanks {{default customer.firstName "there"}}! Your order of {{money event.properties.total event.properties.currency}} is confirmed. */
+                    bodyTemplate?: string;
+                    /**
+                     * Format: uri
+                     * @default https://api.twilio.com
+                     */
+                    baseUrl?: string;
+                };
+                auth?: {
+                    /** @constant */
+                    type: "none";
+                } | {
+                    /** @constant */
+                    type: "basic";
+                    username: string;
+                    password?: string;
+                } | {
+                    /** @constant */
+                    type: "bearer";
+                    token?: string;
+                } | {
+                    /** @constant */
+                    type: "header";
+                    name: string;
+                    value?: string;
+                };
+                signing?: {
+                    /** @constant */
+                    type: "standard-webhooks";
+                    secrets?: string[];
+                };
+            } | {
+                name?: string;
+                url?: string;
+                /**
+                 * @default POST
+                 * @enum {string}
+                 */
+                method?: "POST" | "PUT" | "PATCH" | "GET" | "DELETE";
+                /** @default {} */
+                headers?: {
+                    [key: string]: string;
+                };
+                /**
+                 * @default application/json
+                 * @enum {string}
+                 */
+                contentType?: "application/json" | "application/x-www-form-urlencoded" | "text/plain";
+                /** @default  */
+                body?: string;
+                form?: {
+                    [key: string]: string;
+                };
+                formJsonField?: string;
+                /** @default 10000 */
+                timeoutMs?: number;
+                /**
+                 * @default [
+                 *       "2xx"
+                 *     ]
+                 */
+                successCodes?: (number | string)[];
+                /**
+                 * @default {
+                 *       "schedule": []
+                 *     }
+                 */
+                retry?: {
+                    /** @default [] */
+                    schedule?: string[];
+                };
+                rateLimit?: {
+                    perSecond: number;
+                    burst?: number;
+                };
+                /** @default true */
+                enabled?: boolean;
+                id?: string;
+                /** @constant */
+                preset: "slack";
+                params: {
+                    /** Format: uri */
+                    webhookUrl: string;
+                    /** @default New order from {{default customer.firstName customer.id}}: {{money event.properties.total event.properties.currency}} */
+                    textTemplate?: string;
+                };
+                auth?: {
+                    /** @constant */
+                    type: "none";
+                } | {
+                    /** @constant */
+                    type: "basic";
+                    username: string;
+                    password?: string;
+                } | {
+                    /** @constant */
+                    type: "bearer";
+                    token?: string;
+                } | {
+                    /** @constant */
+                    type: "header";
+                    name: string;
+                    value?: string;
+                };
+                signing?: {
+                    /** @constant */
+                    type: "standard-webhooks";
+                    secrets?: string[];
+                };
+            } | {
+                name?: string;
+                url?: string;
+                /**
+                 * @default POST
+                 * @enum {string}
+                 */
+                method?: "POST" | "PUT" | "PATCH" | "GET" | "DELETE";
+                /** @default {} */
+                headers?: {
+                    [key: string]: string;
+                };
+                /**
+                 * @default application/json
+                 * @enum {string}
+                 */
+                contentType?: "application/json" | "application/x-www-form-urlencoded" | "text/plain";
+                /** @default  */
+                body?: string;
+                form?: {
+                    [key: string]: string;
+                };
+                formJsonField?: string;
+                /** @default 10000 */
+                timeoutMs?: number;
+                /**
+                 * @default [
+                 *       "2xx"
+                 *     ]
+                 */
+                successCodes?: (number | string)[];
+                /**
+                 * @default {
+                 *       "schedule": []
+                 *     }
+                 */
+                retry?: {
+                    /** @default [] */
+                    schedule?: string[];
+                };
+                rateLimit?: {
+                    perSecond: number;
+                    burst?: number;
+                };
+                /** @default true */
+                enabled?: boolean;
+                id?: string;
+                /** @constant */
+                preset: "generic-json";
+                params: {
+                    /** Format: uri */
+                    url: string;
+                    /** @default true */
+                    sign?: boolean;
+                };
+                auth?: {
+                    /** @constant */
+                    type: "none";
+                } | {
+                    /** @constant */
+                    type: "basic";
+                    username: string;
+                    password?: string;
+                } | {
+                    /** @constant */
+                    type: "bearer";
+                    token?: string;
+                } | {
+                    /** @constant */
+                    type: "header";
+                    name: string;
+                    value?: string;
+                };
+                signing?: {
+                    /** @constant */
+                    type: "standard-webhooks";
+                    secrets?: string[];
+                };
+            };
+        };
         WebhookTrial: {
             context?: {
                 [key: string]: unknown;
@@ -2839,6 +3270,77 @@ export interface operations {
             };
             /** @description A valid API key without the "admin" scope */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    webhooksPreviewDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookDraftTrial"];
+            };
+        };
+        responses: {
+            /** @description The request the unsaved webhook would send (secrets redacted); nothing is stored or sent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        request: {
+                            deliveryId: string;
+                            method: string;
+                            url: string;
+                            /** @description Secrets redacted */
+                            headers: {
+                                [key: string]: string;
+                            };
+                            body: string;
+                        };
+                    };
+                };
+            };
+            /** @description Each invalid field with its JSON path, the webhook’s under $.webhook as create names them (template errors with line and column); nothing stored */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No API key, or one that is malformed, invalid (unknown, revoked, wrong secret) or expired (a rotated-out secret past its grace); WWW-Authenticate: Bearer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A valid API key without the "admin" scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The webhook does not render with this context (field and reason) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
