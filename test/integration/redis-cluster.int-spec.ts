@@ -37,7 +37,7 @@ describe('Redis Cluster (three masters with a replica each)', () => {
   const customers = Array.from({ length: 60 }, (_, i) => `cust-${i}`);
 
   beforeAll(async () => {
-    cluster = await startRedisCluster({ firstPort: FIRST_PORT, dir: path.join(os.tmpdir(), `cuewire-it-redis-cluster-${process.pid}`), nodeTimeoutMs: 2_000 });
+    cluster = await startRedisCluster({ firstPort: FIRST_PORT, dir: path.join(os.tmpdir(), `cuewire-it-redis-cluster-${FIRST_PORT}`), nodeTimeoutMs: 2_000 });
     const nodes = cluster.nodes.map((n) => `${n.host}:${n.port}`);
     redis = new RedisConnection({ REDIS_URL: 'redis://unused', REDIS_CLUSTER_NODES: nodes, REDIS_KEY_PREFIX: prefix } as BaseEnv, new ReadinessRegistry());
     await redis.onModuleInit();

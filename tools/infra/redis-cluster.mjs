@@ -3,7 +3,7 @@
 // tests that start a cluster of their own.
 import fs from 'node:fs';
 import path from 'node:path';
-import { busyPorts, EXTERNAL_HINT, InfraError, redisPing, runCommand, sleep, spawnDetached, stopPid, waitFor } from './process.mjs';
+import { busyPorts, EXTERNAL_HINT, InfraError, ownedPid, redisPing, runCommand, sleep, spawnDetached, stopPid, waitFor } from './process.mjs';
 import { redisServerArgs } from './redis.mjs';
 
 const HOST = '127.0.0.1';
@@ -109,10 +109,15 @@ export async function clusterNodes(port) {
 
 /**
  * A cluster of its own for a test: started in `dir` on `firstPort`…, formed, and stopped (data
- * removed) by `stop()`. `kill(port)` is kill -9 of one node.
+ * removed) by `stop()`. `kill(port)` is kill -9 of one node. Nodes a dead earlier run left in
+ * `dir` are stopped first.
  */
 export async function startRedisCluster({ firstPort, dir, masters = 3, nodeTimeoutMs = 2_000, log = () => {} }) {
   const ports = clusterPorts(firstPort, masters);
+  for (const port of ports) {
+    const stale = ownedPid(path.join(dir, `${port}.pid`), ['redis-server', `:${port}`]);
+    if (stale) await stopPid(stale, { timeoutMs: 5_000 });
+  }
   const busy = await busyPorts(HOST, ports.flatMap((p) => [p, p + BUS_PORT_OFFSET]));
   if (busy.length > 0) throw new InfraError(`Redis Cluster: ports ${busy.join(', ')} are taken`);
   fs.rmSync(dir, { recursive: true, force: true });
