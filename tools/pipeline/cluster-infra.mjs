@@ -7,17 +7,9 @@ import path from 'node:path';
 import { apicurioComponent } from '../infra/apicurio.mjs';
 import { CLUSTER_REPLICATION_FACTOR, resolveConfig } from '../infra/infra.mjs';
 import { kafkaClusterNodes, kafkaComponent } from '../infra/kafka.mjs';
-import { ownedPid, sleep, stopPid } from '../infra/process.mjs';
+import { ownedPid, stopPid } from '../infra/process.mjs';
 import { clusterNodes, startRedisCluster } from '../infra/redis-cluster.mjs';
-
-async function until(what, probe, timeoutMs, intervalMs = 250) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await probe().catch(() => false)) return;
-    await sleep(intervalMs);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
+import { until } from './stack.mjs';
 
 export class ClusterInfrastructure {
   // Below the ephemeral range and apart from every other profile: brokers 26092/26094/26096

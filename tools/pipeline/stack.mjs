@@ -25,7 +25,8 @@ export async function freePort() {
   });
 }
 
-async function until(what, probe, timeoutMs, intervalMs = 250) {
+/** Polls `probe` until it answers true (a throw counts as not yet). */
+export async function until(what, probe, timeoutMs, intervalMs = 250) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await probe().catch(() => false)) return;
