@@ -1,6 +1,6 @@
 // Types for the TypeScript specs that drive the infra tool (infra.mjs).
 export interface InfraOptions {
-  profile?: 'dev' | 'test';
+  profile?: 'dev' | 'test' | 'cluster';
   kafkaPort?: number;
   controllerPort?: number;
   registryPort?: number;
@@ -14,7 +14,11 @@ export interface InfraOptions {
 export interface InfraEnv {
   kafkaBrokers: string;
   schemaRegistryUrl: string;
+  /** `redis+cluster://host:port,…` on the cluster profile. */
   redisUrl: string;
+  databaseUrl: string;
+  /** The cluster profile's: topics are created with it (KAFKA_REPLICATION_FACTOR). */
+  replicationFactor?: number;
   /** Names of the components this call started. */
   started: string[];
 }

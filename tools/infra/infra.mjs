@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Local infrastructure (Kafka, Apicurio Registry, Redis, PostgreSQL) as plain processes — no Docker.
-//   node tools/infra/infra.mjs up|down [--clean]|status [--profile dev|test]
+//   node tools/infra/infra.mjs up|down [--clean]|status [--profile dev|test|cluster]
 // Also imported by the Jest global setup and `npm start` (infraUp/infraDown/infraStatus).
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -9,10 +9,11 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { apicurioComponent } from './apicurio.mjs';
 import { seconds } from './artifacts.mjs';
-import { kafkaComponent } from './kafka.mjs';
+import { kafkaClusterNodes, kafkaComponent } from './kafka.mjs';
 import { EXTERNAL_HINT, InfraError, ownedPid, stopPid, tailFile, tcpOpen, waitFor, withLock } from './process.mjs';
 import { postgresComponent } from './postgres.mjs';
 import { redisComponent } from './redis.mjs';
+import { clusterPorts, formRedisCluster, redisClusterNodeComponents } from './redis-cluster.mjs';
 
 export { InfraError };
 
@@ -23,14 +24,20 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 const PROFILES = {
   dev: { kafkaPort: 9092, controllerPort: 9093, registryPort: 8081, redisPort: 6380, postgresPort: 5432 },
   test: { kafkaPort: 19092, controllerPort: 19093, registryPort: 18081, redisPort: 16379, postgresPort: 15432, postgresReusePort: 5432 },
+  // Three Kafka nodes on 24092/24094/24096 (controllers one above), a Redis Cluster on 24379-24384
+  // (buses +100): what scale-out runs on (docs/scaling.md).
+  cluster: { kafkaPort: 24092, controllerPort: 24093, registryPort: 24081, redisPort: 24379, postgresPort: 24432, postgresReusePort: 5432 },
 };
+
+/** The cluster profile's replication factor for the topics services create. */
+export const CLUSTER_REPLICATION_FACTOR = 3;
 
 /** Options win over env vars, env vars over the profile defaults. */
 export function resolveConfig(options = {}) {
   const env = process.env;
   const profile = options.profile ?? 'dev';
   const defaults = PROFILES[profile];
-  if (!defaults) throw new InfraError(`unknown profile '${profile}' (use ${Object.keys(PROFILES).join(' or ')})`);
+  if (!defaults) throw new InfraError(`unknown profile '${profile}' (use ${Object.keys(PROFILES).join(', ')})`);
   const pick = (key, envName, fallback = defaults[key]) => toPort(options[key] ?? env[envName] ?? fallback, key);
   const registryPort = pick('registryPort', 'CUEWIRE_REGISTRY_PORT');
   const cacheRoot = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
@@ -57,6 +64,7 @@ function toPort(value, key) {
 }
 
 function components(cfg) {
+  if (cfg.profile === 'cluster') return [...kafkaClusterNodes(cfg).map((node) => kafkaComponent(cfg, node)), apicurioComponent(cfg), ...redisClusterNodeComponents(cfg), postgresComponent(cfg)];
   return [kafkaComponent(cfg), apicurioComponent(cfg), redisComponent(cfg), postgresComponent(cfg)];
 }
 
@@ -95,14 +103,18 @@ export async function infraUp(options = {}) {
     const plans = await Promise.all(components(cfg).map((c) => inspect(c, cfg)));
     const problems = plans.filter((p) => p.problem).map((p) => p.problem);
     if (problems.length) throw new InfraError(problems.join('\n'));
-    return settleAll(plans.map((p) => p.run()));
+    const done = await settleAll(plans.map((p) => p.run()));
+    if (cfg.profile === 'cluster') await formRedisCluster(clusterPorts(cfg.redisPort), { log: cfg.log });
+    return done;
   });
-  const [kafka, registry, redis, postgres] = values;
+  const named = (prefix) => values.filter((v) => v.name === prefix || v.name.startsWith(`${prefix}-`));
+  const redisNodes = named('redis').map((v) => v.url.replace(/^redis:\/\//, ''));
   return {
-    kafkaBrokers: kafka.url,
-    schemaRegistryUrl: registry.url,
-    redisUrl: redis.url,
-    databaseUrl: postgres.url,
+    kafkaBrokers: named('kafka').map((v) => v.url).join(','),
+    schemaRegistryUrl: named('schema-registry')[0].url,
+    redisUrl: cfg.profile === 'cluster' ? `redis+cluster://${redisNodes.join(',')}` : named('redis')[0].url,
+    databaseUrl: named('postgres')[0].url,
+    ...(cfg.profile === 'cluster' ? { replicationFactor: CLUSTER_REPLICATION_FACTOR } : {}),
     started: values.filter((v) => v.started).map((v) => v.name),
   };
 }
@@ -264,6 +276,7 @@ async function main(argv) {
       console.log(`KAFKA_BROKERS=${env.kafkaBrokers}`);
       console.log(`SCHEMA_REGISTRY_URL=${env.schemaRegistryUrl}`);
       console.log(`REDIS_URL=${env.redisUrl}`);
+      if (env.replicationFactor) console.log(`KAFKA_REPLICATION_FACTOR=${env.replicationFactor}`);
       return 0;
     }
     case 'down':
@@ -275,7 +288,7 @@ async function main(argv) {
       return rows.every((r) => r.running) ? 0 : 3;
     }
     default:
-      console.error('usage: node tools/infra/infra.mjs up|down [--clean]|status [--profile dev|test]');
+      console.error('usage: node tools/infra/infra.mjs up|down [--clean]|status [--profile dev|test|cluster]');
       return command ? 2 : 0;
   }
 }

@@ -1,4 +1,5 @@
-// Kafka 4.1.1 as a single KRaft node (broker + controller), jars resolved with Maven.
+// Kafka 4.1.1 in KRaft mode, jars resolved with Maven: one node (broker + controller), or for the
+// cluster profile one of three such nodes voting in one quorum (replication factor 3, min ISR 2).
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -16,30 +17,39 @@ const DEPENDENCIES = [
   ['org.apache.logging.log4j', 'log4j-slf4j-impl', LOG4J_VERSION],
 ];
 
-export function kafkaComponent(cfg) {
-  const dir = path.join(cfg.stateDir, 'kafka');
+/** The one node of the dev and test profiles. */
+const SINGLE = { id: 1, name: 'kafka', dataName: 'kafka-data', quorumSize: 1 };
+
+/** The nodes of the cluster profile: ports kafkaPort, +2, +4 (controllers one above each). */
+export function kafkaClusterNodes(cfg, count = 3) {
+  return Array.from({ length: count }, (_, i) => ({ id: i + 1, name: `kafka-${i + 1}`, dataName: `kafka-${i + 1}-data`, port: cfg.kafkaPort + 2 * i, controllerPort: cfg.kafkaPort + 2 * i + 1, quorumSize: count }));
+}
+
+export function kafkaComponent(cfg, node = { ...SINGLE, port: cfg.kafkaPort, controllerPort: cfg.controllerPort }) {
+  const dir = path.join(cfg.stateDir, node.name);
   const serverProperties = path.join(dir, 'server.properties');
-  const brokers = `${HOST}:${cfg.kafkaPort}`;
+  const brokers = `${HOST}:${node.port}`;
   return {
-    name: 'kafka',
-    externalEnv: 'KAFKA_BROKERS',
+    name: node.name,
+    externalEnv: node.quorumSize === 1 ? 'KAFKA_BROKERS' : undefined,
     portEnvs: 'CUEWIRE_KAFKA_PORT / CUEWIRE_KAFKA_CONTROLLER_PORT',
     url: brokers,
-    pidFile: path.join(cfg.stateDir, 'kafka.pid'),
-    logFile: path.join(cfg.stateDir, 'logs', 'kafka.log'),
+    pidFile: path.join(cfg.stateDir, `${node.name}.pid`),
+    logFile: path.join(cfg.stateDir, 'logs', `${node.name}.log`),
     markers: ['kafka.Kafka', serverProperties], // the path makes the pid specific to this state dir
-    readyTimeoutMs: 60_000,
+    readyTimeoutMs: node.quorumSize === 1 ? 60_000 : 120_000,
     probe: () => kafkaAnswers([brokers]),
-    busyPorts: () => busyPorts(HOST, [cfg.kafkaPort, cfg.controllerPort]),
+    busyPorts: () => busyPorts(HOST, [node.port, node.controllerPort]),
     async start(log) {
       const libs = await ensureKafkaLibs(cfg.cacheDir, log);
       const java = await findJava({ min: 17, purpose: `Kafka ${KAFKA_VERSION}`, externalEnv: 'KAFKA_BROKERS' });
-      const log4jConfig = writeConfigs(cfg, dir, serverProperties, this.logFile);
+      const log4jConfig = writeConfigs(cfg, node, dir, serverProperties, this.logFile);
       const jvm = [`-Dlog4j2.configurationFile=${log4jConfig}`, `-Dkafka.logs.dir=${path.dirname(this.logFile)}`];
-      await formatStorageOnce(cfg, { java, libs, jvm, serverProperties, log });
+      await formatStorageOnce(cfg, node, { java, libs, jvm, serverProperties, log });
       return spawnDetached({
         command: java,
-        args: ['-Xms256m', '-Xmx1g', ...jvm, '-cp', `${libs}/*`, 'kafka.Kafka', serverProperties],
+        // Three brokers share the machine: each gets half the heap of a lone one.
+        args: ['-Xms256m', node.quorumSize === 1 ? '-Xmx1g' : '-Xmx512m', ...jvm, '-cp', `${libs}/*`, 'kafka.Kafka', serverProperties],
         cwd: dir,
         logFile: this.logFile,
         pidFile: this.pidFile,
@@ -102,25 +112,30 @@ ${deps}
 }
 
 /** Rewritten on every start so port changes apply; returns the log4j2 config path. */
-function writeConfigs(cfg, dir, serverProperties, logFile) {
+function writeConfigs(cfg, node, dir, serverProperties, logFile) {
   fs.mkdirSync(dir, { recursive: true });
-  const { kafkaPort: port, controllerPort: ctrl } = cfg;
+  const { port, controllerPort: ctrl } = node;
+  const voters = node.quorumSize === 1 ? [{ id: 1, controllerPort: ctrl }] : kafkaClusterNodes(cfg, node.quorumSize);
+  // One node: every internal topic must fit on one replica. Three: RF 3, and a write needs two of them.
+  const replicas = Math.min(3, node.quorumSize);
+  const minIsr = replicas > 1 ? 2 : 1;
   const props = {
     'process.roles': 'broker,controller',
-    'node.id': 1,
-    'controller.quorum.voters': `1@${HOST}:${ctrl}`,
+    'node.id': node.id,
+    'controller.quorum.voters': voters.map((v) => `${v.id}@${HOST}:${v.controllerPort}`).join(','),
     listeners: `PLAINTEXT://${HOST}:${port},CONTROLLER://${HOST}:${ctrl}`,
     'advertised.listeners': `PLAINTEXT://${HOST}:${port}`,
     'controller.listener.names': 'CONTROLLER',
     'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
     'inter.broker.listener.name': 'PLAINTEXT',
-    'log.dirs': path.join(cfg.stateDir, 'kafka-data'),
-    // Single node: every internal topic must fit on one replica.
-    'offsets.topic.replication.factor': 1,
-    'transaction.state.log.replication.factor': 1,
-    'transaction.state.log.min.isr': 1,
-    'share.coordinator.state.topic.replication.factor': 1,
-    'share.coordinator.state.topic.min.isr': 1,
+    'log.dirs': path.join(cfg.stateDir, node.dataName),
+    'offsets.topic.replication.factor': replicas,
+    'transaction.state.log.replication.factor': replicas,
+    'transaction.state.log.min.isr': minIsr,
+    'share.coordinator.state.topic.replication.factor': replicas,
+    'share.coordinator.state.topic.min.isr': minIsr,
+    'default.replication.factor': replicas,
+    'min.insync.replicas': minIsr,
     'group.initial.rebalance.delay.ms': 0, // dev/test: no 3 s wait before the first rebalance
     'num.partitions': 3,
     'auto.create.topics.enable': false, // topics are created explicitly by the apps
@@ -147,12 +162,19 @@ function writeConfigs(cfg, dir, serverProperties, logFile) {
 }
 
 /** KRaft storage must be formatted before the first start; data then survives restarts. */
-async function formatStorageOnce(cfg, { java, libs, jvm, serverProperties, log }) {
-  if (fs.existsSync(path.join(cfg.stateDir, 'kafka-data', 'meta.properties'))) return;
-  log('[infra] formatting Kafka storage (first start of this state dir)');
-  const args = [...jvm, '-cp', `${libs}/*`, 'kafka.tools.StorageTool', 'format', '--ignore-formatted', '-t', clusterId(), '-c', serverProperties];
+async function formatStorageOnce(cfg, node, { java, libs, jvm, serverProperties, log }) {
+  if (fs.existsSync(path.join(cfg.stateDir, node.dataName, 'meta.properties'))) return;
+  log(`[infra] formatting ${node.name} storage (first start of this state dir)`);
+  const args = [...jvm, '-cp', `${libs}/*`, 'kafka.tools.StorageTool', 'format', '--ignore-formatted', '-t', sharedClusterId(cfg), '-c', serverProperties];
   const { code, output } = await runCommand(java, args);
   if (code !== 0) throw new InfraError(`Kafka storage format failed (exit ${code}):\n${lastLines(output)}`);
+}
+
+/** The nodes of one cluster are formatted with one id, kept in the state dir. */
+function sharedClusterId(cfg) {
+  const file = path.join(cfg.stateDir, 'kafka-cluster-id');
+  if (!fs.existsSync(file)) fs.writeFileSync(file, clusterId(), { flag: 'wx' });
+  return fs.readFileSync(file, 'utf8').trim();
 }
 
 /** Same format as `StorageTool random-uuid` (16 random bytes, base64url), without a JVM start. */

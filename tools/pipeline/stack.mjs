@@ -25,7 +25,8 @@ export async function freePort() {
   });
 }
 
-async function until(what, probe, timeoutMs, intervalMs = 250) {
+/** Polls `probe` until it answers true (a throw counts as not yet). */
+export async function until(what, probe, timeoutMs, intervalMs = 250) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await probe().catch(() => false)) return;
@@ -141,10 +142,11 @@ export class OwnInfrastructure {
   }
 }
 
-/** One built service (dist/apps/<app>/src/main.js) as its own process. */
+/** One built service (dist/apps/<app>/src/main.js) as its own process; `name` tells replicas apart (their log file). */
 export class ServiceRunner {
-  constructor(app, env, logDir) {
+  constructor(app, env, logDir, name = app) {
     this.app = app;
+    this.name = name;
     this.env = env;
     this.logDir = logDir;
     this.restarts = 0;
@@ -153,7 +155,7 @@ export class ServiceRunner {
   async start(readyTimeoutMs = 120_000) {
     this.port ??= await freePort();
     fs.mkdirSync(this.logDir, { recursive: true });
-    const out = fs.openSync(path.join(this.logDir, `${this.app}.log`), 'a');
+    const out = fs.openSync(path.join(this.logDir, `${this.name}.log`), 'a');
     this.child = spawn(process.execPath, [path.join(REPO, 'dist', 'apps', this.app, 'src', 'main.js')], {
       env: { ...process.env, ...this.env, HTTP_PORT: String(this.port), CUEWIRE_EXIT_WITH_PARENT: String(process.pid) },
       stdio: ['ignore', out, out],
@@ -161,7 +163,7 @@ export class ServiceRunner {
     fs.closeSync(out);
     const child = this.child;
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    await until(`${this.app} ready (log ${path.join(this.logDir, `${this.app}.log`)})`, async () => {
+    await until(`${this.name} ready (log ${path.join(this.logDir, `${this.name}.log`)})`, async () => {
       if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${this.app} exited`);
       const res = await fetch(`${this.url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
       await res.body?.cancel();
@@ -196,9 +198,13 @@ export class ServiceRunner {
   }
 }
 
-/** The six pipeline services of one run (own topic, group and key prefixes). */
+/**
+ * The six pipeline services of one run (own topic, group and key prefixes). `replicas`
+ * ({ 'campaign-evaluator': 3, … }) starts that many processes of a service: `get(app)` is the
+ * first, the others are named `<app>#2`, `<app>#3`, ….
+ */
 export class PipelineServices {
-  constructor({ infra, runId, adminKey, logDir, extraEnv = {} }) {
+  constructor({ infra, runId, adminKey, logDir, extraEnv = {}, replicas = {} }) {
     this.env = {
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
@@ -209,16 +215,39 @@ export class PipelineServices {
       KAFKA_TOPIC_PARTITIONS: '6',
       KAFKA_GROUP_PREFIX: runId,
       REDIS_KEY_PREFIX: `${runId}:`,
+      ...(infra.replicationFactor ? { KAFKA_REPLICATION_FACTOR: String(infra.replicationFactor) } : {}),
       CUEWIRE_ADMIN_KEY: adminKey,
       CUEWIRE_SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
       DISPATCH_ALLOW_PRIVATE_CIDRS: '127.0.0.0/8',
       ...extraEnv,
     };
-    this.services = new Map(PIPELINE_SERVICES.map((app) => [app, new ServiceRunner(app, this.env, logDir)]));
+    this.logDir = logDir;
+    this.services = new Map();
+    for (const app of PIPELINE_SERVICES) for (let k = 1; k <= (replicas[app] ?? 1); k++) this.addRunner(app);
   }
 
   get(app) {
     return this.services.get(app);
+  }
+
+  /** Every process of `app`, the first one first. */
+  replicasOf(app) {
+    return [...this.services.values()].filter((s) => s.app === app);
+  }
+
+  /** One more process of `app`, started (Kafka rebalances its partitions onto it). */
+  async addReplica(app) {
+    const runner = this.addRunner(app);
+    await runner.start();
+    return runner;
+  }
+
+  addRunner(app) {
+    const k = this.replicasOf(app).length + 1;
+    const name = k === 1 ? app : `${app}#${k}`;
+    const runner = new ServiceRunner(app, this.env, this.logDir, name);
+    this.services.set(name, runner);
+    return runner;
   }
 
   async startAll() {

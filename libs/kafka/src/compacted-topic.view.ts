@@ -124,6 +124,12 @@ export class CompactedTopicView<T> extends EventEmitter<{ change: [key: string, 
     stream.on('data', (message) => {
       this.applied = this.applied.then(() => this.onMessage(message.key, message.value, message.partition, message.offset));
     });
+    // A failed rejoin is emitted on the consumer (unheard, it would end the process).
+    consumer.on('error', (err: Error) => {
+      if (this.consumer !== consumer) return;
+      this.logger.error({ err, topic: this.topic }, 'config view consumer error; replacing the stream');
+      void this.restart();
+    });
     stream.on('error', (err) => {
       if (this.stream !== stream) return;
       this.logger.error({ err, topic: this.topic }, 'config view stream error; replacing the stream');

@@ -172,6 +172,12 @@ export class ConsumeLoop<T> {
     consumer.on('consumer:group:join', () => this.newEpoch());
     stream.on('data', (message: RawMessage) => this.accept(message));
     stream.on('error', (error) => this.options.logger.error({ err: error, groupId }, 'consumer stream error'));
+    // A rejoin that failed (the group coordinator moved while brokers came and went) is emitted
+    // on the consumer: unheard, it would end the process; the group is joined afresh instead.
+    consumer.on('error', (error: Error) => {
+      this.options.logger.error({ err: error, groupId }, 'consumer error; joining the group again');
+      if (!this.stopping && this.consumer === consumer) void this.reconnect();
+    });
     stream.on('close', () => {
       if (!this.stopping && this.stream === stream) void this.reconnect();
     });

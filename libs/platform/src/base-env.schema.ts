@@ -26,7 +26,10 @@ export const baseEnvSchema = z.object({
   /** A record open this long (an outage, a handler that never ends) makes /health/ready fail. */
   KAFKA_STUCK_AFTER_MS: z.coerce.number().int().min(1_000).default(60_000),
   SCHEMA_REGISTRY_URL: z.url().default('http://127.0.0.1:8081/apis/ccompat/v7'),
+  /** One server (`redis://…`), or a Redis Cluster's seed nodes as `redis+cluster://host:port,host:port`. */
   REDIS_URL: z.string().default('redis://127.0.0.1:6380'),
+  /** A Redis Cluster's seed nodes (`host:port,…`); when set, every service uses the Cluster (REDIS_URL then only lends its credentials). */
+  REDIS_CLUSTER_NODES: csv.default([]),
   /** Prefix of every Redis key this install writes. */
   REDIS_KEY_PREFIX: z.string().default('cw:'),
   HTTP_HOST: z.string().default('127.0.0.1'),

@@ -1,20 +1,74 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { APP_CONFIG, ReadinessRegistry, type BaseEnv } from '@cuewire/platform';
+import { redisEndpointOf } from './redis-endpoint.js';
 
-/** The process's Redis connection; every key gets the install's REDIS_KEY_PREFIX. */
+/**
+ * The process's Redis connection, to one server or to a Redis Cluster (REDIS_CLUSTER_NODES or a
+ * `redis+cluster://` REDIS_URL); every key gets the install's REDIS_KEY_PREFIX. Commands that
+ * name several keys must keep them on one slot (RedisKeys' hash tags); reading many unrelated
+ * keys goes through `getMany`, walking the key space through `scanKeys`.
+ */
 @Injectable()
 export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
-  readonly client: Redis;
+  readonly client: Redis | Cluster;
 
   constructor(@Inject(APP_CONFIG) config: BaseEnv, private readonly readiness: ReadinessRegistry) {
-    // Auto-pipelining: commands issued in one event-loop tick leave in one write (hot paths issue several at once).
-    this.client = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true });
+    const endpoint = redisEndpointOf(config);
+    // Auto-pipelining: commands issued in one event-loop tick leave in one write (per node on a Cluster).
+    const common = { keyPrefix: config.REDIS_KEY_PREFIX, lazyConnect: true, enableAutoPipelining: true };
+    if (endpoint.kind === 'standalone') {
+      this.client = new Redis(endpoint.url, { ...common, maxRetriesPerRequest: 3 });
+      return;
+    }
+    const { nodes, username, password, tls } = endpoint;
+    this.client = new Cluster([...nodes], {
+      ...common,
+      // The prefix stays on the Cluster (applied once); node connections carry none, so a per-node SCAN sees raw keys.
+      redisOptions: { username, password, maxRetriesPerRequest: 3, ...(tls ? { tls: {} } : {}) },
+      // While a master fails over, commands wait and follow the new slot owner rather than fail at once.
+      retryDelayOnFailover: 200,
+      retryDelayOnClusterDown: 300,
+      retryDelayOnTryAgain: 200,
+      maxRedirections: 32,
+      slotsRefreshInterval: 2_000,
+      clusterRetryStrategy: (times) => Math.min(200 * times, 2_000),
+    });
+  }
+
+  get isCluster(): boolean {
+    return this.client instanceof Cluster;
   }
 
   async onModuleInit(): Promise<void> {
     await this.client.connect();
     this.readiness.add({ name: 'redis', check: async () => void (await this.client.ping()) });
+  }
+
+  /** Values of keys that may live on different slots: one MGET on a single server, one GET per key (auto-pipelined per node) on a Cluster. */
+  async getMany(keys: readonly string[]): Promise<(string | null)[]> {
+    if (keys.length === 0) return [];
+    if (!this.isCluster) return this.client.mget(...keys);
+    return Promise.all(keys.map((key) => this.client.get(key)));
+  }
+
+  /**
+   * Every key matching `pattern` (given without the prefix), a SCAN page at a time, without the
+   * prefix; on a Cluster each master is scanned in turn. SCAN's guarantees hold: a key written
+   * meanwhile may be missed or seen twice.
+   */
+  async *scanKeys(pattern: string, count: number): AsyncGenerator<string[]> {
+    const prefix = this.client.options.keyPrefix ?? '';
+    const nodes: Redis[] = this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
+    for (const node of nodes) {
+      // SCAN's MATCH is not prefixed by ioredis, and the keys it returns carry the prefix.
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', prefix + pattern, 'COUNT', count);
+        cursor = next;
+        if (keys.length > 0) yield keys.map((k) => k.slice(prefix.length));
+      } while (cursor !== '0');
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

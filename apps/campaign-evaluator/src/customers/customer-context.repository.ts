@@ -22,7 +22,7 @@ export class CustomerContextRepository {
   async load(customerIds: readonly string[], withSegments = true): Promise<LoadedCustomer[]> {
     if (customerIds.length === 0) return [];
     const [profiles, segments] = await Promise.all([
-      this.redis.client.mget(...customerIds.map((id) => RedisKeys.profile(id))),
+      this.redis.getMany(customerIds.map((id) => RedisKeys.profile(id))),
       withSegments ? Promise.all(customerIds.map((id) => this.redis.client.smembers(RedisKeys.segments(id)))) : undefined,
     ]);
     return customerIds.map((_, i) => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { RedisConnection, RedisKeys } from '@cuewire/redis';
 
 /**
@@ -71,7 +71,15 @@ export type Admission =
   | { readonly kind: 'disabled'; readonly reason: string }
   | { readonly kind: 'paused' | 'busy'; readonly retryInMs: number };
 
-type ScriptedRedis = Redis & {
+/** The keys ADMIT and RELEASE are given, in KEYS order (the slot spec checks they share the webhook's slot). */
+export function admissionKeys(webhookId: string, deliveryId: string): { admit: string[]; release: string[] } {
+  const health = RedisKeys.endpointHealth(webhookId);
+  const inFlight = RedisKeys.endpointInFlight(webhookId);
+  const mark = RedisKeys.deliveredMark(webhookId, deliveryId);
+  return { admit: [health, RedisKeys.endpointProbe(webhookId), inFlight, RedisKeys.endpointRate(webhookId), mark], release: [inFlight, health, mark] };
+}
+
+type ScriptedRedis = (Redis | Cluster) & {
   cuewireAdmit(...args: (string | number)[]): Promise<[string, string | number]>;
   cuewireRelease(...args: (string | number)[]): Promise<number>;
 };
@@ -94,16 +102,10 @@ export class EndpointAdmissionRepository implements OnModuleInit {
 
   async admit(webhookId: string, deliveryId: string, limits: AdmissionLimits): Promise<Admission> {
     const token = randomUUID();
-    const mark = RedisKeys.deliveredMark(webhookId, deliveryId);
-    const inFlight = RedisKeys.endpointInFlight(webhookId);
-    const health = RedisKeys.endpointHealth(webhookId);
+    const keys = admissionKeys(webhookId, deliveryId);
     const { rate } = limits;
     const [kind, detail] = await this.redis.cuewireAdmit(
-      health,
-      RedisKeys.endpointProbe(webhookId),
-      inFlight,
-      RedisKeys.endpointRate(webhookId),
-      mark,
+      ...keys.admit,
       Date.now(),
       limits.concurrency,
       token,
@@ -114,7 +116,7 @@ export class EndpointAdmissionRepository implements OnModuleInit {
     );
     switch (kind) {
       case 'granted':
-        return { kind, release: async (succeeded) => void (await this.redis.cuewireRelease(inFlight, health, mark, token, succeeded ? 1 : 0, limits.deliveredTtlSeconds, Date.now())) };
+        return { kind, release: async (succeeded) => void (await this.redis.cuewireRelease(...keys.release, token, succeeded ? 1 : 0, limits.deliveredTtlSeconds, Date.now())) };
       case 'duplicate':
         return { kind };
       case 'disabled':

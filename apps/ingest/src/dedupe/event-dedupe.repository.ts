@@ -14,7 +14,7 @@ export interface ClientEventRef {
  * producing and calls `mark` only after Kafka acknowledged the event: marking first would
  * lose the event if the produce then failed. A crash between ack and mark lets one duplicate
  * through, which at-least-once delivery allows (downstream ids are deterministic).
- * One command per key in a pipeline, not MGET: the keys live in different cluster slots.
+ * One command per key (auto-pipelined), not MGET or a pipeline: the keys live on different Cluster slots.
  */
 @Injectable()
 export class EventDedupeRepository {
@@ -25,19 +25,13 @@ export class EventDedupeRepository {
 
   async seen(refs: readonly ClientEventRef[]): Promise<boolean[]> {
     if (refs.length === 0) return [];
-    const pipeline = this.redis.client.pipeline();
-    refs.forEach((r) => pipeline.exists(RedisKeys.ingestedEventMark(r.customerId, r.eventId)));
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([error, count]) => {
-      if (error) throw error;
-      return count === 1;
-    });
+    const counts = await Promise.all(refs.map((r) => this.redis.client.exists(RedisKeys.ingestedEventMark(r.customerId, r.eventId))));
+    return counts.map((count) => count === 1);
   }
 
   async mark(refs: readonly ClientEventRef[]): Promise<void> {
     if (refs.length === 0) return;
-    const pipeline = this.redis.client.pipeline();
-    refs.forEach((r) => pipeline.set(RedisKeys.ingestedEventMark(r.customerId, r.eventId), '1', 'EX', this.config.INGEST_DEDUPE_WINDOW_SECONDS, 'NX'));
-    for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+    const ttl = this.config.INGEST_DEDUPE_WINDOW_SECONDS;
+    await Promise.all(refs.map((r) => this.redis.client.set(RedisKeys.ingestedEventMark(r.customerId, r.eventId), '1', 'EX', ttl, 'NX')));
   }
 }

@@ -38,32 +38,25 @@ export class ProfileRepository {
     throw new TransientError(`profile of ${customerId} kept changing under us`);
   }
 
-  /** Overwrites profiles with restored JSON documents (null deletes one), in one pipeline. */
+  /**
+   * Overwrites profiles with restored JSON documents (null deletes one). One command per
+   * customer, issued together (auto-pipelined): customers live on different Cluster slots.
+   */
   async restore(profiles: ReadonlyMap<string, string | null>): Promise<void> {
-    const pipeline = this.redis.client.pipeline();
-    for (const [customerId, json] of profiles) {
-      if (json === null) pipeline.del(RedisKeys.profile(customerId));
-      else pipeline.set(RedisKeys.profile(customerId), json);
-    }
-    for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+    const client = this.redis.client;
+    await Promise.all([...profiles].map(([customerId, json]) => (json === null ? client.del(RedisKeys.profile(customerId)) : client.set(RedisKeys.profile(customerId), json))));
   }
 
   /**
-   * Every stored profile as [customerId, JSON text], a page at a time (SCAN: a profile written
-   * meanwhile may be missed or seen twice; callers that need a still picture pause writers).
+   * Every stored profile as [customerId, JSON text], a page at a time (SCAN, every Cluster master:
+   * a profile written meanwhile may be missed or seen twice; callers that need a still picture pause writers).
    */
   async *pages(count = 500): AsyncGenerator<[string, string][]> {
-    // SCAN's MATCH is not prefixed by ioredis, and the keys it returns carry the prefix.
-    const prefix = this.redis.client.options.keyPrefix ?? '';
     const idStart = RedisKeys.profile('').length - 1;
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.client.scan(cursor, 'MATCH', prefix + RedisKeys.profilePattern(), 'COUNT', count);
-      cursor = next;
-      const unprefixed = keys.map((k) => k.slice(prefix.length));
-      const values = unprefixed.length > 0 ? await this.redis.client.mget(...unprefixed) : [];
-      yield unprefixed.flatMap((key, i): [string, string][] => (values[i] == null ? [] : [[key.slice(idStart, -1), values[i]]]));
-    } while (cursor !== '0');
+    for await (const keys of this.redis.scanKeys(RedisKeys.profilePattern(), count)) {
+      const values = await this.redis.getMany(keys);
+      yield keys.flatMap((key, i): [string, string][] => (values[i] == null ? [] : [[key.slice(idStart, -1), values[i]]]));
+    }
   }
 
   /** The stored profile as JSON text ('{}' when the customer is unknown). */

@@ -20,41 +20,41 @@ export class SegmentMembershipRepository {
     // A segment deleted from the control plane is dropped from the customer too.
     const removed = before.filter((s) => !segmentIds.includes(s) || !known.has(s));
     if (added.length === 0 && removed.length === 0) return;
-    const tx = this.redis.client.multi();
+    // Member sets live on their segment's slot, the customer's set on the customer's: no one
+    // transaction spans them on a Cluster. The member sets go first and the customer's set last,
+    // so a crash in between leaves `before` unchanged and the retried change writes them again.
+    const client = this.redis.client;
+    await Promise.all([...added.map((s) => client.zadd(RedisKeys.segmentMembers(s), 0, customerId)), ...removed.map((s) => client.zrem(RedisKeys.segmentMembers(s), customerId))]);
+    const tx = client.multi();
     if (removed.length > 0) tx.srem(RedisKeys.segments(customerId), ...removed);
     if (added.length > 0) tx.sadd(RedisKeys.segments(customerId), ...added);
-    for (const s of added) tx.zadd(RedisKeys.segmentMembers(s), 0, customerId);
-    for (const s of removed) tx.zrem(RedisKeys.segmentMembers(s), customerId);
     await tx.exec();
   }
 
   /**
-   * Sets many customers' segments at once (a rebuild): one pipelined read, one pipelined write
-   * with one ZADD / ZREM per segment. Not atomic but idempotent: every target membership is
+   * Sets many customers' segments at once (a rebuild): the reads issued together, then the
+   * writes, with one ZADD / ZREM per segment (auto-pipelined; one command per key, since the keys
+   * live on different Cluster slots). Not atomic but idempotent: every target membership is
    * written again, so a rerun repairs a half-applied batch.
    */
   async setMany(targets: ReadonlyMap<string, readonly string[]>, known: ReadonlySet<string>): Promise<void> {
     const customerIds = [...targets.keys()];
-    const read = this.redis.client.pipeline();
-    customerIds.forEach((customerId) => read.smembers(RedisKeys.segments(customerId)));
-    const before = ((await read.exec()) ?? []).map(([error, members]) => {
-      if (error) throw error;
-      return members as string[];
-    });
-    const write = this.redis.client.pipeline();
+    const client = this.redis.client;
+    const before = await Promise.all(customerIds.map((customerId) => client.smembers(RedisKeys.segments(customerId))));
+    const writes: Promise<unknown>[] = [];
     const joined = new Map<string, string[]>();
     const left = new Map<string, string[]>();
     const add = (bySegment: Map<string, string[]>, segmentId: string, customerId: string) => bySegment.set(segmentId, [...(bySegment.get(segmentId) ?? []), customerId]);
     customerIds.forEach((customerId, i) => {
       const segmentIds = targets.get(customerId)!;
       const removed = before[i].filter((s) => !segmentIds.includes(s) || !known.has(s));
-      if (removed.length > 0) write.srem(RedisKeys.segments(customerId), ...removed);
-      if (segmentIds.length > 0) write.sadd(RedisKeys.segments(customerId), ...segmentIds);
+      if (removed.length > 0) writes.push(client.srem(RedisKeys.segments(customerId), ...removed));
+      if (segmentIds.length > 0) writes.push(client.sadd(RedisKeys.segments(customerId), ...segmentIds));
       removed.forEach((s) => add(left, s, customerId));
       segmentIds.forEach((s) => add(joined, s, customerId));
     });
-    for (const [s, members] of left) write.zrem(RedisKeys.segmentMembers(s), ...members);
-    for (const [s, members] of joined) write.zadd(RedisKeys.segmentMembers(s), ...members.flatMap((m) => [0, m]));
-    for (const [error] of (await write.exec()) ?? []) if (error) throw error;
+    for (const [s, members] of left) writes.push(client.zrem(RedisKeys.segmentMembers(s), ...members));
+    for (const [s, members] of joined) writes.push(client.zadd(RedisKeys.segmentMembers(s), ...members.flatMap((m) => [0, m])));
+    await Promise.all(writes);
   }
 }
