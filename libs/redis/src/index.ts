@@ -1,2 +1,3 @@
 export * from './redis-keys.js';
 export * from './redis.module.js';
+export * from './get-many.js';
