@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
 import type { KafkaSettings } from '@cuewire/kafka';
-import { ReadinessRegistry, type BaseEnv } from '@cuewire/platform';
-import { RedisConnection, RedisKeys } from '@cuewire/redis';
+import { RedisKeys } from '@cuewire/redis';
+import { isolatedRedis } from '@cuewire/testing';
 import type { ProfileLimits } from '@cuewire/contracts';
 import { ProfileRepository } from '../../apps/segmenter/src/profiles/profile.repository.js';
 import { ProfileStateGuard } from '../../apps/segmenter/src/profiles/profile-state.guard.js';
@@ -13,18 +12,13 @@ import { ProfileStateGuard } from '../../apps/segmenter/src/profiles/profile-sta
  * Nothing is cached: the next batch reads Redis again.
  */
 describe('segmenter reads per batch (real Redis)', () => {
-  const prefix = `it-segb-${randomUUID().slice(0, 8)}:`;
-  const redis = new RedisConnection({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix } as BaseEnv, new ReadinessRegistry());
+  const { redis, dispose } = isolatedRedis('it-segb');
   const profiles = new ProfileRepository(redis, {} as ProfileLimits);
   const guard = new ProfileStateGuard(redis, {} as KafkaSettings, true);
 
   beforeAll(() => redis.onModuleInit());
   afterEach(() => jest.restoreAllMocks());
-  afterAll(async () => {
-    const keys = await redis.client.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.client.del(...keys.map((k) => k.slice(prefix.length)));
-    await redis.onApplicationShutdown();
-  });
+  afterAll(() => dispose());
 
   it('reads the profiles of the events started in one tick with one MGET, the same customer twice included', async () => {
     await redis.client.set(RedisKeys.profile('c-1'), '{"plan":"free"}');

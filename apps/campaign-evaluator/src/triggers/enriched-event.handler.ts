@@ -36,7 +36,7 @@ export class EnrichedEventHandler implements KafkaRecordHandler<EnrichedEvent> {
     if (CLICKS.has(event.type) && typeof properties.campaignId === 'string') {
       await this.history.recordClick(event.customerId, properties.campaignId, event.eventId, event.occurredAt);
     }
-    for (const campaign of this.catalog.all()) outputs.push(...(await this.evaluate(campaign, enriched, properties, customer, now)));
+    for (const campaign of this.catalog.concernedBy(event.type)) outputs.push(...(await this.evaluate(campaign, enriched, properties, customer, now)));
     return outputs;
   }
 
