@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '@cuewire/platform';
-import { RedisConnection, RedisKeys } from '@cuewire/redis';
+import { getMany, RedisConnection, RedisKeys } from '@cuewire/redis';
 import type { IngestEnv } from '../ingest.env.js';
 
 /** A client-supplied event id, scoped by customer (ids from two tenants' systems may collide). */
@@ -14,7 +14,8 @@ export interface ClientEventRef {
  * producing and calls `mark` only after Kafka acknowledged the event: marking first would
  * lose the event if the produce then failed. A crash between ack and mark lets one duplicate
  * through, which at-least-once delivery allows (downstream ids are deterministic).
- * One command per key in a pipeline, not MGET: the keys live in different cluster slots.
+ * A request's ids are checked with one MGET (`getMany`: a GET per key on a Cluster, where the
+ * keys live in different slots); marks are one SET per key (MSET cannot expire), pipelined.
  */
 @Injectable()
 export class EventDedupeRepository {
@@ -25,13 +26,8 @@ export class EventDedupeRepository {
 
   async seen(refs: readonly ClientEventRef[]): Promise<boolean[]> {
     if (refs.length === 0) return [];
-    const pipeline = this.redis.client.pipeline();
-    refs.forEach((r) => pipeline.exists(RedisKeys.ingestedEventMark(r.customerId, r.eventId)));
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([error, count]) => {
-      if (error) throw error;
-      return count === 1;
-    });
+    const marks = await getMany(this.redis.client, refs.map((r) => RedisKeys.ingestedEventMark(r.customerId, r.eventId)));
+    return marks.map((mark) => mark !== null);
   }
 
   async mark(refs: readonly ClientEventRef[]): Promise<void> {
