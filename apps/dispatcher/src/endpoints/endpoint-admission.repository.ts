@@ -24,7 +24,7 @@ if health[1] == '1' then return {'disabled', health[2] or ''} end
 local openUntil = tonumber(health[3] or 0)
 if openUntil > now and not redis.call('SET', KEYS[2], '1', 'PX', tonumber(ARGV[7]), 'NX') then return {'paused', openUntil - now} end
 if ARGV[8] == '1' then redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now) end
-if redis.call('ZCOUNT', KEYS[3], '(' .. now, '+inf') >= tonumber(ARGV[2]) then return {'busy', 50} end
+if redis.call('ZCOUNT', KEYS[3], '(' .. ARGV[1], '+inf') >= tonumber(ARGV[2]) then return {'busy', 50} end
 local interval = tonumber(ARGV[5])
 if interval > 0 then
   local burst = tonumber(ARGV[6])
