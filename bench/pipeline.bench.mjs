@@ -354,7 +354,7 @@ function report() {
   console.log(`| Redis server | ${shown.map((ph) => byName[ph].redis.cpu.toFixed(1)).join(' | ')} | |`)
   const events = { 'segmenter + evaluator alone': N, 'dispatcher alone': out.requests, 'closed loop': N, 'open loop': out.open.offered }
   console.log(`\n| Redis commands (INFO commandstats delta, whole server) | ${shown.join(' | ')} |\n|---|${shown.map(() => '---').join('|')}|`)
-  const per = (ph) => { const d = byName[ph].redis.calls; const total = d.reduce((s, c) => s + c.calls, 0); return `**${(total / events[ph]).toFixed(1)}**: ${d.slice(0, 5).map((c) => `${c.cmd} ${(c.calls / events[ph]).toFixed(1)}`).join(', ')}` }
+  const per = (ph) => { const d = byName[ph].redis.calls; const total = d.reduce((s, c) => s + c.calls, 0); return `**${(total / events[ph]).toFixed(2)}**: ${d.filter((c) => c.calls / events[ph] >= 0.01).map((c) => `${c.cmd} ${(c.calls / events[ph]).toFixed(2)}`).join(', ')}` }
   console.log(`| per ${shown.map((ph) => (ph === 'dispatcher alone' ? 'request' : 'event')).join(' / ')} | ${shown.map(per).join(' | ')} |`)
 
   console.log('\nConsumer lag (records not yet committed, summed over partitions) per phase, min–max, by group:')

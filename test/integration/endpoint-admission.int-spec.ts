@@ -94,6 +94,23 @@ describe('endpoint admission (real Redis)', () => {
     expect((await admit('wh-open', limits)).kind).toBe('granted');
   });
 
+  it('counts only live leases, and sweeps a dead holder\'s expired ones out of the set within 100 admissions', async () => {
+    await redis.client.zadd(RedisKeys.endpointInFlight('wh-sweep'), Date.now() - 1_000, 'dead-1', Date.now() - 2_000, 'dead-2');
+    for (let i = 0; i < 100; i++) await granted(await admit('wh-sweep', limits)).release(true);
+    expect(await redis.client.zrange(RedisKeys.endpointInFlight('wh-sweep'), 0, -1)).toEqual([]);
+  });
+
+  it('a success ends the failure streak the admission saw, and touches no health on a healthy endpoint', async () => {
+    await redis.client.hset(RedisKeys.endpointHealth('wh-streak'), 'consecutive', '2', 'firstFailureAt', String(Date.now()));
+    await granted(await admit('wh-streak', limits)).release(true);
+    expect(await redis.client.hgetall(RedisKeys.endpointHealth('wh-streak'))).toEqual({});
+    const healthy = granted(await admit('wh-streak', limits));
+    // A failure counted by another replica while this attempt was out: the two were concurrent, it stays.
+    await redis.client.hset(RedisKeys.endpointHealth('wh-streak'), 'consecutive', '1', 'firstFailureAt', String(Date.now()));
+    await healthy.release(true);
+    expect(await redis.client.hget(RedisKeys.endpointHealth('wh-streak'), 'consecutive')).toBe('1');
+  });
+
   it('a failed attempt releases its lease without ending the streak', async () => {
     await redis.client.hset(RedisKeys.endpointHealth('wh-fail'), 'consecutive', '2', 'firstFailureAt', String(Date.now()));
     await granted(await admit('wh-fail', limits)).release(false);

@@ -85,7 +85,7 @@ describe('Redis Cluster (three masters with a replica each)', () => {
     const history = new CustomerHistoryRepository(redis);
     await history.recordFired('cust-4', 'camp-1', 'trg-1', Date.now());
     await history.recordClick('cust-4', 'camp-1', 'evt-1', Date.now());
-    const loaded = await history.load('cust-4', 'trg-1');
+    const loaded = await history.load('cust-4', { campaignId: 'camp-1', triggerId: 'trg-1' });
     expect(loaded.alreadyAdmitted).toBe(true);
     expect(loaded.history.clicked.get('camp-1')).toHaveLength(1);
 

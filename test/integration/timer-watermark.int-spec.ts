@@ -62,7 +62,7 @@ describe('not-followed-by timers and a lagging evaluator (real Kafka and Redis)'
   });
   const enriched = (e: CustomerEvent): EnrichedEvent => ({ event: e, profile: '{}', segments: [], enrichedAt: Date.now() });
   const startWait = (customerId: string, at: number) => sequences.onEvent(campaign, event(customerId, 'cart_add', at), {}, { profile: {}, segments: [] }, '{}');
-  const fired = async (customerId: string) => (await history.load(customerId, '')).history.received.get(campaign.id)?.length ?? 0;
+  const fired = async (customerId: string) => (await history.load(customerId, { campaignId: campaign.id, triggerId: '' })).history.received.get(campaign.id)?.length ?? 0;
   const pendingTimers = async () => redis.client.zrange(RedisKeys.dueTimers(), 0, -1);
   const commit = (partition: number, offset: bigint) =>
     admin.alterConsumerGroupOffsets({ groupId, topics: [{ name: topic, partitionOffsets: [{ partition, offset }] }] });

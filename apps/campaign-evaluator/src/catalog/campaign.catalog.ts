@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { assertUnreachable, campaignDefinitionSchema, type Campaign, type Trigger } from '@cuewire/campaigns';
+import { ON_DEMAND_EVENT_TYPE } from '@cuewire/contracts';
 import { ConfigViews, ParsedConfigCatalog } from '@cuewire/kafka-nest';
 
 /** The event types a sequence trigger reacts to (none for other triggers). */
@@ -27,6 +28,8 @@ export class CampaignCatalog extends ParsedConfigCatalog<Campaign> {
    * other event skips the campaign without touching Redis.
    */
   private readonly sequenceTypes: Map<string, Set<string>>;
+  /** Campaigns an event type can concern, in catalog order; rebuilt after a change. */
+  private byEventType: Map<string, Campaign[]> | null = null;
 
   constructor(config: ConfigViews) {
     const sequenceTypes = new Map<string, Set<string>>();
@@ -42,6 +45,30 @@ export class CampaignCatalog extends ParsedConfigCatalog<Campaign> {
       new Logger('CampaignCatalog'),
     );
     this.sequenceTypes = sequenceTypes;
+    // Registered after the parent's listener, so the index is dropped once the change is parsed.
+    config.campaigns.on('change', () => (this.byEventType = null));
+  }
+
+  /**
+   * The campaigns an event of this type can fire or advance, in catalog order: its single-event
+   * triggers, the sequences that concern it, on-demand campaigns for on-demand events. Every
+   * other campaign is skipped without a look (100 live campaigns, a handful per event type).
+   */
+  concernedBy(eventType: string): readonly Campaign[] {
+    this.byEventType ??= this.indexByEventType();
+    return this.byEventType.get(eventType) ?? [];
+  }
+
+  private indexByEventType(): Map<string, Campaign[]> {
+    const index = new Map<string, Campaign[]>();
+    for (const campaign of this.all()) {
+      const { trigger } = campaign;
+      const types = new Set(this.sequenceTypes.get(campaign.id));
+      if (trigger.type === 'event') types.add(trigger.eventType);
+      if (trigger.type === 'on-demand') types.add(ON_DEMAND_EVENT_TYPE);
+      for (const type of types) index.set(type, [...(index.get(type) ?? []), campaign]);
+    }
+    return index;
   }
 
   /** Could this event advance this sequence campaign for anyone? */

@@ -6,12 +6,26 @@ import { RedisConnection, RedisKeys } from '@cuewire/redis';
 const KEEP_MS = 400 * 86_400_000;
 const SEP = '\u0000';
 
+/** Which parts of a customer's history a firing's rules read; the others are not fetched. */
+export interface HistoryReads {
+  /** What they received (caps, the daily cap, "received X" rules). */
+  readonly received: boolean;
+  /** What they clicked ("clicked X" rules). */
+  readonly clicked: boolean;
+}
+
+export const READ_ALL_HISTORY: HistoryReads = { received: true, clicked: true };
+
+const NONE: ReadonlyMap<string, readonly number[]> = new Map();
+
 function byCampaign(flat: string[]): { map: Map<string, number[]>; ids: Set<string> } {
   const map = new Map<string, number[]>();
   const ids = new Set<string>();
   for (let i = 0; i < flat.length; i += 2) {
     const [campaignId, id] = flat[i].split(SEP);
-    map.set(campaignId, [...(map.get(campaignId) ?? []), Number(flat[i + 1])]);
+    const times = map.get(campaignId);
+    if (times) times.push(Number(flat[i + 1]));
+    else map.set(campaignId, [Number(flat[i + 1])]);
     ids.add(id);
   }
   return { map, ids };
@@ -22,23 +36,38 @@ function byCampaign(flat: string[]): { map: Map<string, number[]>; ids: Set<stri
 export class CustomerHistoryRepository {
   constructor(private readonly redis: RedisConnection) {}
 
-  /** The history, and whether `triggerId` is already in it (a replay of an admitted firing). */
-  async load(customerId: string, triggerId: string): Promise<{ history: CustomerHistory; alreadyAdmitted: boolean }> {
-    const [received, clicked] = await Promise.all([
-      this.redis.client.zrange(RedisKeys.campaignHistory(customerId), 0, -1, 'WITHSCORES'),
-      this.redis.client.zrange(RedisKeys.campaignClicks(customerId), 0, -1, 'WITHSCORES'),
+  /**
+   * The parts of the history `reads` asks for (the others are empty), and whether this firing
+   * (campaign and trigger id) is already in it: a replay of an admitted firing. Without the
+   * received history, that is one ZSCORE instead of reading the whole sorted set.
+   */
+  async load(customerId: string, firing: { campaignId: string; triggerId: string }, reads: HistoryReads = READ_ALL_HISTORY): Promise<{ history: CustomerHistory; alreadyAdmitted: boolean }> {
+    const key = RedisKeys.campaignHistory(customerId);
+    const [received, admittedAt, clicked] = await Promise.all([
+      reads.received ? this.redis.client.zrange(key, 0, -1, 'WITHSCORES') : undefined,
+      reads.received ? undefined : this.redis.client.zscore(key, `${firing.campaignId}${SEP}${firing.triggerId}`),
+      reads.clicked ? this.redis.client.zrange(RedisKeys.campaignClicks(customerId), 0, -1, 'WITHSCORES') : undefined,
     ]);
-    const r = byCampaign(received);
-    return { history: { received: r.map, clicked: byCampaign(clicked).map }, alreadyAdmitted: r.ids.has(triggerId) };
+    const r = received ? byCampaign(received) : undefined;
+    return {
+      history: { received: r?.map ?? NONE, clicked: clicked ? byCampaign(clicked).map : NONE },
+      alreadyAdmitted: r ? r.ids.has(firing.triggerId) : admittedAt !== null,
+    };
   }
 
   async recordFired(customerId: string, campaignId: string, triggerId: string, at: number): Promise<void> {
-    const key = RedisKeys.campaignHistory(customerId);
-    await this.redis.client.multi().zadd(key, at, `${campaignId}${SEP}${triggerId}`).zremrangebyscore(key, '-inf', at - KEEP_MS).exec();
+    await this.append(RedisKeys.campaignHistory(customerId), `${campaignId}${SEP}${triggerId}`, at);
   }
 
   async recordClick(customerId: string, campaignId: string, eventId: string, at: number): Promise<void> {
-    const key = RedisKeys.campaignClicks(customerId);
-    await this.redis.client.multi().zadd(key, at, `${campaignId}${SEP}${eventId}`).zremrangebyscore(key, '-inf', at - KEEP_MS).exec();
+    await this.append(RedisKeys.campaignClicks(customerId), `${campaignId}${SEP}${eventId}`, at);
+  }
+
+  /**
+   * Two plain commands, not a MULTI (which costs two more): the client pipelines them, and a
+   * crash between them only leaves entries that the next write trims.
+   */
+  private async append(key: string, member: string, at: number): Promise<void> {
+    await Promise.all([this.redis.client.zadd(key, at, member), this.redis.client.zremrangebyscore(key, '-inf', at - KEEP_MS)]);
   }
 }

@@ -55,7 +55,11 @@ export class SequenceStateRepository {
     for (let attempt = 0; attempt < 50; attempt++) {
       const [rev, data] = await this.redis.client.hmget(key, 'rev', 'data');
       const { next, result } = await change(data ? (JSON.parse(data) as SequenceRecord<S>) : null);
-      const stored = await this.redis.client.eval(COMPARE_AND_SET, 1, key, rev ?? '0', next === null ? '' : JSON.stringify(next), TTL_SECONDS);
+      const text = next === null ? '' : JSON.stringify(next);
+      // Most events leave the progress as it was (a step of no pending wait, a filter that did
+      // not match): nothing to write, and the read was a consistent picture to decide that on.
+      if (text === (data ?? '')) return result;
+      const stored = await this.redis.client.eval(COMPARE_AND_SET, 1, key, rev ?? '0', text, TTL_SECONDS);
       if (stored === 1) return result;
     }
     throw new TransientError(`sequence state of ${customerId} × ${campaignId} kept changing under us`);

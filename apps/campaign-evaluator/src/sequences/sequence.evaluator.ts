@@ -43,8 +43,13 @@ export class SequenceEvaluator {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /** Whether the campaign takes events from this customer now (live, filters hold); pure, so callers can skip `onEvent`. */
+  applies(campaign: Campaign, customer: CustomerContext): boolean {
+    return isActive(campaign, this.clock()) && customerQualifies(campaign, customer);
+  }
+
   async onEvent(campaign: Campaign, event: CustomerEvent, properties: unknown, customer: CustomerContext, profile: string): Promise<OutgoingRecord[]> {
-    if (!isActive(campaign, this.clock()) || !customerQualifies(campaign, customer)) return [];
+    if (!this.applies(campaign, customer)) return [];
     const seq: SequenceEvent = { eventId: event.eventId, type: event.type, occurredAt: event.occurredAt, properties };
     if (campaign.trigger.type === 'all-of') return this.allOf(campaign, event, seq, profile);
     if (campaign.trigger.type === 'not-followed-by') return this.notFollowedBy(campaign, event, seq);

@@ -36,27 +36,31 @@ export class EnrichedEventHandler implements KafkaRecordHandler<EnrichedEvent> {
     if (CLICKS.has(event.type) && typeof properties.campaignId === 'string') {
       await this.history.recordClick(event.customerId, properties.campaignId, event.eventId, event.occurredAt);
     }
-    for (const campaign of this.catalog.all()) outputs.push(...(await this.evaluate(campaign, enriched, properties, customer, now)));
+    for (const campaign of this.catalog.concernedBy(event.type)) {
+      // Most campaigns are ruled out without I/O: no promise, no await for them.
+      const fired = this.evaluate(campaign, enriched, properties, customer, now);
+      if (fired) outputs.push(...(await fired));
+    }
     return outputs;
   }
 
-  /** The one dispatch over trigger kinds for an incoming event. */
-  private async evaluate(campaign: Campaign, enriched: EnrichedEvent, properties: JsonObject, customer: CustomerContext, now: number): Promise<OutgoingRecord[]> {
+  /** The one dispatch over trigger kinds for an incoming event; null when the campaign does not apply (decided without I/O). */
+  private evaluate(campaign: Campaign, enriched: EnrichedEvent, properties: JsonObject, customer: CustomerContext, now: number): Promise<OutgoingRecord[]> | null {
     const { event } = enriched;
     const { trigger } = campaign;
     switch (trigger.type) {
       case 'event':
-        if (!firesOnEvent(campaign, { eventId: event.eventId, type: event.type, properties }, customer, now)) return [];
+        if (!firesOnEvent(campaign, { eventId: event.eventId, type: event.type, properties }, customer, now)) return null;
         return this.emitter.forEvents(campaign, event.customerId, [event], enriched.profile, now);
       case 'on-demand':
-        if (event.type !== ON_DEMAND_EVENT_TYPE || properties.campaignId !== campaign.id || !isActive(campaign, now) || !customerQualifies(campaign, customer)) return [];
+        if (event.type !== ON_DEMAND_EVENT_TYPE || properties.campaignId !== campaign.id || !isActive(campaign, now) || !customerQualifies(campaign, customer)) return null;
         return this.emitter.forEvents(campaign, event.customerId, [event], enriched.profile, now);
       case 'all-of':
       case 'not-followed-by':
-        if (!this.catalog.concernsSequence(campaign.id, event.type)) return [];
+        if (!this.catalog.concernsSequence(campaign.id, event.type) || !this.sequences.applies(campaign, customer)) return null;
         return this.sequences.onEvent(campaign, event, properties, customer, enriched.profile);
       case 'schedule':
-        return []; // fanned out by the SchedulePoller when a slot comes due, never by an event
+        return null; // fanned out by the SchedulePoller when a slot comes due, never by an event
       default:
         return assertUnreachable(trigger);
     }

@@ -7,22 +7,24 @@ import { RedisConnection, RedisKeys } from '@cuewire/redis';
  * May a delivery to this webhook start now? One script, one round trip, atomic across replicas:
  * an acknowledged delivery is a duplicate (never sent twice); then health (disabled → park;
  * circuit open → wait, unless this caller wins the one probe),
- * then the concurrency cap (a sorted set of leases scored by expiry; expired leases, a crashed
- * replica's, are dropped before counting, so a cap never leaks), then the rate limit (GCRA on
+ * then the concurrency cap (a sorted set of leases scored by expiry; only leases not yet expired
+ * are counted, so a crashed replica's leases never leak the cap; they are removed on every
+ * `sweep` call and with the key when it is idle), then the rate limit (GCRA on
  * one key, the theoretical arrival time: `burst` at once, `perSecond` sustained). All keys
- * carry the webhook's hash tag, so the script is Cluster-safe.
+ * carry the webhook's hash tag, so the script is Cluster-safe. A grant also says whether the
+ * endpoint has a failure streak, so the release clears it without looking again.
  *
- * KEYS: health, probe, in-flight, rate, delivered mark. ARGV: now, concurrency, token, leaseMs, interval, burst, probeLeaseMs.
+ * KEYS: health, probe, in-flight, rate, delivered mark. ARGV: now, concurrency, token, leaseMs, interval, burst, probeLeaseMs, sweep (1/0).
  */
 const ADMIT = `
 local now = tonumber(ARGV[1])
 if redis.call('EXISTS', KEYS[5]) == 1 then return {'duplicate', 0} end
-local health = redis.call('HMGET', KEYS[1], 'disabled', 'reason', 'openUntil')
+local health = redis.call('HMGET', KEYS[1], 'disabled', 'reason', 'openUntil', 'consecutive')
 if health[1] == '1' then return {'disabled', health[2] or ''} end
 local openUntil = tonumber(health[3] or 0)
 if openUntil > now and not redis.call('SET', KEYS[2], '1', 'PX', tonumber(ARGV[7]), 'NX') then return {'paused', openUntil - now} end
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
-if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[2]) then return {'busy', 50} end
+if ARGV[8] == '1' then redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now) end
+if redis.call('ZCOUNT', KEYS[3], '(' .. ARGV[1], '+inf') >= tonumber(ARGV[2]) then return {'busy', 50} end
 local interval = tonumber(ARGV[5])
 if interval > 0 then
   local burst = tonumber(ARGV[6])
@@ -34,21 +36,21 @@ if interval > 0 then
 end
 redis.call('ZADD', KEYS[3], now + tonumber(ARGV[4]), ARGV[3])
 redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[4]) * 2)
+if health[4] then return {'granted', 1} end
 return {'granted', 0}
 `;
 
 /**
- * Gives the lease back; after a success also marks the delivery acknowledged and ends a
- * failure streak (on a healthy endpoint that is one HEXISTS inside the script, not another
- * round trip). KEYS: in-flight, health, delivered mark. ARGV: token, succeeded (1/0), mark TTL (s), now.
+ * Gives the lease back; after a success also marks the delivery acknowledged and ends the
+ * failure streak the admission saw (a healthy endpoint costs nothing more). A failure another
+ * replica counts between this admission and its success stays counted: the two were concurrent.
+ * KEYS: in-flight, health, delivered mark. ARGV: token, succeeded (1/0), mark TTL (s), now, streak seen (1/0).
  */
 const RELEASE = `
 redis.call('ZREM', KEYS[1], ARGV[1])
 if ARGV[2] == '1' then
   redis.call('SET', KEYS[3], ARGV[4], 'EX', tonumber(ARGV[3]))
-  if redis.call('HEXISTS', KEYS[2], 'consecutive') == 1 then
-    redis.call('HDEL', KEYS[2], 'consecutive', 'firstFailureAt', 'openUntil')
-  end
+  if ARGV[5] == '1' then redis.call('HDEL', KEYS[2], 'consecutive', 'firstFailureAt', 'openUntil') end
 end
 return 1
 `;
@@ -84,9 +86,13 @@ type ScriptedRedis = (Redis | Cluster) & {
   cuewireRelease(...args: (string | number)[]): Promise<number>;
 };
 
+/** Expired leases (only a crashed replica leaves them) are removed on one admission in this many. */
+const SWEEP_EVERY = 100;
+
 @Injectable()
 export class EndpointAdmissionRepository implements OnModuleInit {
   private redis!: ScriptedRedis;
+  private admissions = 0;
 
   constructor(private readonly connection: RedisConnection) {}
 
@@ -113,10 +119,11 @@ export class EndpointAdmissionRepository implements OnModuleInit {
       rate ? 1000 / rate.perSecond : 0,
       rate?.burst ?? Math.max(1, Math.ceil(rate?.perSecond ?? 1)),
       limits.probeLeaseMs,
+      ++this.admissions % SWEEP_EVERY === 0 ? 1 : 0,
     );
     switch (kind) {
       case 'granted':
-        return { kind, release: async (succeeded) => void (await this.redis.cuewireRelease(...keys.release, token, succeeded ? 1 : 0, limits.deliveredTtlSeconds, Date.now())) };
+        return { kind, release: async (succeeded) => void (await this.redis.cuewireRelease(...keys.release, token, succeeded ? 1 : 0, limits.deliveredTtlSeconds, Date.now(), detail)) };
       case 'duplicate':
         return { kind };
       case 'disabled':

@@ -14,7 +14,8 @@ export interface ClientEventRef {
  * producing and calls `mark` only after Kafka acknowledged the event: marking first would
  * lose the event if the produce then failed. A crash between ack and mark lets one duplicate
  * through, which at-least-once delivery allows (downstream ids are deterministic).
- * One command per key (auto-pipelined), not MGET or a pipeline: the keys live on different Cluster slots.
+ * A request's ids are checked with one MGET (`getMany`: a GET per key on a Cluster, where the
+ * keys live in different slots); marks are one SET per key (MSET cannot expire), pipelined.
  */
 @Injectable()
 export class EventDedupeRepository {
@@ -25,8 +26,8 @@ export class EventDedupeRepository {
 
   async seen(refs: readonly ClientEventRef[]): Promise<boolean[]> {
     if (refs.length === 0) return [];
-    const counts = await Promise.all(refs.map((r) => this.redis.client.exists(RedisKeys.ingestedEventMark(r.customerId, r.eventId))));
-    return counts.map((count) => count === 1);
+    const marks = await this.redis.getMany(refs.map((r) => RedisKeys.ingestedEventMark(r.customerId, r.eventId)));
+    return marks.map((mark) => mark !== null);
   }
 
   async mark(refs: readonly ClientEventRef[]): Promise<void> {

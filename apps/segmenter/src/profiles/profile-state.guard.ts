@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import DataLoader from 'dataloader';
 import { Topics } from '@cuewire/contracts';
 import { topicOffsetRanges, TransientError, type KafkaSettings } from '@cuewire/kafka';
 import { KAFKA_SETTINGS, TOPICS_READY } from '@cuewire/kafka-nest';
@@ -19,6 +20,18 @@ export class ProfileStateLostError extends TransientError {
 @Injectable()
 export class ProfileStateGuard implements OnModuleInit {
   private readonly logger = new Logger('ProfileState');
+  /**
+   * Every check asked for in the same tick (the records a batch starts together) shares one
+   * EXISTS. It is sent after all of them asked, so a check made after a write still sees Redis
+   * as it is after that write.
+   */
+  private readonly checks = new DataLoader<'marker', boolean>(
+    async (asks) => {
+      const intact = await this.intact();
+      return asks.map(() => intact);
+    },
+    { cache: false },
+  );
 
   constructor(
     private readonly redis: RedisConnection,
@@ -40,7 +53,7 @@ export class ProfileStateGuard implements OnModuleInit {
 
   /** Throws (transiently) while Redis lacks the marker. */
   async check(): Promise<void> {
-    if (!(await this.intact())) throw new ProfileStateLostError(this.lostMessage());
+    if (!(await this.checks.load('marker'))) throw new ProfileStateLostError(this.lostMessage());
   }
 
   async intact(): Promise<boolean> {

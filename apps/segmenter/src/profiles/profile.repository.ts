@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import DataLoader from 'dataloader';
 import { RedisConnection, RedisKeys } from '@cuewire/redis';
 import { mergeProfile, type JsonObject, type ProfileLimits } from '@cuewire/contracts';
 import { APP_CONFIG } from '@cuewire/platform';
@@ -22,6 +23,16 @@ return 1
  */
 @Injectable()
 export class ProfileRepository {
+  /**
+   * The snapshots asked for while the consume loop starts a batch's records (one tick) are read
+   * with one MGET: one command and one round trip for the batch instead of a GET per event.
+   * No cache: every load reads Redis as it is now.
+   */
+  private readonly snapshots = new DataLoader<string, string>(
+    async (customerIds) => (await this.redis.getMany(customerIds.map((id) => RedisKeys.profile(id)))).map((json) => json ?? '{}'),
+    { cache: false, maxBatchSize: 1_000 },
+  );
+
   constructor(
     private readonly redis: RedisConnection,
     @Inject(APP_CONFIG) private readonly limits: ProfileLimits,
@@ -60,7 +71,7 @@ export class ProfileRepository {
   }
 
   /** The stored profile as JSON text ('{}' when the customer is unknown). */
-  async snapshot(customerId: string): Promise<string> {
-    return (await this.redis.client.get(RedisKeys.profile(customerId))) ?? '{}';
+  snapshot(customerId: string): Promise<string> {
+    return this.snapshots.load(customerId);
   }
 }

@@ -2,12 +2,33 @@ import type { Condition } from './condition.schema.js';
 
 type Json = unknown;
 
+interface PathStep {
+  readonly key: string;
+  /** `key[]`: continue with each element of the array at key. */
+  readonly fanOut: boolean;
+}
+
+const parsePath = (path: string): PathStep[] =>
+  path.split('.').map((raw) => (raw.endsWith('[]') ? { key: raw.slice(0, -2), fanOut: true } : { key: raw, fanOut: false }));
+
+/**
+ * Paths parsed once per condition: a condition object lives as long as the parsed campaign
+ * (or segment) version it belongs to, and is evaluated for every event that reaches it.
+ */
+const pathsOf = new WeakMap<Condition, readonly PathStep[]>();
+
+function stepsOf(c: Condition): readonly PathStep[] {
+  let steps = pathsOf.get(c);
+  if (!steps) pathsOf.set(c, (steps = parsePath(c.field)));
+  return steps;
+}
+
 /** Every value at a path; `[]` fans out over array elements. A missing path yields []. */
-export function valuesAt(root: Json, path: string): Json[] {
+export const valuesAt = (root: Json, path: string): Json[] => valuesAlong(root, parsePath(path));
+
+function valuesAlong(root: Json, steps: readonly PathStep[]): Json[] {
   let current: Json[] = [root];
-  for (const raw of path.split('.')) {
-    const fanOut = raw.endsWith('[]');
-    const key = fanOut ? raw.slice(0, -2) : raw;
+  for (const { key, fanOut } of steps) {
     const next: Json[] = [];
     for (const node of current) {
       if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) continue;
@@ -53,7 +74,7 @@ function holdsFor(value: Json, c: Condition): boolean {
 
 /** Pure: does `subject` (a profile or an event's properties) satisfy the condition? */
 export function evaluateCondition(c: Condition, subject: Json): boolean {
-  const values = valuesAt(subject, c.field);
+  const values = valuesAlong(subject, stepsOf(c));
   if (c.op === 'exists') return values.some((v) => v !== null && v !== undefined);
   if (c.op === 'not_exists') return values.every((v) => v === null || v === undefined);
   // neq / not_in on a missing field hold (the customer is not in the excluded set).
