@@ -7,3 +7,4 @@ export * from './scripted-receiver.js';
 export * from './test-infra.js';
 export * from './test-api-keys.js';
 export * from './isolated-database.js';
+export * from './prometheus-scrape.js';
