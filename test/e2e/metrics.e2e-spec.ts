@@ -91,6 +91,8 @@ describe('metrics of a running pipeline (GET /metrics)', () => {
     expect(sumOf(dispatcher, 'cuewire_endpoint_state', { ...slow, state: 'healthy' })).toBe(1);
     expect(sumOf(dispatcher, 'cuewire_endpoint_state', { ...slow, state: 'open' })).toBe(0);
     expect(sumOf(dispatcher, 'cuewire_endpoint_parked', fail)).toBe(0);
+    // Tracing is off by default: no trace context goes out to receivers.
+    expect(receiver.requests.filter((r) => r.headers.traceparent !== undefined)).toEqual([]);
 
     // Records handled by each stage, HTTP requests by route template, the dead letter by stage.
     const segmenter = await scrape('segmenter');
