@@ -51,9 +51,9 @@ export class ScheduleFanOutMetrics implements OnModuleInit, OnModuleDestroy {
     sources.delete(this);
   }
 
-  /** One Redis read per scrape serves the three gauges. */
+  /** One Redis read serves the three gauges of a scrape (they are collected together). */
   read(): Promise<FanOutProgress[]> {
-    this.reading ??= this.readNow().finally(() => setTimeout(() => (this.reading = undefined), 1_000).unref());
+    this.reading ??= this.readNow().finally(() => (this.reading = undefined));
     return this.reading;
   }
 

@@ -31,7 +31,7 @@ new Gauge({
 
 /**
  * Endpoint states and parked counts for Prometheus. States live in Redis, shared by replicas,
- * so each scrape reads them once per known webhook (one read serves both gauges).
+ * so each scrape reads them once per known webhook (one read serves both gauges, which a scrape collects together).
  */
 @Injectable()
 export class EndpointStateMetrics implements OnModuleInit, OnModuleDestroy {
@@ -51,7 +51,7 @@ export class EndpointStateMetrics implements OnModuleInit, OnModuleDestroy {
   }
 
   read(): Promise<{ webhook: string; state: EndpointStateName; parked: number }[]> {
-    this.reading ??= this.readNow().finally(() => setTimeout(() => (this.reading = undefined), 1_000).unref());
+    this.reading ??= this.readNow().finally(() => (this.reading = undefined));
     return this.reading;
   }
 
