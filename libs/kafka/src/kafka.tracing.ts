@@ -1,7 +1,7 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Span, type TextMapGetter } from '@opentelemetry/api';
 
 /**
- * W3C trace context across Kafka (ADR "tracing"): the writer puts `traceparent` in the record's
+ * W3C trace context across Kafka (ADR 0018): the writer puts `traceparent` in the record's
  * headers, the consume loop continues the trace from it. Only @opentelemetry/api is used here:
  * with no tracer provider registered (tracing off, the default) every call is a no-op.
  */

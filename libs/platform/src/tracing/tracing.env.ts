@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Tracing settings, part of every service's settings (ADR "tracing"). Off unless TRACING_EXPORTER=otlp. */
+/** Tracing settings, part of every service's settings (ADR 0018). Off unless TRACING_EXPORTER=otlp. */
 export const tracingEnvSchema = z.object({
   /** `otlp` exports spans over OTLP/HTTP (JSON); `none` (default) registers no tracer at all, so nothing is recorded or sent. */
   TRACING_EXPORTER: z.enum(['none', 'otlp']).default('none'),
