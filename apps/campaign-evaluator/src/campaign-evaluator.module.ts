@@ -13,8 +13,10 @@ import { SequenceStateRepository } from './sequences/sequence-state.repository.j
 import { SequenceEvaluator } from './sequences/sequence.evaluator.js';
 import { DueTimersRepository } from './timers/due-timers.repository.js';
 import { ProcessedEventsWatermark } from './timers/processed-events.watermark.js';
+import { TimerBacklogMetrics } from './timers/timer-backlog.metrics.js';
 import { TimerPoller } from './timers/timer.poller.js';
 import { ScheduleProgressRepository } from './schedules/schedule-progress.repository.js';
+import { ScheduleFanOutMetrics } from './schedules/schedule-fan-out.metrics.js';
 import { SchedulePoller } from './schedules/schedule.poller.js';
 import { EnrichedEventHandler } from './triggers/enriched-event.handler.js';
 
@@ -39,6 +41,8 @@ import { EnrichedEventHandler } from './triggers/enriched-event.handler.js';
     ScheduleProgressRepository,
     SchedulePoller,
     EnrichedEventHandler,
+    TimerBacklogMetrics,
+    ScheduleFanOutMetrics,
   ],
 })
 export class CampaignEvaluatorModule {}

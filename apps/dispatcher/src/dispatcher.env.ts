@@ -43,6 +43,8 @@ export const dispatcherEnvSchema = z.object({
   DISPATCH_ALERT_EMAIL_FROM: z.string().default('cuewire-alerts@localhost'),
   DISPATCH_ALERT_WEBHOOK_URL: z.string().url().optional(),
   DISPATCH_ALERT_PERIOD_SECONDS: z.coerce.number().int().min(1).default(3600),
+  /** With tracing on, send the attempt's W3C `traceparent` header to receivers (off: receivers see no tracing header). */
+  DISPATCH_SEND_TRACEPARENT: z.stringbool().default(false),
 });
 
 function safeDuration(text: string): number {

@@ -10,6 +10,7 @@ import { WebhookHttp } from './deliveries/webhook-http.provider.js';
 import { dispatcherEnvSchema } from './dispatcher.env.js';
 import { EndpointHealthRepository } from './endpoints/endpoint-health.repository.js';
 import { EndpointAdmissionRepository } from './endpoints/endpoint-admission.repository.js';
+import { EndpointStateMetrics } from './endpoints/endpoint-state.metrics.js';
 import { DeliveriesController } from './log/deliveries.controller.js';
 import { DeliveryLogRepository } from './log/delivery-log.repository.js';
 import { DeliveryReplay } from './log/delivery.replay.js';
@@ -29,6 +30,7 @@ import { DeliveryPipelineHost } from './pipeline/delivery-pipeline.host.js';
     DeliveryExecutor,
     DeliveryReplay,
     DeliveryPipelineHost,
+    EndpointStateMetrics,
   ],
 })
 export class DispatcherModule {}

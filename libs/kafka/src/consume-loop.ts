@@ -3,12 +3,14 @@ import type { Message } from '@platformatic/kafka';
 import type { TopicContract } from '@cuewire/contracts';
 import { UndecodableRecordError, type AvroSerde } from './avro-serde.js';
 import { deadLetterRecord, type DeadLetterStage } from './consumer/dead-letter.record.js';
+import { partitionLags, type PartitionLag } from './consumer/consumer-lag.js';
 import { backoffMs, classifyFailure, describeFailure } from './consumer/failure.policy.js';
 import { KeyedQueue } from './consumer/keyed-queue.js';
 import { PartitionProgress } from './consumer/partition-progress.js';
 import { consumeAsGroup, type GroupConsumer, type GroupStream } from './group-consumer.factory.js';
 import type { KafkaSettings } from './kafka-settings.js';
 import { consumeMetrics } from './kafka.metrics.js';
+import { describeRecordSpan, inConsumeSpan } from './kafka.tracing.js';
 import type { ConsumedRecord, OutgoingRecord, RecordHandler } from './records.js';
 import { RecordTooLargeError } from './typed-producer.js';
 import type { TypedProducer } from './typed-producer.js';
@@ -136,6 +138,18 @@ export class ConsumeLoop<T> {
     let oldest = now;
     for (const lane of this.lanes.values()) oldest = Math.min(oldest, lane.oldestOpenSince ?? now);
     return now - oldest;
+  }
+
+  /** Each assigned partition's lag behind its end, asked of the broker (what the lag metric reads on a scrape). */
+  async lag(): Promise<PartitionLag[]> {
+    const consumer = this.consumer;
+    const assignments = consumer?.assignments;
+    if (!consumer || !assignments || assignments.length === 0 || !this.isRunning) return [];
+    const [ends, committed] = await Promise.all([
+      consumer.listOffsets({ topics: assignments.map((a) => a.topic) }),
+      consumer.listCommittedOffsets({ topics: assignments }),
+    ]);
+    return partitionLags(assignments, ends, committed);
   }
 
   /** A record has been open past the bound: an infrastructure outage, or a handler that never ends. */
@@ -278,7 +292,11 @@ export class ConsumeLoop<T> {
     if (this.abandoned(item)) return;
     const started = performance.now();
     const labels = { group: this.options.groupId, topic: item.message.topic };
-    const outcome = await this.handleSettled(item, decoded ?? (await this.decodeSettled(item)));
+    const outcome = await inConsumeSpan(this.options.groupId, item.message.topic, item.message.headers, async (span) => {
+      const settled = decoded ?? (await this.decodeSettled(item));
+      describeRecordSpan(span, settled.record?.value);
+      return this.handleSettled(item, settled);
+    });
     if (outcome === 'abandoned') return;
     if (outcome === 'handled') consumeMetrics.consumed.inc(labels);
     else consumeMetrics.deadLettered.inc({ ...labels, stage: outcome.stage });

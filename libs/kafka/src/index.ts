@@ -11,3 +11,5 @@ export * from './consumer/failure.policy.js';
 export * from './consumer/dead-letter.record.js';
 export * from './consumer-progress.js';
 export * from './topic-snapshot.reader.js';
+export * from './kafka.tracing.js';
+export * from './consumer/consumer-lag.js';

@@ -1,11 +1,17 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Counter, Gauge, Histogram } from 'prom-client';
+import type { PartitionLag } from './consumer/consumer-lag.js';
 
 /** What the metrics read from a running consume loop. */
 export interface ObservedLoop {
   readonly groupId: string;
   readonly inFlight: number;
   oldestOpenMs(): number;
+  lag(): Promise<PartitionLag[]>;
 }
+
+/** A scrape must answer even while the broker does not: a loop whose lag is not known in time is left out. */
+const LAG_TIMEOUT_MS = 2_000;
 
 const loops = new Set<ObservedLoop>();
 
@@ -39,6 +45,17 @@ export const consumeMetrics = {
     collect() {
       this.reset();
       for (const loop of loops) this.set({ group: loop.groupId }, Math.max(0, loop.oldestOpenMs()) / 1000);
+    },
+  }),
+  lag: new Gauge({
+    name: 'cuewire_kafka_consumer_lag',
+    help: 'Records written to an assigned partition and not yet committed by the group (high watermark less committed offset), read from the broker at each scrape',
+    labelNames: ['group', 'topic', 'partition'],
+    async collect() {
+      this.reset();
+      const timeout = () => sleep(LAG_TIMEOUT_MS, [], { ref: false });
+      const read = await Promise.all([...loops].map(async (loop) => ({ group: loop.groupId, lags: await Promise.race([loop.lag().catch(() => []), timeout()]) })));
+      for (const { group, lags } of read) for (const { topic, partition, lag } of lags) this.set({ group, topic, partition: String(partition) }, lag);
     },
   }),
   observe(loop: ObservedLoop): () => void {

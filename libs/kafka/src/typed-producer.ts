@@ -1,6 +1,7 @@
 import { compatibilityPartitioner, ProduceAcks, Producer, stringSerializer } from '@platformatic/kafka';
 import type { AvroSerde } from './avro-serde.js';
 import { physicalTopic, type KafkaSettings } from './kafka-settings.js';
+import { withTraceContext } from './kafka.tracing.js';
 import { ProduceCoalescer } from './produce-coalescer.js';
 import type { OutgoingRecord } from './records.js';
 
@@ -68,7 +69,7 @@ export class TypedProducer {
   private async encode(r: OutgoingRecord, index: number): Promise<EncodedMessage> {
     const topic = physicalTopic(this.settings, r.topic);
     const value = r.value === null ? (null as unknown as Buffer) : await this.serde.encode(topic, r.topic.schema, r.value);
-    const message = { topic, key: r.key, value, headers: r.headers ? new Map(Object.entries(r.headers)) : undefined };
+    const message = { topic, key: r.key, value, headers: withTraceContext(r.headers) };
     const bytes = messageBytes(message);
     if (bytes > this.maxMessageBytes) throw new RecordTooLargeError(index, r.topic.name, bytes, this.maxMessageBytes);
     return message;

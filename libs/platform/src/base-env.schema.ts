@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tracingEnvSchema } from './tracing/tracing.env.js';
 
 const csv = z
   .string()
@@ -35,6 +36,6 @@ export const baseEnvSchema = z.object({
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
-});
+}).extend(tracingEnvSchema.shape);
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import { Injectable, Module, type DynamicModule, type INestApplication, type OnApplicationShutdown, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
@@ -10,11 +10,14 @@ import { baseEnvSchema } from './base-env.schema.js';
 import { CuewireConfigModule } from './config.module.js';
 import { validateEnv } from './env-validation.js';
 import { CuewireLoggerModule } from './logging.module.js';
+import { measureHttpRequests } from './http.metrics.js';
 import { ensureDefaultMetrics } from './metrics.js';
 import { PlatformModule } from './platform.module.js';
 import { armShutdownDeadline } from './shutdown-deadline.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { openApiDocument } from './openapi/openapi-document.js';
+import { traceHttpRequests } from './tracing/http.tracing.js';
+import { startTracing, type Tracing } from './tracing/tracing.setup.js';
 
 /** One deployable target (ingest, dispatcher, …): its Nest module and its own settings. */
 export interface ServiceTarget {
@@ -44,9 +47,14 @@ export async function startServices(targets: readonly ServiceTarget[]): Promise<
   const schema = envSchemaFor(targets);
   const env = validateEnv(schema, process.env) as z.infer<typeof baseEnvSchema> & { HTTP_BODY_LIMIT_BYTES?: number };
   ensureDefaultMetrics();
+  const names = targets.map((t) => t.name).join(', ');
+  // Before any module is built, so every span and record header sees the registered tracer.
+  const tracing = startTracing(env, targets.length === 1 ? targets[0].name : 'cuewire');
 
   const adapter = new FastifyAdapter({ bodyLimit: env.HTTP_BODY_LIMIT_BYTES ?? 1_048_576 });
-  const app = await NestFactory.create<NestFastifyApplication>(rootModule(targets, schema), adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule(targets, schema, tracing), adapter, { bufferLogs: true });
+  measureHttpRequests(adapter.getInstance());
+  if (tracing) traceHttpRequests(adapter.getInstance());
   // Our JSON parser replaces Nest's default one so that a malformed body's 400 says where it breaks.
   app.useBodyParser('application/json', { bodyLimit: env.HTTP_BODY_LIMIT_BYTES ?? 1_048_576 }, (_req, body, done) => done(...parseJsonBody(body)));
   app.useLogger(app.get(Logger));
@@ -57,7 +65,6 @@ export async function startServices(targets: readonly ServiceTarget[]): Promise<
     process.exit(1);
   });
 
-  const names = targets.map((t) => t.name).join(', ');
   SwaggerModule.setup('docs', app, openApiDocument(app, names));
 
   await app.listen(env.HTTP_PORT, env.HTTP_HOST);
@@ -85,8 +92,15 @@ function exitWithParent(parentPid: string | undefined): void {
   }, 1_000).unref();
 }
 
-function rootModule(targets: readonly ServiceTarget[], schema: ZodObject<ZodRawShape>): Type {
-  @Module({ imports: [CuewireConfigModule.forRoot(schema), CuewireLoggerModule, PlatformModule, ...targets.map((t) => t.module)] })
+function rootModule(targets: readonly ServiceTarget[], schema: ZodObject<ZodRawShape>, tracing?: Tracing): Type {
+  /** Spans still buffered are sent when the application shuts down (after the consumers stopped). */
+  @Injectable()
+  class TracingFlush implements OnApplicationShutdown {
+    onApplicationShutdown(): Promise<void> | undefined {
+      return tracing?.shutdown();
+    }
+  }
+  @Module({ imports: [CuewireConfigModule.forRoot(schema), CuewireLoggerModule, PlatformModule, ...targets.map((t) => t.module)], providers: [TracingFlush] })
   class CuewireRoot {}
   return CuewireRoot;
 }

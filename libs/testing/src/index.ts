@@ -8,3 +8,5 @@ export * from './test-infra.js';
 export * from './test-api-keys.js';
 export * from './isolated-database.js';
 export * from './isolated-redis.js';
+export * from './prometheus-scrape.js';
+export * from './otlp-receiver.js';

@@ -16,6 +16,7 @@ import { tierFor } from '../pipeline/delay-tiers.js';
 import { Semaphore } from '../pipeline/semaphore.js';
 import { CustomerOrder } from './customer-order.js';
 import { DeliveryMarksRepository } from './delivery-marks.repository.js';
+import { countDeliveryResult } from './delivery.metrics.js';
 import { WebhookHttp } from './webhook-http.provider.js';
 
 type Granted = Extract<Admission, { kind: 'granted' }>;
@@ -164,7 +165,7 @@ export class DeliveryExecutor {
     const attemptedAt = Date.now();
     try {
       const headers = deliveryHeaders(request.headers, request.deliveryId, body, this.webhooks.credentials(webhook));
-      const response = await this.http.send({ method: request.method, url: request.url, headers, body, timeoutMs: webhook.timeoutMs });
+      const response = await this.http.attempt({ method: request.method, url: request.url, headers, body, timeoutMs: webhook.timeoutMs }, request);
       const verdict = verdictForStatus(response.statusCode, (s) => isSuccessStatus(webhook.successCodes, s), response.headers['retry-after']);
       const excerpt = response.bodyExcerpt.slice(0, 1024);
       const error = verdict.kind === 'delivered' ? null : `receiver answered ${response.statusCode}`;
@@ -237,6 +238,7 @@ export class DeliveryExecutor {
   }
 
   private result(request: WebhookRequest, outcome: DeliveryOutcome, d: Partial<DeliveryAttempt> & { latencyMs: number }): OutgoingRecord {
+    countDeliveryResult(request.webhookId, outcome, d);
     return recordOutput(Topics.deliveryResults, request.customerId, {
       deliveryId: request.deliveryId,
       triggerId: request.triggerId,

@@ -1,13 +1,41 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { egressProxyFrom, PrivateNetworkGuard, WebhookHttpClient } from '@cuewire/delivery';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { egressProxyFrom, PrivateNetworkGuard, WebhookHttpClient, type OutboundRequest, type OutboundResponse } from '@cuewire/delivery';
 import { APP_CONFIG } from '@cuewire/platform';
 import type { DispatcherEnv } from '../dispatcher.env.js';
+
+const tracer = trace.getTracer('cuewire-dispatcher');
 
 /** The process's outbound HTTP client, closed on shutdown. */
 @Injectable()
 export class WebhookHttp extends WebhookHttpClient implements OnApplicationShutdown {
-  constructor(@Inject(APP_CONFIG) config: DispatcherEnv) {
+  constructor(@Inject(APP_CONFIG) private readonly config: DispatcherEnv) {
     super({ guard: new PrivateNetworkGuard({ allow: config.DISPATCH_ALLOW_PRIVATE_CIDRS }), maxResponseBytes: config.DISPATCH_MAX_RESPONSE_BYTES, egress: egressProxyFrom(config) });
+  }
+
+  /**
+   * One delivery attempt in a client span of the delivery's trace, naming the webhook and the
+   * campaign; with DISPATCH_SEND_TRACEPARENT the receiver gets the trace as `traceparent`.
+   */
+  async attempt(req: OutboundRequest, ids: { readonly webhookId: string; readonly campaignId: string }): Promise<OutboundResponse> {
+    const span = tracer.startSpan('webhook attempt', {
+      kind: SpanKind.CLIENT,
+      attributes: { 'http.request.method': req.method, 'server.address': new URL(req.url).hostname, 'cuewire.webhook_id': ids.webhookId, 'cuewire.campaign_id': ids.campaignId },
+    });
+    const ctx = trace.setSpan(context.active(), span);
+    const headers = { ...req.headers };
+    if (this.config.DISPATCH_SEND_TRACEPARENT) propagation.inject(ctx, headers);
+    try {
+      const response = await context.with(ctx, () => this.send({ ...req, headers }));
+      span.setAttribute('http.response.status_code', response.statusCode);
+      if (response.statusCode >= 400) span.setStatus({ code: SpanStatusCode.ERROR, message: `receiver answered ${response.statusCode}` });
+      return response;
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      throw error;
+    } finally {
+      span.end();
+    }
   }
 
   onApplicationShutdown(): Promise<void> {
