@@ -31,9 +31,11 @@ const depConstraints = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:infra', 'type:domain'] },
   { sourceTag: 'type:launcher', onlyDependOnLibsWithTags: ['type:app', 'type:infra', 'type:domain'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:infra', 'type:domain', 'type:testing'] },
-  // The generated HTTP client stands alone; tools (the demo) talk to Cuewire only through it.
+  // The generated HTTP client stands alone; tools (the demo) and the web console talk to
+  // Cuewire only through it.
   { sourceTag: 'type:client', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:client'] },
+  { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:client'] },
   { sourceTag: 'type:build-tool', onlyDependOnLibsWithTags: ['type:domain'] },
 ];
 

@@ -7,6 +7,12 @@ export type Schemas = components['schemas'];
 export type ProblemDetails = Schemas['ProblemDetails'];
 export type CuewireClient = Client<paths>;
 
+type JsonBody<R> = R extends { content: { 'application/json': infer B } } ? B : never;
+/** The JSON body of an operation's success (2xx) answer, e.g. `Answer<'webhooksTest'>`: for answers the document describes inline, not as a named component. */
+export type Answer<Op extends keyof operations> = {
+  [S in keyof operations[Op]['responses']]: S extends 200 | 201 | 202 ? JsonBody<operations[Op]['responses'][S]> : never;
+}[keyof operations[Op]['responses']];
+
 export interface CuewireClientOptions extends Omit<ClientOptions, 'baseUrl'> {
   /** Where the services answer, e.g. http://127.0.0.1:8080 (all targets) or one service's URL. */
   readonly baseUrl: string;

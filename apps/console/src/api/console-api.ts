@@ -1,17 +1,16 @@
 /**
- * Every call the console makes to the Cuewire REST API, in one place, with plain fetch
- * (same origin: the control plane serves the console; the single binary or a proxy puts the
- * dispatcher's and history's routes on the same origin). Names of paths and query parameters
- * live here only, so a renamed route is a one-line change. Answers are read tolerantly: a
- * field the server does not send yet is simply absent.
+ * Every call the console makes to the Cuewire REST API, in one place, through the generated
+ * typed client `@cuewire/client` (ADR 0015): paths, parameters and bodies are checked by the
+ * compiler against the OpenAPI document, and the types of API objects are the document's.
+ * Calls are same origin (the control plane serves the console; the single binary or a proxy
+ * puts the dispatcher's and history's routes on the same origin). Pages import functions from
+ * here, never paths.
  */
+import { createCuewireClient, type Answer, type operations, type ProblemDetails, type Schemas } from '@cuewire/client';
 import { figuresFromAttempts } from './delivery-figures';
 import { apiKey, signOut } from './session';
 
-export interface FieldError {
-  readonly path: string;
-  readonly message: string;
-}
+export type FieldError = NonNullable<ProblemDetails['errors']>[number];
 
 /** A problem-details answer (4xx/5xx), or a network failure (status 0). */
 export class ApiError extends Error {
@@ -25,50 +24,48 @@ export class ApiError extends Error {
   }
 }
 
-interface Call {
-  readonly body?: unknown;
-  readonly query?: Record<string, string | number | undefined>;
-  /** The ETag the object was read with: the server refuses the write if it changed since. */
-  readonly ifMatch?: string;
-  /** Send this key instead of the signed-in one (sign-in checks a key before keeping it). */
-  readonly key?: string;
-}
+/** Same origin: an empty base, so each path is the whole URL. */
+const cuewire = createCuewireClient({ baseUrl: '', headers: { accept: 'application/json' } });
+// The signed-in key is read at each call (sign-in and sign-out change it); a call that sends its
+// own key (checking one before keeping it) keeps that one.
+cuewire.use({
+  onRequest: ({ request }) => {
+    if (!request.headers.has('authorization')) request.headers.set('authorization', `Bearer ${apiKey() ?? ''}`);
+    return request;
+  },
+});
 
 export interface Versioned<T> {
   readonly data: T;
   readonly etag?: string;
 }
 
-async function call<T>(method: string, path: string, options: Call = {}): Promise<Versioned<T>> {
-  const query = Object.entries(options.query ?? {}).filter((e): e is [string, string | number] => e[1] !== undefined && e[1] !== '');
-  const url = `${path}${query.length ? `?${new URLSearchParams(query.map(([k, v]) => [k, String(v)]))}` : ''}`;
-  const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${options.key ?? apiKey() ?? ''}` };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  if (options.ifMatch) headers['if-match'] = options.ifMatch;
-  let res: Response;
+/** What a call of the typed client resolves to: the parsed answer, or the parsed error body. */
+type Sent<T> = Promise<{ data?: T; error?: unknown; response: Response }>;
+
+/**
+ * The answer of a call with its ETag; a problem-details answer or a network failure becomes an
+ * ApiError. A key that stopped working (401: revoked, expired) ends the session, except while
+ * checking one.
+ */
+async function answer<T>(sent: Sent<T>, checkingKey = false): Promise<Versioned<T>> {
+  let result: Awaited<Sent<T>>;
   try {
-    res = await fetch(url, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+    result = await sent;
   } catch (error) {
     throw new ApiError(0, 'The server did not answer', [], (error as Error).message);
   }
-  const text = await res.text();
-  const parsed: unknown = text ? safeJson(text) : undefined;
-  if (!res.ok) {
-    const p = (parsed ?? {}) as { title?: string; detail?: string; message?: string; errors?: FieldError[] };
-    // A key that stopped working (revoked, expired) ends the session, except while checking one.
-    if (res.status === 401 && !options.key) signOut();
-    throw new ApiError(res.status, p.title ?? p.message ?? `${res.status} ${res.statusText}`, Array.isArray(p.errors) ? p.errors : [], p.detail);
+  const { data, error, response } = result;
+  if (!response.ok) {
+    const p = (typeof error === 'object' && error !== null ? error : {}) as Partial<ProblemDetails> & { message?: string };
+    if (response.status === 401 && !checkingKey) signOut();
+    throw new ApiError(response.status, p.title ?? p.message ?? `${response.status} ${response.statusText}`, Array.isArray(p.errors) ? p.errors : [], p.detail);
   }
-  return { data: parsed as T, etag: res.headers.get('etag') ?? undefined };
+  return { data: data as T, etag: response.headers.get('etag') ?? undefined };
 }
 
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
+/** The `If-Match` header of a write, when the object was read with an ETag. */
+const ifMatchOf = (ifMatch: string | undefined) => (ifMatch ? { 'if-match': ifMatch } : undefined);
 
 /**
  * The ETag to send with the next write after one: the write's own, or, when the server sends
@@ -79,57 +76,27 @@ export async function etagAfterWrite<T>(written: Versioned<T>, hadEtag: boolean,
   return (await read()).etag;
 }
 
-const enc = encodeURIComponent;
 const data = async <T>(p: Promise<Versioned<T>>): Promise<T> => (await p).data;
-/** List endpoints answer an array, or `{items}` (paged). */
-const items = async <T>(p: Promise<Versioned<T[] | { items: T[] }>>): Promise<T[]> => {
-  const d = (await p).data;
-  return Array.isArray(d) ? d : (d?.items ?? []);
-};
 
 // ---- webhooks -------------------------------------------------------------------------------
 
-export type AuthView = { type: 'none' } | { type: 'basic'; username: string } | { type: 'bearer' } | { type: 'header'; name: string };
-export type AuthInput = { type: 'none' } | { type: 'basic'; username: string; password?: string } | { type: 'bearer'; token?: string } | { type: 'header'; name: string; value?: string };
+export type Webhook = Schemas['Webhook'];
+/** A webhook as PUT takes it (secrets left out keep the stored ones), with the fields the server defaults filled in, as the editor holds it. */
+export type WebhookInput = Schemas['WebhookDefinition'] & Required<Pick<Schemas['WebhookDefinition'], 'method' | 'headers' | 'contentType' | 'body' | 'enabled' | 'auth'>>;
+export type AuthView = Webhook['auth'];
+export type AuthInput = NonNullable<WebhookInput['auth']>;
+/** A webhook being edited, as create takes it: a definition, or a preset with its params (and an id). */
+export type WebhookDraft = Schemas['WebhookCreate'];
+/** What preview and send test render with: a stored customer, and parts of the sample context replaced. */
+export type TrialInput = Schemas['WebhookTrial'];
+export type Preset = Answer<'webhookPresetsList'>[number];
+/** A request as rendered by preview and send test (the delivery history's attempts have no delivery id of their own). */
+export type RenderedRequest = Omit<Answer<'webhooksPreview'>['request'], 'deliveryId'> & { deliveryId?: string };
+export type TestResult = Answer<'webhooksTest'>;
+/** The dispatcher's view of an endpoint: circuit, auto-disable, parked deliveries. */
+export type EndpointHealth = Answer<'deliveriesEndpoint'>;
 
-export interface WebhookSettings {
-  name: string;
-  url: string;
-  method: 'POST' | 'PUT' | 'PATCH' | 'GET' | 'DELETE';
-  headers: Record<string, string>;
-  contentType: 'application/json' | 'application/x-www-form-urlencoded' | 'text/plain';
-  body: string;
-  form?: Record<string, string>;
-  formJsonField?: string;
-  timeoutMs?: number;
-  successCodes?: (number | string)[];
-  retry?: { schedule: string[] };
-  rateLimit?: { perSecond: number; burst?: number };
-  enabled: boolean;
-}
-
-export interface Webhook extends WebhookSettings {
-  id: string;
-  revision?: number;
-  updatedAt?: string;
-  auth: AuthView;
-  signing?: { type: 'standard-webhooks'; activeSecrets?: number; secrets?: { id: string; createdAt: string; expiresAt: string | null }[] };
-  generatedSecret?: string;
-}
-
-export interface WebhookInput extends WebhookSettings {
-  auth: AuthInput;
-  signing?: { type: 'standard-webhooks'; secrets?: string[] };
-}
-
-export interface Preset {
-  id: string;
-  name: string;
-  description?: string;
-  /** JSON Schema of the preset's parameters. */
-  params?: JsonSchema;
-}
-
+/** The JSON Schema of a preset's parameters, as far as the console's form reads it (a UI type: the document leaves `params` open). */
 export interface JsonSchema {
   type?: string | string[];
   properties?: Record<string, JsonSchema>;
@@ -141,48 +108,25 @@ export interface JsonSchema {
   enum?: unknown[];
 }
 
-export interface RenderedRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-  deliveryId?: string;
+/**
+ * A draft from a preset and the values of the form built from its parameters' JSON Schema. The
+ * document types each preset's params exactly; the form only knows them at run time, and the
+ * server checks them against the same schema (its errors name the fields).
+ */
+export function presetDraft(preset: string, params: Record<string, unknown>): WebhookDraft {
+  return { preset, params } as WebhookDraft;
 }
-
-export interface TestResult {
-  ok: boolean;
-  request: RenderedRequest;
-  response: { status: number; headers?: Record<string, string | string[]>; bodyExcerpt?: string; latencyMs?: number } | null;
-  error?: string;
-}
-
-/** A webhook being edited, as create takes it: a definition, or a preset with its params (and an id). */
-export type WebhookDraft = (Partial<WebhookInput> | { preset: string; params: Record<string, unknown> }) & { id?: string };
 
 const DRAFT_PATH = '$.webhook';
 
-/** What preview and send test render with: a stored customer, and parts of the sample context replaced. */
-export interface TrialInput {
-  customerId?: string;
-  context?: Record<string, unknown>;
-}
-
-export interface EndpointHealth {
-  consecutiveFailures?: number;
-  openUntil?: number;
-  disabled?: boolean;
-  reason?: string;
-  parked?: number;
-}
-
 export const webhooksApi = {
-  list: () => items<Webhook>(call('GET', '/v1/webhooks')),
-  get: (id: string) => call<Webhook>('GET', `/v1/webhooks/${enc(id)}`),
-  create: (input: WebhookDraft) => data(call<Webhook>('POST', '/v1/webhooks', { body: input })),
-  replace: (id: string, input: WebhookInput, ifMatch?: string) => call<Webhook>('PUT', `/v1/webhooks/${enc(id)}`, { body: input, ifMatch }),
-  remove: (id: string) => data(call<void>('DELETE', `/v1/webhooks/${enc(id)}`)),
-  rotateSecret: (id: string, overlapSeconds: number) => data(call<{ id: string; secret: string; overlapSeconds: number }>('POST', `/v1/webhooks/${enc(id)}/secrets/rotate`, { body: { overlapSeconds } })),
-  preview: (id: string, trial: TrialInput) => data(call<{ request: RenderedRequest }>('POST', `/v1/webhooks/${enc(id)}/preview`, { body: trial })),
+  list: () => data(answer(cuewire.GET('/v1/webhooks'))),
+  get: (id: string) => answer(cuewire.GET('/v1/webhooks/{id}', { params: { path: { id } } })),
+  create: (input: WebhookDraft) => data(answer(cuewire.POST('/v1/webhooks', { body: input }))),
+  replace: (id: string, input: WebhookInput, ifMatch?: string) => answer(cuewire.PUT('/v1/webhooks/{id}', { params: { path: { id }, header: ifMatchOf(ifMatch) }, body: input })),
+  remove: (id: string) => data(answer(cuewire.DELETE('/v1/webhooks/{id}', { params: { path: { id } } }))),
+  rotateSecret: (id: string, overlapSeconds: number) => data(answer(cuewire.POST('/v1/webhooks/{id}/secrets/rotate', { params: { path: { id } }, body: { overlapSeconds } }))),
+  preview: (id: string, trial: TrialInput) => data(answer(cuewire.POST('/v1/webhooks/{id}/preview', { params: { path: { id } }, body: trial }))),
   /**
    * Preview of a webhook not saved yet (`draft`: what create takes, or PUT with the id of the one
    * being edited). The server names the draft's errors under `$.webhook`; they come back named
@@ -190,75 +134,39 @@ export const webhooksApi = {
    */
   previewDraft: async (draft: WebhookDraft, trial: TrialInput) => {
     try {
-      return await data(call<{ request: RenderedRequest }>('POST', '/v1/webhooks/preview', { body: { ...trial, webhook: draft } }));
+      return await data(answer(cuewire.POST('/v1/webhooks/preview', { body: { ...trial, webhook: draft } })));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       const errors = error.errors.map((e) => (e.path === DRAFT_PATH || e.path.startsWith(`${DRAFT_PATH}.`) ? { ...e, path: `$${e.path.slice(DRAFT_PATH.length)}` } : e));
       throw new ApiError(error.status, error.title, errors, error.detail);
     }
   },
-  test: (id: string, trial: TrialInput) => data(call<TestResult>('POST', `/v1/webhooks/${enc(id)}/test`, { body: trial })),
-  presets: () => items<Preset>(call('GET', '/v1/webhook-presets')),
-  /** The dispatcher's view of the endpoint: circuit, auto-disable, parked deliveries. */
-  health: (id: string) => data(call<EndpointHealth>('GET', `/v1/endpoints/${enc(id)}`)),
+  test: (id: string, trial: TrialInput) => data(answer(cuewire.POST('/v1/webhooks/{id}/test', { params: { path: { id } }, body: trial }))),
+  presets: () => data(answer(cuewire.GET('/v1/webhook-presets'))),
+  health: (webhookId: string) => data(answer(cuewire.GET('/v1/endpoints/{webhookId}', { params: { path: { webhookId } } }))),
   /** Re-enables an endpoint the dispatcher disabled; its parked deliveries flow again. */
-  enableEndpoint: (id: string) => data(call<{ requeued: number }>('POST', `/v1/endpoints/${enc(id)}/enable`)),
+  enableEndpoint: (webhookId: string) => data(answer(cuewire.POST('/v1/endpoints/{webhookId}/enable', { params: { path: { webhookId } } }))),
 };
 
 /** A webhook as read, turned into what PUT accepts: secrets left out keep the stored ones. */
 export function webhookInputOf(w: Webhook): WebhookInput {
   const { id: _id, revision: _r, updatedAt: _u, generatedSecret: _g, auth, signing, ...settings } = w;
   const authInput: AuthInput = auth.type === 'basic' ? { type: 'basic', username: auth.username } : auth.type === 'header' ? { type: 'header', name: auth.name } : { type: auth.type };
-  return { ...settings, headers: settings.headers ?? {}, auth: authInput, ...(signing ? { signing: { type: 'standard-webhooks' } } : {}) };
+  return { ...settings, auth: authInput, ...(signing ? { signing: { type: 'standard-webhooks' } } : {}) };
 }
 
 // ---- campaigns ------------------------------------------------------------------------------
 
-export type CampaignStatus = 'draft' | 'live' | 'paused' | 'ended';
+export type Campaign = Schemas['Campaign'];
+/** A campaign as PUT takes it, its status filled in (the editor always holds one). */
+export type CampaignInput = Schemas['CampaignDefinition'] & Required<Pick<Schemas['CampaignDefinition'], 'status'>>;
+export type CampaignStatus = Campaign['status'];
+export type Trigger = CampaignInput['trigger'];
+export type Step = Extract<Trigger, { type: 'all-of' }>['events'][number];
+export type Condition = NonNullable<Step['where']>[number];
+export type CampaignRule = NonNullable<NonNullable<CampaignInput['filters']>['campaigns']>[number];
 
-export interface Condition {
-  field: string;
-  op: string;
-  value?: unknown;
-  match?: 'any' | 'all';
-}
-
-export interface Step {
-  eventType: string;
-  where?: Condition[];
-}
-
-export type Trigger =
-  | { type: 'event'; eventType: string; where?: Condition[] }
-  | { type: 'all-of'; events: Step[]; within: string }
-  | { type: 'not-followed-by'; first: Step; then: Step; within: string }
-  | { type: 'schedule'; at?: string; cron?: string; timeZone?: string }
-  | { type: 'on-demand' };
-
-export interface CampaignRule {
-  rule: 'received' | 'not_received' | 'clicked' | 'not_clicked';
-  campaignId: string;
-  within?: string;
-}
-
-export interface CampaignInput {
-  name: string;
-  status: CampaignStatus;
-  window?: { start?: string; end?: string; timeZone?: string };
-  audience?: { segmentId: string };
-  trigger: Trigger;
-  filters?: { profile?: Condition[]; segments?: { in?: string[]; notIn?: string[] }; campaigns?: CampaignRule[] };
-  caps?: { perCustomer?: { max: number; period: string }; oncePerCustomer?: boolean };
-  webhookIds: string[];
-}
-
-export interface Campaign extends CampaignInput {
-  id: string;
-  revision?: number;
-  version?: number;
-  updatedAt?: string;
-}
-
+/** Counts in one bucket of a campaign's figures, from the history service or counted from attempts (a UI type: both sources read into it). */
 export interface Bucket {
   at: string | number;
   triggered?: number;
@@ -270,29 +178,28 @@ export interface Bucket {
 }
 
 export const campaignsApi = {
-  list: () => items<Campaign>(call('GET', '/v1/campaigns')),
-  get: (id: string) => call<Campaign>('GET', `/v1/campaigns/${enc(id)}`),
-  create: (input: CampaignInput & { id?: string }) => data(call<Campaign>('POST', '/v1/campaigns', { body: input })),
-  replace: (id: string, input: CampaignInput, ifMatch?: string) => call<Campaign>('PUT', `/v1/campaigns/${enc(id)}`, { body: input, ifMatch }),
-  remove: (id: string) => data(call<void>('DELETE', `/v1/campaigns/${enc(id)}`)),
-  trigger: (id: string, body: { customerIds?: string[]; segmentId?: string }) => data(call<unknown>('POST', `/v1/campaigns/${enc(id)}/trigger`, { body })),
+  list: () => data(answer(cuewire.GET('/v1/campaigns'))),
+  get: (id: string) => answer(cuewire.GET('/v1/campaigns/{id}', { params: { path: { id } } })),
+  create: (input: Schemas['CampaignCreate']) => data(answer(cuewire.POST('/v1/campaigns', { body: input }))),
+  replace: (id: string, input: CampaignInput, ifMatch?: string) => answer(cuewire.PUT('/v1/campaigns/{id}', { params: { path: { id }, header: ifMatchOf(ifMatch) }, body: input })),
+  remove: (id: string) => data(answer(cuewire.DELETE('/v1/campaigns/{id}', { params: { path: { id } } }))),
+  trigger: (id: string, body: { customerIds?: string[]; segmentId?: string }) => data(answer(cuewire.POST('/v1/campaigns/{id}/trigger', { params: { path: { id } }, body }))),
   /**
    * Counts over time from the history service; where it is not there (404), counted here from
    * the delivery log (sent, delivered, failed only), and said so by `source`.
    */
-  figures: async (id: string, q: { from: number; to: number; bucket: 'hour' | 'day' }): Promise<{ buckets: Bucket[]; source: 'history' | 'delivery-log' }> => {
+  figures: async (campaignId: string, q: { from: number; to: number; bucket: 'hour' | 'day' }): Promise<{ buckets: Bucket[]; source: 'history' | 'delivery-log' }> => {
     try {
-      // The history service answers { totals, series: [{ start, triggered, sent, … }], webhooks }.
-      const d = await data(call<Bucket[] | { buckets?: Bucket[]; items?: Bucket[]; series?: (Omit<Bucket, 'at'> & { start: number })[] }>('GET', `/v1/campaigns/${enc(id)}/figures`, { query: { from: q.from, to: q.to, bucket: q.bucket } }));
-      const series = !Array.isArray(d) && d?.series ? d.series.map(({ start, ...counts }) => ({ at: start, ...counts })) : undefined;
-      return { buckets: Array.isArray(d) ? d : (series ?? d?.buckets ?? d?.items ?? []), source: 'history' };
+      const query = { from: String(q.from), to: String(q.to), bucket: q.bucket };
+      const { series } = await data(answer(cuewire.GET('/v1/campaigns/{campaignId}/figures', { params: { path: { campaignId }, query } })));
+      return { buckets: series.map(({ start, ...counts }) => ({ at: start, ...counts })), source: 'history' };
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 404) throw error;
       const attempts: DeliveryAttempt[] = [];
       let cursor: string | undefined;
       // Bounded: a few pages of the newest attempts are enough for a picture until history is there.
       for (let page = 0; page < 5; page++) {
-        const found = await deliveriesApi.search({ campaignId: id, from: q.from, to: q.to, cursor, limit: 1000 });
+        const found = await deliveriesApi.search({ campaignId, from: q.from, to: q.to, cursor, limit: 1000 });
         attempts.push(...found.items);
         cursor = found.nextCursor;
         if (!cursor) break;
@@ -304,92 +211,57 @@ export const campaignsApi = {
 
 /** A campaign as read, turned into what PUT accepts. */
 export function campaignInputOf(c: Campaign): CampaignInput {
-  const { id: _id, revision: _r, version: _v, updatedAt: _u, ...input } = c;
+  const { id: _id, version: _v, updatedAt: _u, ...input } = c;
   return input;
 }
 
 // ---- segments -------------------------------------------------------------------------------
 
-export interface SegmentInput {
-  name: string;
-  match: 'all' | 'any';
-  conditions: Condition[];
-}
-
-export interface Segment extends SegmentInput {
-  id: string;
-  revision?: number;
-}
+export type Segment = Schemas['Segment'];
+/** A segment as PUT takes it, with the fields the server defaults filled in, as the editor holds it. */
+export type SegmentInput = Schemas['SegmentDefinition'] & Required<Pick<Schemas['SegmentDefinition'], 'match' | 'conditions'>>;
 
 export const segmentsApi = {
-  list: () => items<Segment>(call('GET', '/v1/segments')),
-  get: (id: string) => call<Segment>('GET', `/v1/segments/${enc(id)}`),
-  create: (input: SegmentInput & { id?: string }) => data(call<Segment>('POST', '/v1/segments', { body: input })),
-  replace: (id: string, input: SegmentInput, ifMatch?: string) => call<Segment>('PUT', `/v1/segments/${enc(id)}`, { body: input, ifMatch }),
-  remove: (id: string) => data(call<void>('DELETE', `/v1/segments/${enc(id)}`)),
-  size: async (id: string): Promise<number | undefined> => {
-    const d = await data(call<{ members?: number; size?: number } | number>('GET', `/v1/segments/${enc(id)}/size`));
-    return typeof d === 'number' ? d : (d?.members ?? d?.size);
-  },
+  list: () => data(answer(cuewire.GET('/v1/segments'))),
+  get: (id: string) => answer(cuewire.GET('/v1/segments/{id}', { params: { path: { id } } })),
+  create: (input: Schemas['SegmentCreate']) => data(answer(cuewire.POST('/v1/segments', { body: input }))),
+  replace: (id: string, input: SegmentInput, ifMatch?: string) => answer(cuewire.PUT('/v1/segments/{id}', { params: { path: { id }, header: ifMatchOf(ifMatch) }, body: input })),
+  remove: (id: string) => data(answer(cuewire.DELETE('/v1/segments/{id}', { params: { path: { id } } }))),
+  /** How many customers are in the segment now. */
+  size: async (id: string) => (await data(answer(cuewire.GET('/v1/segments/{id}/size', { params: { path: { id } } })))).members,
 };
 
 // ---- deliveries (history service; replay on the dispatcher) ---------------------------------
 
-/** The outcomes the history service searches by (its OUTCOMES in delivery-history.schemas.ts; any other is a 400). */
-export const OUTCOMES = ['DELIVERED', 'FAILED', 'RETRY_SCHEDULED', 'DEAD', 'SKIPPED_DUPLICATE', 'RENDER_FAILED', 'PARKED'] as const;
+type HistoryAttempt = Answer<'deliveryHistoryDetail'>['attempts'][number];
+type ListedAttempt = Answer<'deliveryHistorySearch'>['items'][number];
 
-/** Times in query parameters (`from`, `to`) are epoch milliseconds, as the dispatcher's log takes them today. */
-export interface DeliveryQuery {
-  campaignId?: string;
-  webhookId?: string;
-  customerId?: string;
-  outcome?: string;
-  /** Epoch ms. */
-  from?: number;
-  to?: number;
-  cursor?: string;
-  limit?: number;
-}
+/** The outcomes the history service searches by (any other is a 400). */
+export const OUTCOMES = ['DELIVERED', 'FAILED', 'RETRY_SCHEDULED', 'DEAD', 'SKIPPED_DUPLICATE', 'RENDER_FAILED', 'PARKED'] as const satisfies readonly ListedAttempt['outcome'][];
 
-/** One attempt as listed. */
-export interface DeliveryAttempt {
-  deliveryId: string;
-  webhookId?: string;
-  campaignId?: string;
-  customerId?: string;
-  attempt?: number;
-  outcome?: string;
-  at?: number | string;
-  statusCode?: number | null;
-  latencyMs?: number;
-  error?: string | null;
-  responseExcerpt?: string | null;
-  request?: RenderedRequest;
-  response?: { status?: number; headers?: Record<string, string | string[]>; bodyExcerpt?: string };
-}
+type HistoryQuery = NonNullable<operations['deliveryHistorySearch']['parameters']['query']>;
+/** A search as the pages make it: times are epoch milliseconds; an empty filter is no filter. */
+export type DeliveryQuery = Omit<HistoryQuery, 'from' | 'to'> & { from?: number; to?: number };
 
-export interface DeliveryDetail {
-  deliveryId: string;
-  webhookId?: string;
-  campaignId?: string;
-  customerId?: string;
-  attempts: DeliveryAttempt[];
-}
+/** One attempt as the pages read it: its time as `at`, the request (detail only) with its body. */
+export type DeliveryAttempt = Omit<ListedAttempt, 'attemptedAt'> & { at: number; request?: RenderedRequest };
 
-/** An attempt as the history service answers it: its time is `attemptedAt`, the request's body `bodyExcerpt` (the first 2 KiB). */
-type AnsweredAttempt = Omit<DeliveryAttempt, 'request'> & { attemptedAt?: number; request?: (Omit<RenderedRequest, 'body'> & { body?: string; bodyExcerpt?: string | null }) | null };
+export type DeliveryDetail = Omit<Answer<'deliveryHistoryDetail'>, 'attempts'> & { attempts: DeliveryAttempt[] };
 
-/** An attempt as the pages read it, from the history service's answer (or the dispatcher's older log, which already has `at`). */
-export function attemptOf({ attemptedAt, request, ...a }: AnsweredAttempt): DeliveryAttempt {
-  const { bodyExcerpt, body, ...sent } = request ?? {};
-  return { ...a, at: a.at ?? attemptedAt, ...(request ? { request: { ...(sent as Omit<RenderedRequest, 'body'>), body: body ?? bodyExcerpt ?? '' } } : {}) };
+/** An attempt as the pages read it, from the history service's answer (the request's body is its first 2 KiB, `bodyExcerpt`). */
+export function attemptOf({ attemptedAt, ...answered }: ListedAttempt | HistoryAttempt): DeliveryAttempt {
+  // Listed attempts carry no request; a detail's is null when none was sent (render failures).
+  const { request, ...a } = { request: null, ...answered };
+  if (!request) return { ...a, at: attemptedAt };
+  const { bodyExcerpt, ...sent } = request;
+  return { ...a, at: attemptedAt, request: { ...sent, body: bodyExcerpt ?? '' } };
 }
 
 export const deliveriesApi = {
   search: async (q: DeliveryQuery): Promise<{ items: DeliveryAttempt[]; nextCursor?: string }> => {
-    const d = await data(call<{ items?: AnsweredAttempt[]; nextCursor?: string | number | null } | AnsweredAttempt[]>('GET', '/v1/deliveries', { query: { ...q } }));
-    if (Array.isArray(d)) return { items: d.map(attemptOf) };
-    return { items: (d?.items ?? []).map(attemptOf), nextCursor: d?.nextCursor === null || d?.nextCursor === undefined ? undefined : String(d.nextCursor) };
+    const filled = Object.entries({ ...q, from: q.from?.toString(), to: q.to?.toString() }).filter(([, v]) => v !== undefined && v !== '');
+    const d = await data(answer(cuewire.GET('/v1/deliveries', { params: { query: Object.fromEntries(filled) as HistoryQuery } })));
+    return { items: d.items.map(attemptOf), nextCursor: d.nextCursor ?? undefined };
   },
   /**
    * One delivery with its attempts. Without the history service's detail route (404 or 405),
@@ -397,23 +269,24 @@ export const deliveriesApi = {
    */
   get: async (deliveryId: string, hint: DeliveryQuery = {}): Promise<DeliveryDetail> => {
     try {
-      const d = await data(call<Omit<DeliveryDetail, 'attempts'> & { attempts?: AnsweredAttempt[] }>('GET', `/v1/deliveries/${enc(deliveryId)}`));
-      return { ...d, attempts: (d.attempts ?? []).map(attemptOf) };
+      const d = await data(answer(cuewire.GET('/v1/deliveries/{deliveryId}', { params: { path: { deliveryId } } })));
+      return { ...d, attempts: d.attempts.map(attemptOf) };
     } catch (error) {
       if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 405)) throw error;
       const found = await deliveriesApi.search({ ...hint, limit: 1000 });
-      const attempts = found.items.filter((a) => a.deliveryId === deliveryId).sort((a, b) => (a.attempt ?? 0) - (b.attempt ?? 0));
+      const attempts = found.items.filter((a) => a.deliveryId === deliveryId).sort((a, b) => a.attempt - b.attempt);
       if (attempts.length === 0) throw error;
-      return { deliveryId, webhookId: attempts[0].webhookId, campaignId: attempts[0].campaignId, customerId: attempts[0].customerId, attempts };
+      const { triggerId, webhookId, campaignId, customerId } = attempts[0];
+      return { deliveryId, triggerId, webhookId, campaignId, customerId, outcome: attempts[attempts.length - 1].outcome, attempts };
     }
   },
-  replay: (deliveryId: string) => data(call<{ replayed: number }>('POST', `/v1/deliveries/${enc(deliveryId)}/replay`)),
-  replayFailed: (webhookId: string, since: number) => data(call<{ replayed: number }>('POST', `/v1/webhooks/${enc(webhookId)}/replay-failed`, { body: { since } })),
+  replay: (deliveryId: string) => data(answer(cuewire.POST('/v1/deliveries/{deliveryId}/replay', { params: { path: { deliveryId } } }))),
+  replayFailed: (webhookId: string, since: number) => data(answer(cuewire.POST('/v1/webhooks/{webhookId}/replay-failed', { params: { path: { webhookId } }, body: { since } }))),
 };
 
 // ---- sign-in --------------------------------------------------------------------------------
 
 /** Whether a key may use the console (admin scope): an ApiError says why not. */
 export async function checkKey(key: string): Promise<void> {
-  await call('GET', '/v1/webhooks', { key });
+  await answer(cuewire.GET('/v1/webhooks', { headers: { authorization: `Bearer ${key}` } }), true);
 }

@@ -12,10 +12,10 @@ describe('campaign figures from the delivery log', () => {
   it('counts first attempts as sent and final outcomes as delivered or failed, per bucket', () => {
     const figures = figuresFromAttempts(
       [
-        { deliveryId: 'a', attempt: 1, outcome: 'RETRY_SCHEDULED', at: t0 + 10 },
-        { deliveryId: 'a', attempt: 2, outcome: 'DEAD', at: t0 + hour + 10 },
-        { deliveryId: 'b', attempt: 1, outcome: 'DELIVERED', at: t0 + hour + 20 },
-        { deliveryId: 'c', attempt: 1, outcome: 'DELIVERED', at: t0 + 5 * hour },
+        { attempt: 1, outcome: 'RETRY_SCHEDULED', at: t0 + 10 },
+        { attempt: 2, outcome: 'DEAD', at: t0 + hour + 10 },
+        { attempt: 1, outcome: 'DELIVERED', at: t0 + hour + 20 },
+        { attempt: 1, outcome: 'DELIVERED', at: t0 + 5 * hour },
       ],
       t0,
       t0 + 2 * hour,

@@ -15,15 +15,13 @@ export function bucketStarts(from: number, to: number, bucket: 'hour' | 'day'): 
  * route (the history service): sent = first attempts, delivered and failed (dead) = final
  * outcomes. Triggers, opens and clicks are not in the delivery log, so they stay absent.
  */
-export function figuresFromAttempts(attempts: readonly DeliveryAttempt[], from: number, to: number, bucket: 'hour' | 'day'): Bucket[] {
+export function figuresFromAttempts(attempts: readonly Pick<DeliveryAttempt, 'at' | 'attempt' | 'outcome'>[], from: number, to: number, bucket: 'hour' | 'day'): Bucket[] {
   const size = SIZE[bucket];
   const buckets = new Map(bucketStarts(from, to, bucket).map((t) => [t, { at: new Date(t).toISOString(), sent: 0, delivered: 0, failed: 0 }]));
   for (const a of attempts) {
-    const at = typeof a.at === 'string' ? Date.parse(a.at) : a.at;
-    if (at === undefined || Number.isNaN(at)) continue;
-    const b = buckets.get(Math.floor(at / size) * size);
+    const b = buckets.get(Math.floor(a.at / size) * size);
     if (!b) continue;
-    if (a.attempt === 1 || a.attempt === undefined) b.sent++;
+    if (a.attempt === 1) b.sent++;
     if (a.outcome === 'DELIVERED') b.delivered++;
     if (a.outcome === 'DEAD') b.failed++;
   }

@@ -166,7 +166,7 @@ function DeliveryDetail({ deliveryId, hint, onClose }: { deliveryId: string; hin
           {a.request && <p class="muted">Auth and signature headers are added as the request leaves and are not kept; the body is kept up to 2 KiB.</p>}
           <div class="grid-2">
             {a.request ? <RequestView request={a.request} label={`Request sent (attempt ${a.attempt ?? i + 1})`} /> : <p class="muted">No request was sent.</p>}
-            {a.response || a.statusCode || a.responseExcerpt ? <ResponseView response={{ status: a.response?.status ?? a.statusCode ?? undefined, headers: a.response?.headers, bodyExcerpt: a.response?.bodyExcerpt ?? a.responseExcerpt ?? '' }} /> : <p class="muted">No response.</p>}
+            {a.statusCode || a.responseExcerpt ? <ResponseView response={{ status: a.statusCode ?? undefined, bodyExcerpt: a.responseExcerpt ?? '' }} /> : <p class="muted">No response.</p>}
           </div>
         </article>
       ))}

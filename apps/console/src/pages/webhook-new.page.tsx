@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { webhooksApi, type Preset, type WebhookDraft } from '../api/console-api';
+import { presetDraft, webhooksApi, type Preset, type WebhookDraft } from '../api/console-api';
 import { navigate } from '../router';
 import { Checkbox, TextArea, TextField } from '../ui/fields';
 import { initialValues, JsonSchemaForm, valuesToSend } from '../ui/json-schema-form';
@@ -30,7 +30,7 @@ export function WebhookNewPage() {
 
   // What is created, and previewed before that.
   const draft: WebhookDraft = preset
-    ? { ...(id ? { id } : {}), preset: preset.id, params: valuesToSend(preset.params, values) }
+    ? { ...(id ? { id } : {}), ...presetDraft(preset.id, valuesToSend(preset.params, values)) }
     : { ...(id ? { id } : {}), name: scratch.name, url: scratch.url, body: scratch.body, ...(scratch.sign ? { signing: { type: 'standard-webhooks' as const } } : {}) };
 
   const submit = async (e: Event) => {

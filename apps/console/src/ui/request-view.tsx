@@ -20,7 +20,7 @@ export function RequestView({ request, label = 'Request' }: { request: RenderedR
   );
 }
 
-export function ResponseView({ response }: { response: { status?: number; headers?: Record<string, string | string[]>; bodyExcerpt?: string; latencyMs?: number } }) {
+export function ResponseView({ response }: { response: { status?: number; headers?: Record<string, unknown>; bodyExcerpt?: string; latencyMs?: number } }) {
   return (
     <section class="http" aria-label="Response">
       <h3>
@@ -30,7 +30,7 @@ export function ResponseView({ response }: { response: { status?: number; header
       <pre class="http-message" tabIndex={0}>
         {[
           Object.entries(response.headers ?? {})
-            .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`)
+            .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)
             .join('\n'),
           prettyBody(response.bodyExcerpt ?? ''),
         ]
