@@ -1,4 +1,4 @@
-import { attemptOf } from './console-api';
+import { answer, ApiError, attemptOf } from './console-api';
 
 describe('attempts as the pages read them', () => {
   const listed = {
@@ -27,5 +27,25 @@ describe('attempts as the pages read them', () => {
   it('leaves out a request that was never sent (render failures) and one a search does not list', () => {
     expect(attemptOf({ ...listed, outcome: 'RENDER_FAILED', request: null })).toEqual({ ...read, outcome: 'RENDER_FAILED', at: 1_764_000_000_000 });
     expect(attemptOf(listed)).toEqual({ ...read, at: 1_764_000_000_000 });
+  });
+});
+
+describe('answers of the typed client', () => {
+  const problem = { status: 400, title: 'Invalid request', detail: 'The body is invalid', errors: [{ path: '$.url', message: 'must be a URL' }] };
+
+  it('gives the data with the ETag the server sent', async () => {
+    const response = new Response('{}', { status: 200, headers: { etag: 'W/"3"' } });
+    await expect(answer(Promise.resolve({ data: { id: 'wh_1' }, response }))).resolves.toEqual({ data: { id: 'wh_1' }, etag: 'W/"3"' });
+  });
+
+  it('turns a problem-details answer into an ApiError with its field errors', async () => {
+    const failed = answer(Promise.resolve({ error: problem, response: new Response(null, { status: 400, statusText: 'Bad Request' }) }), true);
+    await expect(failed).rejects.toEqual(new ApiError(400, 'Invalid request', problem.errors, 'The body is invalid'));
+    await expect(failed).rejects.toMatchObject({ status: 400, errors: problem.errors });
+  });
+
+  it('names an answer without problem details by its status, and a network failure status 0', async () => {
+    await expect(answer(Promise.resolve({ error: 'upstream down', response: new Response(null, { status: 502, statusText: 'Bad Gateway' }) }), true)).rejects.toMatchObject({ status: 502, title: '502 Bad Gateway', errors: [] });
+    await expect(answer(Promise.reject(new TypeError('Failed to fetch')))).rejects.toMatchObject({ status: 0, detail: 'Failed to fetch' });
   });
 });

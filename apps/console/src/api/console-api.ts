@@ -48,7 +48,7 @@ type Sent<T> = Promise<{ data?: T; error?: unknown; response: Response }>;
  * ApiError. A key that stopped working (401: revoked, expired) ends the session, except while
  * checking one.
  */
-async function answer<T>(sent: Sent<T>, checkingKey = false): Promise<Versioned<T>> {
+export async function answer<T>(sent: Sent<T>, checkingKey = false): Promise<Versioned<T>> {
   let result: Awaited<Sent<T>>;
   try {
     result = await sent;
