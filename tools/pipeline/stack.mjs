@@ -163,12 +163,21 @@ export class ServiceRunner {
     fs.closeSync(out);
     const child = this.child;
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    // The last readiness answer names the probe that is failing, so a timeout says why.
+    let last = 'no answer yet';
     await until(`${this.name} ready (log ${path.join(this.logDir, `${this.name}.log`)})`, async () => {
       if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${this.app} exited`);
-      const res = await fetch(`${this.url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
-      await res.body?.cancel();
-      return res.status === 200;
-    }, readyTimeoutMs);
+      try {
+        const res = await fetch(`${this.url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+        last = `${res.status} ${(await res.text()).slice(0, 500)}`;
+        return res.status === 200;
+      } catch (error) {
+        last = error.message;
+        return false;
+      }
+    }, readyTimeoutMs).catch((error) => {
+      throw new Error(`${error.message}; last readiness answer: ${last}`);
+    });
   }
 
   get url() {
