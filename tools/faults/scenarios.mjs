@@ -58,8 +58,9 @@ export const SCENARIOS = [
     name: 'Redis emptied, then `cuewire rebuild profiles`',
     key: 'redis-rebuild',
     needsOwnInfra: true,
-    // Sequence progress, timers, caps and marks are state Redis must keep (AOF); emptying it
-    // loses them by definition, so only profiles, segments and later firings are checked.
+    // Sequence progress, timers, schedule progress, caps and marks are state Redis must keep
+    // (AOF); emptying it loses them by definition, so only profiles, segments, every event
+    // firing and the on-demand firings are judged.
     lossyState: true,
     orderNotGuaranteed: 'delivered marks and ordering state are wiped with Redis',
     inject: async ({ infra, services, env, log }) => {
