@@ -108,7 +108,7 @@ export async function runScenario(scenario, { infra, receiver, events, rate, set
       row.expected += expected;
       row.delivered += Math.min(got[campaign], expected);
       if (!lossy) row.lost += Math.max(0, expected - got[campaign]);
-      row.extra += Math.max(0, got[campaign] - expected);
+      if (!lossy) row.extra += Math.max(0, got[campaign] - expected);
       row.firedTwice += receiver.firedMoreThanOnce(campaign, runId);
     }
     row.byCampaign = Object.fromEntries(Object.entries(load.expected).map(([c, n]) => [c, `${got[c]}/${n}`]));
@@ -170,6 +170,8 @@ export function verdict(r) {
   if (r.lost > 0) problems.push('LOST');
   if (r.strictDuplicates && r.duplicates > 0) problems.push('duplicates after a graceful stop');
   if (r.firedTwice > 0) problems.push('fired twice');
+  // A firing nobody should have had (a "did not buy" for a customer who bought).
+  if (r.extra > 0) problems.push('extra firings');
   if (r.orderViolations > 0 && !r.orderNotGuaranteed) problems.push('order');
   if (r.badSignatures > 0) problems.push('signatures');
   if (r.poison && r.poison.split('/')[0] !== r.poison.split('/')[1]) problems.push('poison');
