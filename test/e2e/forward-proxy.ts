@@ -1,24 +1,10 @@
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '@cuewire/testing';
+import { freePort, waitFor } from '@cuewire/testing';
 
 const TINYPROXY = '/usr/bin/tinyproxy';
-
-/** A free loopback port below the ephemeral range (so no outgoing connection can hold it). */
-async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    const free = await new Promise<boolean>((resolve) => {
-      const probe = createServer().once('error', () => resolve(false));
-      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-  throw new Error('no free port for the forward proxy');
-}
 
 /**
  * Debian's tinyproxy as a real forward proxy (absolute-form requests and CONNECT tunnels), run in

@@ -42,8 +42,9 @@ export class WebhookHttpClient {
 
   constructor(private readonly options: WebhookHttpClientOptions) {
     this.maxResponseBytes = options.maxResponseBytes ?? 4096;
+    const connections = options.connections ?? 64;
     this.agent = new Agent({
-      connections: options.connections ?? 64,
+      connections,
       connect: { rejectUnauthorized: true, timeout: options.connectTimeoutMs ?? 5_000, lookup: options.guard.socketLookup },
     });
     if (options.egress) {
@@ -51,7 +52,7 @@ export class WebhookHttpClient {
       // business. The destination is (checked in `send` before the request is handed over).
       this.proxy = new ProxyAgent({
         uri: options.egress.url,
-        connections: options.connections ?? 64,
+        connections,
         connectTimeout: options.connectTimeoutMs ?? 5_000,
         requestTls: { rejectUnauthorized: true },
       });
