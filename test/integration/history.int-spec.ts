@@ -40,6 +40,7 @@ describe('delivery history in PostgreSQL', () => {
     requestUrl: 'https://example.test/hook',
     requestHeaders: { 'content-type': 'application/json' },
     requestBodyExcerpt: '{"hello":"world"}',
+    batchId: null,
     ...overrides,
   });
   const count = async (table: string) => Number((await db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);

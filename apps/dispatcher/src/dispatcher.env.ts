@@ -43,6 +43,12 @@ export const dispatcherEnvSchema = z.object({
   DISPATCH_ALERT_EMAIL_FROM: z.string().default('cuewire-alerts@localhost'),
   DISPATCH_ALERT_WEBHOOK_URL: z.string().url().optional(),
   DISPATCH_ALERT_PERIOD_SECONDS: z.coerce.number().int().min(1).default(3600),
+  /**
+   * A batched webhook's batch goes out once its items reach this many bytes, whatever maxItems
+   * says: a batch waiting for a retry is one Kafka record, which must stay under the broker's
+   * message size limit (1 MiB by default).
+   */
+  DISPATCH_BATCH_MAX_BYTES: z.coerce.number().int().min(1_024).max(8 * 1024 * 1024).default(512 * 1024),
   /** With tracing on, send the attempt's W3C `traceparent` header to receivers (off: receivers see no tracing header). */
   DISPATCH_SEND_TRACEPARENT: z.stringbool().default(false),
 });

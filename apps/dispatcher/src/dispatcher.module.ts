@@ -3,6 +3,7 @@ import { ApiKeysModule, ConfigViewsModule, KafkaModule } from '@cuewire/kafka-ne
 import type { ServiceTarget } from '@cuewire/platform';
 import { RedisModule } from '@cuewire/redis';
 import { AlertNotifier } from './alerts/alert.notifier.js';
+import { DeliveryBatches } from './batches/delivery-batches.js';
 import { WebhookCatalog } from './catalog/webhook.catalog.js';
 import { DeliveryExecutor } from './deliveries/delivery.executor.js';
 import { DeliveryMarksRepository } from './deliveries/delivery-marks.repository.js';
@@ -27,6 +28,7 @@ import { DeliveryPipelineHost } from './pipeline/delivery-pipeline.host.js';
     EndpointHealthRepository,
     DeliveryLogRepository,
     AlertNotifier,
+    DeliveryBatches,
     DeliveryExecutor,
     DeliveryReplay,
     DeliveryPipelineHost,

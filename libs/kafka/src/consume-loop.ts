@@ -11,7 +11,7 @@ import { consumeAsGroup, type GroupConsumer, type GroupStream } from './group-co
 import type { KafkaSettings } from './kafka-settings.js';
 import { consumeMetrics } from './kafka.metrics.js';
 import { describeRecordSpan, inConsumeSpan } from './kafka.tracing.js';
-import type { ConsumedRecord, OutgoingRecord, RecordHandler } from './records.js';
+import type { ConsumedRecord, RecordHandler } from './records.js';
 import { RecordTooLargeError } from './typed-producer.js';
 import type { TypedProducer } from './typed-producer.js';
 
@@ -43,9 +43,10 @@ export interface ConsumeLoopOptions<T> {
   /**
    * With `ordering: 'key'`, what makes two records "the same key" (default: the record key).
    * The dispatcher orders by customer and webhook (a header the renderer sets), so a slow
-   * endpoint never holds the same customer's deliveries to other endpoints.
+   * endpoint never holds the same customer's deliveries to other endpoints. `null`: this record
+   * needs no order and starts at once (a batch item, which completes only with its batch).
    */
-  readonly orderingKey?: (record: { readonly key: string | null | undefined; readonly headers?: Map<string, string> }) => string | undefined;
+  readonly orderingKey?: (record: { readonly key: string | null | undefined; readonly headers?: Map<string, string> }) => string | null | undefined;
   /** Records fetched and not yet committable; fetching pauses above this. */
   readonly maxInFlight?: number;
   /**
@@ -276,8 +277,9 @@ export class ConsumeLoop<T> {
 
   private schedule(item: InFlight, decoded: Decoded<T> | undefined): void {
     const work = () => this.process(item, decoded);
-    const key = this.options.orderingKey?.(item.message) ?? item.message.key ?? `\u0000${item.message.topic}\u0000${item.message.partition}`;
-    const run = this.options.ordering === 'none' ? work() : this.keys.run(key, work);
+    const ordered = this.options.orderingKey?.(item.message);
+    const key = ordered === undefined ? (item.message.key ?? `\u0000${item.message.topic}\u0000${item.message.partition}`) : ordered;
+    const run = this.options.ordering === 'none' || key === null ? work() : this.keys.run(key, work);
     const tracked = run.catch((error) => this.options.logger.error({ err: error, groupId: this.options.groupId }, 'record processing failed unexpectedly'));
     this.running.add(tracked);
     void tracked.finally(() => this.running.delete(tracked));

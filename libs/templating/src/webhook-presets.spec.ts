@@ -85,7 +85,7 @@ describe('provider presets', () => {
 
   it('lists every preset with its parameters as JSON Schema', () => {
     const listed = describePresets();
-    expect(listed.map((p) => p.id)).toEqual(['sendgrid', 'twilio', 'slack', 'generic-json']);
+    expect(listed.map((p) => p.id)).toEqual(['sendgrid', 'twilio', 'slack', 'generic-json', 'smartech']);
     expect(listed[0].params).toMatchObject({ type: 'object', required: expect.arrayContaining(['apiKey', 'fromEmail']) });
   });
 });

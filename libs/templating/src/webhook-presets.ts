@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { WebhookDefinition } from './webhook.definition.js';
+import { BATCH_MAX_ITEMS, BATCH_MAX_WAIT_MS, type WebhookDefinition } from './webhook.definition.js';
 
 // Literal parameters (addresses, ids) are pasted into templates; refusing `{{` keeps them
 // literal. Parameters named *Template are Handlebars templates themselves.
@@ -117,7 +117,45 @@ const genericJson = preset({
   }),
 });
 
-export const webhookPresets = { sendgrid, twilio, slack, 'generic-json': genericJson } as const;
+/**
+ * Netcore Smartech style: activities "shared continuously in batches", one form field
+ * `data=<urlencoded JSON>` holding `{"<panel name>": [activity, …]}`, basic auth, HTTP 200 only.
+ * Each activity carries its own `delivery_id`, so a receiver that queues what it gets can
+ * acknowledge, and dedupe, per activity.
+ */
+const smartech = preset({
+  id: 'smartech',
+  name: 'Smartech-style batched activities',
+  description: 'Sends activities in batches as data={"<panel>": [ … ]} (form-encoded JSON), with basic auth; each activity keeps its delivery id.',
+  params: z
+    .object({
+      url: z.url({ protocol: /^https?$/ }).refine((u) => !u.includes('{{'), 'may not contain "{{"'),
+      panelName: literal(200),
+      username: literal().optional(),
+      password: z.string().min(1).max(500).optional(),
+      /** One activity (JSON): what each item of the panel array holds. */
+      itemTemplate: tpl.default(
+        '{"webhook_name": {{json webhook.name}}, "delivery_id": {{json delivery.id}}, "journey_name": {{json campaign.name}}, "channel": "custom_activity", "event_params": {"identity": {{json customer.id}}, "guid": {{json trigger.id}}, "ts": {{json trigger.firedAt}} }, "att_params": {{json customer}}, "payload_params": {{json event}} }',
+      ),
+      maxItems: z.number().int().min(2).max(BATCH_MAX_ITEMS).default(100),
+      maxWaitMs: z.number().int().min(10).max(BATCH_MAX_WAIT_MS).default(5_000),
+    })
+    .strict()
+    .refine((p) => !p.username === !p.password, { path: ['password'], message: 'basic auth needs both username and password (or neither)' }),
+  build: (p) => ({
+    name: 'Smartech activities',
+    url: p.url,
+    method: 'POST',
+    contentType: 'application/x-www-form-urlencoded',
+    formJsonField: 'data',
+    body: p.itemTemplate,
+    batch: { maxItems: p.maxItems, maxWaitMs: p.maxWaitMs, template: `{${JSON.stringify(p.panelName)}: [{{#each items}}{{#unless @first}}, {{/unless}}{{this.body}}{{/each}}] }` },
+    ...(p.username && p.password ? { auth: { type: 'basic' as const, username: p.username, password: p.password } } : {}),
+    successCodes: [200],
+  }),
+});
+
+export const webhookPresets = { sendgrid, twilio, slack, 'generic-json': genericJson, smartech } as const;
 export type WebhookPresetId = keyof typeof webhookPresets;
 
 export class PresetParamsError extends Error {

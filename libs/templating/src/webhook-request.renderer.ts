@@ -26,7 +26,7 @@ const CONTENT_TYPE_HEADER: Record<WebhookSettings['contentType'], string> = {
   'text/plain': 'text/plain; charset=utf-8',
 };
 
-type CompilableWebhook = WebhookSettings & { readonly id: string; readonly revision?: number };
+export type CompilableWebhook = WebhookSettings & { readonly id: string; readonly revision?: number };
 
 /** A webhook's templates compiled once; render many times. Secrets never pass through here. */
 export class CompiledWebhook {
@@ -70,10 +70,21 @@ export class CompiledWebhook {
       return new URLSearchParams(this.form.map(([name, template]): [string, string] => [name, run(`form.${name}`, template)])).toString();
     }
     const body = run('body', this.body);
-    if (contentType === 'text/plain') return body;
-    if (body.trim() !== '' || formJsonField) assertJson(body);
-    return formJsonField ? new URLSearchParams([[formJsonField, body]]).toString() : body;
+    // A batched webhook's body template renders one item; the batch template renders the request.
+    if (this.webhook.batch) {
+      if (contentType !== 'text/plain') assertJson(body);
+      return body;
+    }
+    return encodeBody(this.webhook, body);
   }
+}
+
+/** A rendered body as it is sent, per content type: plain as is, JSON checked, JSON in one form field (`data=<json>`) encoded. */
+export function encodeBody(webhook: Pick<WebhookSettings, 'contentType' | 'formJsonField'>, body: string): string {
+  const { contentType, formJsonField } = webhook;
+  if (contentType === 'text/plain') return body;
+  if (body.trim() !== '' || formJsonField) assertJson(body);
+  return formJsonField ? new URLSearchParams([[formJsonField, body]]).toString() : body;
 }
 
 function assertJson(body: string): void {

@@ -9,6 +9,10 @@ const sealed = z.string().regex(/^v1\./, 'must be a sealed secret');
 const whsec = z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be whsec_ followed by base64');
 
 export const CONTENT_TYPES = ['application/json', 'application/x-www-form-urlencoded', 'text/plain'] as const;
+/** Batch bounds: a batch is one Kafka record on the retry tiers, and its items wait uncommitted while it collects. */
+export const BATCH_MAX_ITEMS = 1_000;
+export const BATCH_MAX_WAIT_MS = 60_000;
+
 const duration = z.string().regex(/^\d{1,7}(ms|s|m|h|d)$/, 'must be a duration such as 500ms, 30s, 5m, 2h or 1d');
 const statusCode = z.union([z.number().int().min(100).max(599), z.string().regex(/^[1-5]xx$/, 'must be a status code or a class such as 2xx')]);
 
@@ -45,6 +49,20 @@ export const webhookSettingsSchema = z.object({
     .strict()
     .optional(),
   enabled: z.boolean().default(true),
+  /**
+   * Opt-in batching: the dispatcher collects this webhook's deliveries (each rendered by `body`
+   * as one item) and sends up to `maxItems` of them in one request, at the latest `maxWaitMs`
+   * after the first one arrived. `template` renders the whole request body from `items`
+   * (docs/templates.md); the content type applies to it. Items keep their own delivery ids.
+   */
+  batch: z
+    .object({
+      maxItems: z.number().int().min(2).max(BATCH_MAX_ITEMS),
+      maxWaitMs: z.number().int().min(10).max(BATCH_MAX_WAIT_MS),
+      template: template.refine((t) => t.includes('items'), 'must render the items (e.g. {{#each items}}…{{/each}})'),
+    })
+    .strict()
+    .optional(),
 });
 
 export type WebhookSettings = z.infer<typeof webhookSettingsSchema>;
@@ -114,7 +132,7 @@ export const storedSigningSecretSchema = z.object({
 
 export const storedSigningSchema = z.object({ type: z.literal('standard-webhooks'), secrets: z.array(storedSigningSecretSchema).min(1) });
 
-function checkBody(value: { contentType: string; body: string; form?: object; formJsonField?: string; headers: Record<string, string> }, ctx: z.RefinementCtx): void {
+function checkBody(value: { contentType: string; body: string; form?: object; formJsonField?: string; headers: Record<string, string>; batch?: object }, ctx: z.RefinementCtx): void {
   for (const name of Object.keys(value.headers)) {
     if (CLIENT_MANAGED_HEADERS.has(name.toLowerCase())) ctx.addIssue({ code: 'custom', path: ['headers', name], message: `${name} is set by the HTTP client or by Cuewire; a webhook may not set it` });
   }
@@ -124,6 +142,8 @@ function checkBody(value: { contentType: string; body: string; form?: object; fo
   if (isForm && !value.form === !value.formJsonField) ctx.addIssue({ code: 'custom', path: ['form'], message: 'a form body needs exactly one of form (fields) or formJsonField (JSON in one field)' });
   if (isForm && value.form && value.body !== '') ctx.addIssue({ code: 'custom', path: ['body'], message: 'not used when form fields are given; leave it out' });
   if (isForm && value.form && Object.keys(value.form).length === 0) ctx.addIssue({ code: 'custom', path: ['form'], message: 'needs at least one field' });
+  // A batch's items are rendered by `body`; form fields describe one request, not an item.
+  if (value.batch && value.form) ctx.addIssue({ code: 'custom', path: ['batch'], message: 'not with form fields: items are rendered by body (use formJsonField to send the batch as data=<json>)' });
 }
 
 /** A webhook as the API receives it (POST / PUT /v1/webhooks). */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { deliveryHeaders, openCredentials, redactHeaders } from '@cuewire/delivery';
 import { parseRequest, RequestValidationError } from '@cuewire/platform';
-import { CompiledWebhook, isSuccessStatus, RenderError, sampleTemplateContext, type StoredWebhook, type TemplateContext } from '@cuewire/templating';
+import { BATCH_ID_HEADER, batchIdFor, CompiledBatch, CompiledWebhook, isSuccessStatus, RenderError, sampleTemplateContext, type StoredWebhook, type TemplateContext } from '@cuewire/templating';
 import { z } from 'zod';
 import { CustomerProfileRepository } from './customer-profile.repository.js';
 import { WebhookOutbound } from './webhook-outbound.provider.js';
@@ -92,13 +92,21 @@ export class WebhookTrialService {
   private async build(webhook: StoredWebhook & { id: string; name: string }, input: z.infer<typeof trialSchema>, base = '$') {
     const context = await this.context(webhook, input);
     let rendered;
+    let deliveryId = `msg_test_${randomBytes(12).toString('hex')}`;
     try {
       rendered = new CompiledWebhook(this.outbound.engine, webhook).render(context);
+      if (webhook.batch) {
+        // A batched webhook is tried as the pipeline sends it: a batch (of this one item), under the batch's id.
+        const item = { deliveryId, triggerId: context.trigger.id, campaignId: context.campaign.id, customerId: context.customer.id, createdAt: Date.now(), body: rendered.body };
+        const batchId = batchIdFor([deliveryId]);
+        const body = new CompiledBatch(this.outbound.engine, { ...webhook, batch: webhook.batch }).render(batchId, [item]);
+        rendered = { ...rendered, headers: { ...rendered.headers, [BATCH_ID_HEADER]: batchId }, body };
+        deliveryId = batchId;
+      }
     } catch (error) {
       if (error instanceof RenderError) throw new RenderFailed(error, base);
       throw error;
     }
-    const deliveryId = `msg_test_${randomBytes(12).toString('hex')}`;
     const credentials = openCredentials(webhook, this.outbound.box);
     const headers = deliveryHeaders(rendered.headers, deliveryId, rendered.body, credentials);
     const sent = { method: rendered.method, url: rendered.url, headers, body: rendered.body };

@@ -5,6 +5,8 @@ import { deliveryHeaders, mayUseCurrentCredentials, nextRetryDelay, parseDuratio
 import { backoffMs, classifyFailure, recordOutput, TypedProducer, type OutgoingRecord } from '@cuewire/kafka';
 import { APP_CONFIG } from '@cuewire/platform';
 import { isSuccessStatus, type Webhook } from '@cuewire/templating';
+import { deliveriesOf, forTransit, recordKeyOf, sentAlone, type DeliveryRef } from '../batches/batch-requests.js';
+import { DeliveryBatches, isBatched } from '../batches/delivery-batches.js';
 import { AlertNotifier } from '../alerts/alert.notifier.js';
 import { WebhookCatalog } from '../catalog/webhook.catalog.js';
 import type { DispatcherEnv } from '../dispatcher.env.js';
@@ -56,15 +58,27 @@ export class DeliveryExecutor {
     private readonly health: EndpointHealthRepository,
     private readonly log: DeliveryLogRepository,
     private readonly alerts: AlertNotifier,
+    private readonly batches: DeliveryBatches,
     @Inject(APP_CONFIG) private readonly config: DispatcherEnv,
   ) {
     this.defaultSchedule = config.DISPATCH_RETRY_SCHEDULE.map(parseDuration);
     this.requestSlots = new Semaphore(config.DISPATCH_MAX_IN_FLIGHT);
+    // A batch goes out as one delivery: the same admission, attempt, retries and dead letter.
+    this.batches.start((request) => this.execute({ request, history: [] }));
   }
 
   async execute(pending: PendingDelivery): Promise<void> {
     const { request, history } = pending;
-    const ordered = this.config.DISPATCH_ORDERING === 'customer';
+    if (request.batchItem) {
+      const webhook = this.webhooks.get(request.webhookId);
+      // Held until its batch has a durable outcome, so its record completes only then.
+      if (webhook?.enabled && isBatched(webhook)) return this.batches.collect(webhook, request);
+      // Batching turned off since it was rendered: alone. Disabled or unknown: parked or dead like any delivery.
+      await this.step({ request: webhook && !webhook.batch ? sentAlone(webhook, request) : request, history });
+      return;
+    }
+    // A batch has no customer of its own; its items were collected in the order they were rendered.
+    const ordered = this.config.DISPATCH_ORDERING === 'customer' && !request.batch;
     if (ordered && this.order.mustWait(request.webhookId, request.customerId, request.deliveryId)) {
       // An earlier delivery of this customer to this webhook is on a delay tier: go behind it.
       const wait = this.order.latestMoment(request.webhookId, request.customerId) - Date.now() + 50;
@@ -75,7 +89,9 @@ export class DeliveryExecutor {
     if (ordered && outcome !== 'deferred') this.order.settled(request.webhookId, request.customerId, request.deliveryId);
   }
 
-  private async step({ request, history }: PendingDelivery): Promise<'deferred' | void> {
+  private async step(pending: PendingDelivery): Promise<'deferred' | void> {
+    const { history } = pending;
+    let { request } = pending;
     const webhook = this.webhooks.get(request.webhookId);
     if (!webhook || !webhook.enabled) {
       // No admission here, so the acknowledged-delivery check is done on its own.
@@ -87,6 +103,11 @@ export class DeliveryExecutor {
     // the current credentials to the old host.
     const revision = mayUseCurrentCredentials(request, webhook);
     if (!revision.send) return this.dead(request, history, revision.reason);
+    if (request.batch) {
+      const batch = await this.prepareBatch(webhook, request, history);
+      if (!batch) return;
+      request = batch;
+    }
     // One of the process-wide request slots (FIFO: a backlog waits here without a deadline),
     // then a slot of this endpoint: a short local wait absorbs bursts, but an endpoint too busy
     // to serve the delivery within DISPATCH_BUSY_WAIT_MS hands it to a delay tier, where it
@@ -130,9 +151,24 @@ export class DeliveryExecutor {
     }
   }
 
+  /**
+   * A batch before its attempt: items a receiver already acknowledged are recorded as duplicates
+   * and left out, the rest rendered into one body. Null when nothing is left to send (or the
+   * batch template cannot render the items: then they are dead, with the template's error).
+   */
+  private async prepareBatch(webhook: Webhook, request: WebhookRequest, history: readonly DeliveryAttempt[]): Promise<WebhookRequest | null> {
+    const prepared = await this.batches.prepare(webhook, request);
+    if (prepared.acknowledged.length > 0) await this.skipDuplicate({ ...request, batch: { id: request.batch!.id, items: [...prepared.acknowledged] } });
+    if (prepared.unrenderable !== undefined && prepared.request) {
+      await this.dead(prepared.request, history, prepared.unrenderable);
+      return null;
+    }
+    return prepared.request;
+  }
+
   private async skipDuplicate(request: WebhookRequest): Promise<void> {
     await Promise.all([
-      this.producer.send([this.result(request, 'SKIPPED_DUPLICATE', { latencyMs: 0 })]),
+      this.producer.send(this.results(request, 'SKIPPED_DUPLICATE', { latencyMs: 0 })),
       this.log.record(request, { outcome: 'SKIPPED_DUPLICATE', latencyMs: 0 }),
     ]);
   }
@@ -156,24 +192,25 @@ export class DeliveryExecutor {
   /** Kept, not dropped: re-enabling the endpoint sends parked deliveries again. */
   private async park(webhook: Webhook, request: WebhookRequest, history: readonly DeliveryAttempt[], reason: string): Promise<void> {
     await this.health.park(webhook.id, { request, history });
-    await Promise.all([this.producer.send([this.result(request, 'PARKED', { latencyMs: 0, error: reason })]), this.log.record(request, { outcome: 'PARKED', latencyMs: 0, error: reason })]);
+    await Promise.all([this.producer.send(this.results(request, 'PARKED', { latencyMs: 0, error: reason })), this.log.record(request, { outcome: 'PARKED', latencyMs: 0, error: reason })]);
   }
 
   /** One HTTP attempt; transport errors become a retry verdict, a request that can never be sent a final one. */
   private async send(webhook: Webhook, request: WebhookRequest): Promise<Sent> {
     const body = request.body.toString('utf8');
     const attemptedAt = Date.now();
+    const batchId = request.batch?.id ?? null;
     try {
       const headers = deliveryHeaders(request.headers, request.deliveryId, body, this.webhooks.credentials(webhook));
       const response = await this.http.attempt({ method: request.method, url: request.url, headers, body, timeoutMs: webhook.timeoutMs }, request);
       const verdict = verdictForStatus(response.statusCode, (s) => isSuccessStatus(webhook.successCodes, s), response.headers['retry-after']);
       const excerpt = response.bodyExcerpt.slice(0, 1024);
       const error = verdict.kind === 'delivered' ? null : `receiver answered ${response.statusCode}`;
-      return { verdict, done: { attempt: request.attempt, attemptedAt, statusCode: response.statusCode, latencyMs: response.latencyMs, error, responseExcerpt: excerpt } };
+      return { verdict, done: { attempt: request.attempt, attemptedAt, statusCode: response.statusCode, latencyMs: response.latencyMs, error, responseExcerpt: excerpt, batchId } };
     } catch (error) {
       return {
         verdict: error instanceof UnsendableRequestError ? { kind: 'give-up', reason: error.message } : { kind: 'retry', minDelayMs: 0 },
-        done: { attempt: request.attempt, attemptedAt, statusCode: null, latencyMs: Date.now() - attemptedAt, error: describe(error), responseExcerpt: null },
+        done: { attempt: request.attempt, attemptedAt, statusCode: null, latencyMs: Date.now() - attemptedAt, error: describe(error), responseExcerpt: null, batchId },
       };
     }
   }
@@ -185,7 +222,9 @@ export class DeliveryExecutor {
       // The acknowledged mark was set with the lease release; these are independent writes, all
       // acknowledged before the offset may be committed, issued together so they share round trips.
       await Promise.all([
-        this.durably('result', () => this.producer.send([this.result(request, 'DELIVERED', done)])),
+        // Each item of a batch the receiver accepted is acknowledged: no later batch carries it again.
+        ...(request.batch ? [this.durably('marks', () => this.batches.markDelivered(webhook.id, request.batch!.items))] : []),
+        this.durably('result', () => this.producer.send(this.results(request, 'DELIVERED', done))),
         this.durably('log', () => this.log.record(request, { ...done, outcome: 'DELIVERED' })),
       ]);
       return;
@@ -196,10 +235,10 @@ export class DeliveryExecutor {
       const delay = nextRetryDelay(this.scheduleOf(webhook), request.attempt, verdict.minDelayMs);
       if (delay !== null) {
         const next = { ...request, attempt: request.attempt + 1, notBefore: Date.now() + delay };
-        await this.durably('retry', () => this.producer.send([this.result(request, 'RETRY_SCHEDULED', done), this.onTier(next, allAttempts, delay, 'retry')]));
+        await this.durably('retry', () => this.producer.send([...this.results(request, 'RETRY_SCHEDULED', done), this.onTier(next, allAttempts, delay, 'retry')]));
         await this.durably('log', () => this.log.record(request, { ...done, outcome: 'RETRY_SCHEDULED', nextAttemptAt: next.notBefore }));
         // The customer's later deliveries to this webhook go behind the retry, as behind any deferral.
-        if (this.config.DISPATCH_ORDERING === 'customer') this.order.deferred(request.webhookId, request.customerId, request.deliveryId, next.notBefore);
+        if (this.config.DISPATCH_ORDERING === 'customer' && !request.batch) this.order.deferred(request.webhookId, request.customerId, request.deliveryId, next.notBefore);
         return 'deferred';
       }
     }
@@ -212,7 +251,7 @@ export class DeliveryExecutor {
     const wait = Math.max(delayMs, 200);
     const notBefore = Date.now() + wait;
     await this.producer.send([this.onTier({ ...request, notBefore }, history, wait, reason)]);
-    if (this.config.DISPATCH_ORDERING === 'customer') this.order.deferred(request.webhookId, request.customerId, request.deliveryId, notBefore);
+    if (this.config.DISPATCH_ORDERING === 'customer' && !request.batch) this.order.deferred(request.webhookId, request.customerId, request.deliveryId, notBefore);
     await this.log.record(request, { outcome: 'DEFERRED', latencyMs: 0, error: DEFERRAL_REASONS[reason] });
     return 'deferred';
   }
@@ -221,8 +260,8 @@ export class DeliveryExecutor {
     const deadAt = Date.now();
     await this.durably('dead-letter', () =>
       this.producer.send([
-        this.result(request, 'DEAD', { ...(last ?? { latencyMs: 0 }), error: reason }),
-        recordOutput(Topics.webhookDeadLetters, request.customerId, { request, history: [...history], reason, deadAt }),
+        ...this.results(request, 'DEAD', { ...(last ?? { latencyMs: 0 }), error: reason }),
+        recordOutput(Topics.webhookDeadLetters, recordKeyOf(request), { request: forTransit(request), history: [...history], reason, deadAt }),
       ]),
     );
     await this.durably('replay-store', () => this.log.keepForReplay(request));
@@ -230,21 +269,26 @@ export class DeliveryExecutor {
   }
 
   private onTier(request: WebhookRequest, history: readonly DeliveryAttempt[], delayMs: number, reason: string): OutgoingRecord<WebhookRetry> {
-    return recordOutput(tierFor(delayMs).topic, request.customerId, { request, history: [...history], reason });
+    return recordOutput(tierFor(delayMs).topic, recordKeyOf(request), { request: forTransit(request), history: [...history], reason });
   }
 
   private scheduleOf(webhook: Webhook): number[] {
     return webhook.retry.schedule.length > 0 ? webhook.retry.schedule.map(parseDuration) : this.defaultSchedule;
   }
 
-  private result(request: WebhookRequest, outcome: DeliveryOutcome, d: Partial<DeliveryAttempt> & { latencyMs: number }): OutgoingRecord {
+  /** The outcome's result records: one per delivery (each item of a batch, with the batch id). */
+  private results(request: WebhookRequest, outcome: DeliveryOutcome, d: Partial<DeliveryAttempt> & { latencyMs: number }): OutgoingRecord[] {
+    return deliveriesOf(request).map((delivery) => this.result(request, delivery, outcome, d));
+  }
+
+  private result(request: WebhookRequest, delivery: DeliveryRef, outcome: DeliveryOutcome, d: Partial<DeliveryAttempt> & { latencyMs: number }): OutgoingRecord {
     countDeliveryResult(request.webhookId, outcome, d);
-    return recordOutput(Topics.deliveryResults, request.customerId, {
-      deliveryId: request.deliveryId,
-      triggerId: request.triggerId,
+    return recordOutput(Topics.deliveryResults, delivery.customerId, {
+      deliveryId: delivery.deliveryId,
+      triggerId: delivery.triggerId,
       webhookId: request.webhookId,
-      campaignId: request.campaignId,
-      customerId: request.customerId,
+      campaignId: delivery.campaignId,
+      customerId: delivery.customerId,
       attempt: request.attempt,
       outcome,
       statusCode: d.statusCode ?? null,
@@ -258,6 +302,7 @@ export class DeliveryExecutor {
       requestUrl: request.url,
       requestHeaders: request.headers,
       requestBodyExcerpt: request.body.toString('utf8', 0, 2048),
+      batchId: request.batch?.id || null,
     } satisfies DeliveryResult);
   }
 }

@@ -3,6 +3,7 @@ import type { DeliveryAttempt, WebhookRequest } from '@cuewire/contracts';
 import { APP_CONFIG } from '@cuewire/platform';
 import { RedisConnection, RedisKeys } from '@cuewire/redis';
 import type { DispatcherEnv } from '../dispatcher.env.js';
+import { deliveriesOf, forTransit, type DeliveryRef } from '../batches/batch-requests.js';
 import { parseDelivery, serializeDelivery } from '../endpoints/endpoint-health.repository.js';
 
 export type LoggedOutcome = 'DELIVERED' | 'RETRY_SCHEDULED' | 'DEAD' | 'SKIPPED_DUPLICATE' | 'PARKED' | 'DEFERRED';
@@ -20,6 +21,8 @@ export interface DeliveryLogEntry {
   readonly error: string | null;
   readonly responseExcerpt: string | null;
   readonly nextAttemptAt?: number;
+  /** The batch request that carried this delivery (batched webhooks). */
+  readonly batchId?: string;
 }
 
 export interface DeliveryLogQuery {
@@ -51,12 +54,17 @@ export class DeliveryLogRepository {
     @Inject(APP_CONFIG) private readonly config: DispatcherEnv,
   ) {}
 
+  /** One entry per delivery the request stands for (each item of a batch). */
   async record(request: WebhookRequest, attempt: Partial<DeliveryAttempt> & { outcome: LoggedOutcome; latencyMs: number; nextAttemptAt?: number }): Promise<void> {
+    await Promise.all(deliveriesOf(request).map((delivery) => this.recordOne(request, delivery, attempt)));
+  }
+
+  private async recordOne(request: WebhookRequest, delivery: DeliveryRef, attempt: Partial<DeliveryAttempt> & { outcome: LoggedOutcome; latencyMs: number; nextAttemptAt?: number }): Promise<void> {
     const entry: DeliveryLogEntry = {
-      deliveryId: request.deliveryId,
+      deliveryId: delivery.deliveryId,
       webhookId: request.webhookId,
-      campaignId: request.campaignId,
-      customerId: request.customerId,
+      campaignId: delivery.campaignId,
+      customerId: delivery.customerId,
       attempt: request.attempt,
       outcome: attempt.outcome,
       at: attempt.attemptedAt ?? Date.now(),
@@ -65,6 +73,7 @@ export class DeliveryLogRepository {
       error: attempt.error ?? null,
       responseExcerpt: attempt.responseExcerpt ?? null,
       ...(attempt.nextAttemptAt ? { nextAttemptAt: attempt.nextAttemptAt } : {}),
+      ...(request.batch?.id ? { batchId: request.batch.id } : {}),
     };
     const member = JSON.stringify(entry);
     // Two plain writes, not a transaction: the client pipelines them with the delivery's other
@@ -98,9 +107,10 @@ export class DeliveryLogRepository {
     }
   }
 
-  /** Dead deliveries keep their request (for replay) as long as the log keeps their entries. */
+  /** Dead deliveries keep their request (for replay) as long as the log keeps their entries; a batch's, under each item's id. */
   async keepForReplay(request: WebhookRequest): Promise<void> {
-    await this.redis.client.set(RedisKeys.deliveryRequest(request.deliveryId), serializeDelivery({ request, history: [] }), 'EX', this.config.DISPATCH_LOG_RETENTION_HOURS * 3600);
+    const text = serializeDelivery({ request: forTransit(request), history: [] });
+    await Promise.all(deliveriesOf(request).map((d) => this.redis.client.set(RedisKeys.deliveryRequest(d.deliveryId), text, 'EX', this.config.DISPATCH_LOG_RETENTION_HOURS * 3600)));
   }
 
   async requestForReplay(deliveryId: string): Promise<WebhookRequest | null> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RecordHeaders, Topics, type WebhookRequest } from '@cuewire/contracts';
 import { recordOutput, TypedProducer } from '@cuewire/kafka';
+import { recordKeyOf } from '../batches/batch-requests.js';
 import { EndpointHealthRepository } from '../endpoints/endpoint-health.repository.js';
 import { tierFor } from '../pipeline/delay-tiers.js';
 import { DeliveryLogRepository } from './delivery-log.repository.js';
@@ -29,7 +30,9 @@ export class DeliveryReplay {
       for (const e of page.items) ids.add(e.deliveryId);
       cursor = page.nextCursor;
     }
-    const requests = (await Promise.all([...ids].map((id) => this.log.requestForReplay(id)))).filter((r): r is WebhookRequest => r !== null);
+    const found = (await Promise.all([...ids].map((id) => this.log.requestForReplay(id)))).filter((r): r is WebhookRequest => r !== null);
+    // The items of one dead batch share its request: it is sent again once.
+    const requests = [...new Map(found.map((r) => [r.deliveryId, r])).values()];
     await this.publish(requests);
     return requests.length;
   }
@@ -39,7 +42,7 @@ export class DeliveryReplay {
     // history: they go through the shortest delay tier, whose records carry it, due at once.
     const tier = tierFor(0).topic;
     return this.health.enable(webhookId, (parked) =>
-      this.producer.send(parked.map((p) => recordOutput(tier, p.request.customerId, { request: { ...p.request, notBefore: Date.now() }, history: p.history, reason: 'endpoint re-enabled' }))),
+      this.producer.send(parked.map((p) => recordOutput(tier, recordKeyOf(p.request), { request: { ...p.request, notBefore: Date.now() }, history: p.history, reason: 'endpoint re-enabled' }))),
     );
   }
 
@@ -49,6 +52,6 @@ export class DeliveryReplay {
 
   /** A replay is a new first attempt; the delivery id (and so webhook-id) stays the same. */
   private async publish(requests: WebhookRequest[]): Promise<void> {
-    await this.producer.send(requests.map((r) => recordOutput(Topics.webhookRequests, r.customerId, { ...r, attempt: 1, notBefore: 0 }, { [RecordHeaders.webhookId]: r.webhookId })));
+    await this.producer.send(requests.map((r) => recordOutput(Topics.webhookRequests, recordKeyOf(r), { ...r, attempt: 1, notBefore: 0 }, { [RecordHeaders.webhookId]: r.webhookId })));
   }
 }

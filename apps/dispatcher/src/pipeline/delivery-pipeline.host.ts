@@ -3,6 +3,7 @@ import { RecordHeaders, Topics, type WebhookRequest, type WebhookRetry } from '@
 import { AvroSerde, ConsumeLoop, recordOutput, TypedProducer, type KafkaSettings } from '@cuewire/kafka';
 import { consumeLoopsProbe, KAFKA_SETTINGS, TOPICS_READY, toLoopLogger } from '@cuewire/kafka-nest';
 import { APP_CONFIG, ReadinessRegistry, type BaseEnv } from '@cuewire/platform';
+import { DeliveryBatches } from '../batches/delivery-batches.js';
 import { DeliveryExecutor } from '../deliveries/delivery.executor.js';
 import type { DispatcherEnv } from '../dispatcher.env.js';
 import { DELAY_TIERS, releaseAt, tierFor } from './delay-tiers.js';
@@ -26,6 +27,7 @@ export class DeliveryPipelineHost implements OnModuleInit, OnApplicationBootstra
     private readonly serde: AvroSerde,
     private readonly producer: TypedProducer,
     private readonly executor: DeliveryExecutor,
+    private readonly batches: DeliveryBatches,
     private readonly readiness: ReadinessRegistry,
   ) {}
 
@@ -51,7 +53,8 @@ export class DeliveryPipelineHost implements OnModuleInit, OnApplicationBootstra
         // Requests are keyed by customer; `customer` ordering keeps each customer's deliveries to
         // one webhook in order, while deliveries to other webhooks do not wait for them.
         ordering: this.config.DISPATCH_ORDERING === 'customer' ? 'key' : 'none',
-        orderingKey: ({ key, headers }) => `${key ?? ''}\u0000${headers?.get(RecordHeaders.webhookId) ?? ''}`,
+        // A batch item completes only with its batch: ordered, a customer would get one item per batch.
+        orderingKey: ({ key, headers }) => (headers?.get(RecordHeaders.batchItem) ? null : `${key ?? ''}\u0000${headers?.get(RecordHeaders.webhookId) ?? ''}`),
         groupId: group('dispatcher'),
         topics: [Topics.webhookRequests],
         handler: async ({ value }) => {
@@ -85,6 +88,8 @@ export class DeliveryPipelineHost implements OnModuleInit, OnApplicationBootstra
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    // Batches being collected go out now, so their items complete within the loops' drain.
+    this.batches.close();
     await Promise.all(this.loops.map((loop) => loop.stop()));
   }
 }

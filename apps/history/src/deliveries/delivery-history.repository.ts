@@ -20,11 +20,12 @@ interface AttemptRow {
   request_url: string | null;
   request_headers: Record<string, string> | null;
   request_body_excerpt: string | null;
+  batch_id: string | null;
   attempted_ms: string;
 }
 
 const COLUMNS = `seq, delivery_id, trigger_id, webhook_id, campaign_id, customer_id, attempt, outcome, status_code, latency_ms, error, error_path,
-  response_excerpt, request_method, request_url, request_headers, request_body_excerpt, (extract(epoch FROM attempted_at) * 1000)::bigint AS attempted_ms`;
+  response_excerpt, request_method, request_url, request_headers, request_body_excerpt, batch_id, (extract(epoch FROM attempted_at) * 1000)::bigint AS attempted_ms`;
 
 /** Where the next page starts: the last row's time and sequence (the sort key), opaque to clients. */
 export function encodeCursor(attemptedAt: number, seq: string): string {
@@ -51,6 +52,7 @@ class Conditions {
     if (q.campaignId) this.add((p) => `campaign_id = ${p}`, q.campaignId);
     if (q.webhookId) this.add((p) => `webhook_id = ${p}`, q.webhookId);
     if (q.customerId) this.add((p) => `customer_id = ${p}`, q.customerId);
+    if (q.batchId) this.add((p) => `batch_id = ${p}`, q.batchId);
     if (q.from !== undefined) this.add((p) => `attempted_at >= to_timestamp(${p}::bigint / 1000.0)`, q.from);
     this.add((p) => `attempted_at <= to_timestamp(${p}::bigint / 1000.0)`, q.to ?? Date.now());
     return this;
@@ -130,5 +132,6 @@ function attemptView(r: AttemptRow): DeliveryAttemptView {
     error: r.error,
     errorPath: r.error_path,
     responseExcerpt: r.response_excerpt,
+    batchId: r.batch_id,
   };
 }

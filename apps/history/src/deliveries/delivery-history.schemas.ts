@@ -11,6 +11,7 @@ const filters = {
   campaignId: id.optional().describe('only this campaign'),
   webhookId: id.optional().describe('only this webhook'),
   customerId: id.optional().describe('only this customer'),
+  batchId: id.optional().describe('only the items of this batch (batched webhooks)'),
   from: instant.optional().describe('attempts at or after this time (epoch ms or ISO 8601); default: the whole retention window'),
   to: instant.optional().describe('attempts at or before this time (epoch ms or ISO 8601); default: now'),
 };
@@ -51,6 +52,7 @@ export const deliveryAttemptView = z.object({
   error: z.string().nullable(),
   errorPath: z.string().nullable().describe('RENDER_FAILED: the template that failed (url, headers.<name>, body)'),
   responseExcerpt: z.string().nullable().describe("the start of the receiver's answer (1 KiB)"),
+  batchId: z.string().nullable().describe('bat_…: the batch request that carried this delivery (webhooks with batch set; also its webhook-id); null for a request of its own'),
 });
 export type DeliveryAttemptView = z.infer<typeof deliveryAttemptView>;
 

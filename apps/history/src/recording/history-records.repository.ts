@@ -35,8 +35,8 @@ export class HistoryRecordsRepository {
       'delivery_attempts',
       r.attemptedAt,
       `INSERT INTO delivery_attempts (delivery_id, trigger_id, webhook_id, campaign_id, customer_id, attempt, outcome, status_code, latency_ms, error, error_path,
-         response_excerpt, request_method, request_url, request_headers, request_body_excerpt, attempted_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, to_timestamp($17::bigint / 1000.0))
+         response_excerpt, request_method, request_url, request_headers, request_body_excerpt, attempted_at, batch_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, to_timestamp($17::bigint / 1000.0), $18)
        ON CONFLICT DO NOTHING`,
       [
         r.deliveryId,
@@ -56,6 +56,7 @@ export class HistoryRecordsRepository {
         r.requestHeaders ? JSON.stringify(r.requestHeaders) : null,
         r.requestBodyExcerpt,
         r.attemptedAt,
+        r.batchId,
       ],
     );
   }

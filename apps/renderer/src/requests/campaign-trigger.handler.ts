@@ -26,6 +26,7 @@ export class CampaignTriggerHandler implements KafkaRecordHandler<CampaignTrigge
       if (!compiled) throw new PoisonRecordError(`trigger ${trigger.triggerId}: webhook ${webhookId} does not exist`);
       if (!compiled.webhook.enabled) continue;
       const deliveryId = deliveryIdFor(trigger.triggerId, webhookId);
+      const batched = Boolean(compiled.webhook.batch);
       let rendered;
       try {
         rendered = compiled.render(templateContext(trigger, compiled.webhook, deliveryId));
@@ -49,7 +50,10 @@ export class CampaignTriggerHandler implements KafkaRecordHandler<CampaignTrigge
           attempt: 1,
           notBefore: 0,
           createdAt: Date.now(),
-        }, { [RecordHeaders.webhookId]: webhookId }),
+          // A batched webhook's body is one item; the dispatcher collects items into batch requests.
+          batchItem: batched,
+          batch: null,
+        }, batched ? { [RecordHeaders.webhookId]: webhookId, [RecordHeaders.batchItem]: '1' } : { [RecordHeaders.webhookId]: webhookId }),
       );
     }
     return outputs;
@@ -76,5 +80,6 @@ function renderFailed(trigger: CampaignTrigger, webhookId: string, deliveryId: s
     requestUrl: null,
     requestHeaders: null,
     requestBodyExcerpt: null,
+    batchId: null,
   });
 }
