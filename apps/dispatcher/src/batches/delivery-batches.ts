@@ -5,6 +5,7 @@ import { CompiledBatch, createTemplateEngine, defaultTemplateLimits, encodeBody,
 import { DeliveryMarksRepository } from '../deliveries/delivery-marks.repository.js';
 import type { DispatcherEnv } from '../dispatcher.env.js';
 import { BatchCollector } from './batch.collector.js';
+import { observeHeldItems } from './batch.metrics.js';
 import { batchGroupOf, batchRequestOf, withItems } from './batch-requests.js';
 
 /** A batch ready for its attempt (null: every item was acknowledged already), and the items dropped from it because a receiver acknowledged them. */
@@ -43,7 +44,9 @@ export class DeliveryBatches {
   /** `send` takes a batch to a durable outcome (the executor's step, as for any delivery). */
   start(send: (batch: WebhookRequest) => Promise<void>): void {
     // Half the loop's limit: the loop resumes fetching below half, so held items never keep it paused.
-    this.collector = new BatchCollector((_, items) => send(batchRequestOf(items)), Math.max(1, Math.floor(this.config.DISPATCH_MAX_PENDING / 2)));
+    const collector = new BatchCollector<WebhookRequest>((_, items) => send(batchRequestOf(items)), Math.max(1, Math.floor(this.config.DISPATCH_MAX_PENDING / 2)));
+    observeHeldItems(() => collector.held);
+    this.collector = collector;
   }
 
   /** Holds a batch item until its batch has a durable outcome. */
