@@ -1151,6 +1151,11 @@ export interface components {
             };
             /** @default true */
             enabled: boolean;
+            batch?: {
+                maxItems: number;
+                maxWaitMs: number;
+                template: string;
+            };
             id: string;
             revision: number;
             /** Format: date-time */
@@ -1236,6 +1241,11 @@ export interface components {
             };
             /** @default true */
             enabled?: boolean;
+            batch?: {
+                maxItems: number;
+                maxWaitMs: number;
+                template: string;
+            };
             /**
              * @default {
              *       "type": "none"
@@ -1311,6 +1321,11 @@ export interface components {
             };
             /** @default true */
             enabled?: boolean;
+            batch?: {
+                maxItems: number;
+                maxWaitMs: number;
+                template: string;
+            };
             id?: string;
             /** @constant */
             preset: "sendgrid";
@@ -1402,6 +1417,11 @@ export interface components {
             };
             /** @default true */
             enabled?: boolean;
+            batch?: {
+                maxItems: number;
+                maxWaitMs: number;
+                template: string;
+            };
             id?: string;
             /** @constant */
             preset: "twilio";
@@ -1488,6 +1508,11 @@ export interface components {
             };
             /** @default true */
             enabled?: boolean;
+            batch?: {
+                maxItems: number;
+                maxWaitMs: number;
+                template: string;
+            };
             id?: string;
             /** @constant */
             preset: "slack";
@@ -1566,6 +1591,11 @@ export interface components {
             };
             /** @default true */
             enabled?: boolean;
+            batch?: {
+                maxItems: number;
+                maxWaitMs: number;
+                template: string;
+            };
             id?: string;
             /** @constant */
             preset: "generic-json";
@@ -1574,6 +1604,96 @@ export interface components {
                 url: string;
                 /** @default true */
                 sign?: boolean;
+            };
+            auth?: {
+                /** @constant */
+                type: "none";
+            } | {
+                /** @constant */
+                type: "basic";
+                username: string;
+                password?: string;
+            } | {
+                /** @constant */
+                type: "bearer";
+                token?: string;
+            } | {
+                /** @constant */
+                type: "header";
+                name: string;
+                value?: string;
+            };
+            signing?: {
+                /** @constant */
+                type: "standard-webhooks";
+                secrets?: string[];
+            };
+        } | {
+            name?: string;
+            url?: string;
+            /**
+             * @default POST
+             * @enum {string}
+             */
+            method?: "POST" | "PUT" | "PATCH" | "GET" | "DELETE";
+            /** @default {} */
+            headers?: {
+                [key: string]: string;
+            };
+            /**
+             * @default application/json
+             * @enum {string}
+             */
+            contentType?: "application/json" | "application/x-www-form-urlencoded" | "text/plain";
+            /** @default  */
+            body?: string;
+            form?: {
+                [key: string]: string;
+            };
+            formJsonField?: string;
+            /** @default 10000 */
+            timeoutMs?: number;
+            /**
+             * @default [
+             *       "2xx"
+             *     ]
+             */
+            successCodes?: (number | string)[];
+            /**
+             * @default {
+             *       "schedule": []
+             *     }
+             */
+            retry?: {
+                /** @default [] */
+                schedule?: string[];
+            };
+            rateLimit?: {
+                perSecond: number;
+                burst?: number;
+            };
+            /** @default true */
+            enabled?: boolean;
+            batch?: {
+                maxItems: number;
+                maxWaitMs: number;
+                template: string;
+            };
+            id?: string;
+            /** @constant */
+            preset: "smartech";
+            params: {
+                /** Format: uri */
+                url: string;
+                panelName: string;
+                username?: string;
+                password?: string;
+                /** @default {"webhook_name": {{json webhook.name}}, "delivery_id": {{json delivery.id}}, "journey_name": {{json campaign.name}}, "channel": "custom_activity", "event_params": {"identity": {{json customer.id}}, "guid": {{json trigger.id}}, "ts": {{json trigger.firedAt}} }, "att_params": {{json customer}}, "payload_params": {{json event}} } */
+                itemTemplate?: string;
+                /** @default 100 */
+                maxItems?: number;
+                /** @default 5000 */
+                maxWaitMs?: number;
             };
             auth?: {
                 /** @constant */
@@ -1645,6 +1765,11 @@ export interface components {
             };
             /** @default true */
             enabled?: boolean;
+            batch?: {
+                maxItems: number;
+                maxWaitMs: number;
+                template: string;
+            };
             /**
              * @default {
              *       "type": "none"
@@ -1725,6 +1850,11 @@ export interface components {
                 };
                 /** @default true */
                 enabled?: boolean;
+                batch?: {
+                    maxItems: number;
+                    maxWaitMs: number;
+                    template: string;
+                };
                 /**
                  * @default {
                  *       "type": "none"
@@ -1800,6 +1930,11 @@ export interface components {
                 };
                 /** @default true */
                 enabled?: boolean;
+                batch?: {
+                    maxItems: number;
+                    maxWaitMs: number;
+                    template: string;
+                };
                 id?: string;
                 /** @constant */
                 preset: "sendgrid";
@@ -1891,6 +2026,11 @@ export interface components {
                 };
                 /** @default true */
                 enabled?: boolean;
+                batch?: {
+                    maxItems: number;
+                    maxWaitMs: number;
+                    template: string;
+                };
                 id?: string;
                 /** @constant */
                 preset: "twilio";
@@ -1977,6 +2117,11 @@ export interface components {
                 };
                 /** @default true */
                 enabled?: boolean;
+                batch?: {
+                    maxItems: number;
+                    maxWaitMs: number;
+                    template: string;
+                };
                 id?: string;
                 /** @constant */
                 preset: "slack";
@@ -2055,6 +2200,11 @@ export interface components {
                 };
                 /** @default true */
                 enabled?: boolean;
+                batch?: {
+                    maxItems: number;
+                    maxWaitMs: number;
+                    template: string;
+                };
                 id?: string;
                 /** @constant */
                 preset: "generic-json";
@@ -2063,6 +2213,96 @@ export interface components {
                     url: string;
                     /** @default true */
                     sign?: boolean;
+                };
+                auth?: {
+                    /** @constant */
+                    type: "none";
+                } | {
+                    /** @constant */
+                    type: "basic";
+                    username: string;
+                    password?: string;
+                } | {
+                    /** @constant */
+                    type: "bearer";
+                    token?: string;
+                } | {
+                    /** @constant */
+                    type: "header";
+                    name: string;
+                    value?: string;
+                };
+                signing?: {
+                    /** @constant */
+                    type: "standard-webhooks";
+                    secrets?: string[];
+                };
+            } | {
+                name?: string;
+                url?: string;
+                /**
+                 * @default POST
+                 * @enum {string}
+                 */
+                method?: "POST" | "PUT" | "PATCH" | "GET" | "DELETE";
+                /** @default {} */
+                headers?: {
+                    [key: string]: string;
+                };
+                /**
+                 * @default application/json
+                 * @enum {string}
+                 */
+                contentType?: "application/json" | "application/x-www-form-urlencoded" | "text/plain";
+                /** @default  */
+                body?: string;
+                form?: {
+                    [key: string]: string;
+                };
+                formJsonField?: string;
+                /** @default 10000 */
+                timeoutMs?: number;
+                /**
+                 * @default [
+                 *       "2xx"
+                 *     ]
+                 */
+                successCodes?: (number | string)[];
+                /**
+                 * @default {
+                 *       "schedule": []
+                 *     }
+                 */
+                retry?: {
+                    /** @default [] */
+                    schedule?: string[];
+                };
+                rateLimit?: {
+                    perSecond: number;
+                    burst?: number;
+                };
+                /** @default true */
+                enabled?: boolean;
+                batch?: {
+                    maxItems: number;
+                    maxWaitMs: number;
+                    template: string;
+                };
+                id?: string;
+                /** @constant */
+                preset: "smartech";
+                params: {
+                    /** Format: uri */
+                    url: string;
+                    panelName: string;
+                    username?: string;
+                    password?: string;
+                    /** @default {"webhook_name": {{json webhook.name}}, "delivery_id": {{json delivery.id}}, "journey_name": {{json campaign.name}}, "channel": "custom_activity", "event_params": {"identity": {{json customer.id}}, "guid": {{json trigger.id}}, "ts": {{json trigger.firedAt}} }, "att_params": {{json customer}}, "payload_params": {{json event}} } */
+                    itemTemplate?: string;
+                    /** @default 100 */
+                    maxItems?: number;
+                    /** @default 5000 */
+                    maxWaitMs?: number;
                 };
                 auth?: {
                     /** @constant */
@@ -3167,6 +3407,11 @@ export interface operations {
                         };
                         /** @default true */
                         enabled: boolean;
+                        batch?: {
+                            maxItems: number;
+                            maxWaitMs: number;
+                            template: string;
+                        };
                         id: string;
                         revision: number;
                         /** Format: date-time */
@@ -5058,6 +5303,8 @@ export interface operations {
                 webhookId?: string;
                 /** @description only this customer */
                 customerId?: string;
+                /** @description only the items of this batch (batched webhooks) */
+                batchId?: string;
                 /** @description attempts at or after this time (epoch ms or ISO 8601); default: the whole retention window */
                 from?: string;
                 /** @description attempts at or before this time (epoch ms or ISO 8601); default: now */
@@ -5104,6 +5351,8 @@ export interface operations {
                             errorPath: string | null;
                             /** @description the start of the receiver's answer (1 KiB) */
                             responseExcerpt: string | null;
+                            /** @description bat_…: the batch request that carried this delivery (webhooks with batch set; also its webhook-id); null for a request of its own */
+                            batchId: string | null;
                         }[];
                         /** @description pass as cursor for the next page; null on the last page */
                         nextCursor: string | null;
@@ -5148,6 +5397,8 @@ export interface operations {
                 webhookId?: string;
                 /** @description only this customer */
                 customerId?: string;
+                /** @description only the items of this batch (batched webhooks) */
+                batchId?: string;
                 /** @description attempts at or after this time (epoch ms or ISO 8601); default: the whole retention window */
                 from?: string;
                 /** @description attempts at or before this time (epoch ms or ISO 8601); default: now */
@@ -5254,6 +5505,8 @@ export interface operations {
                             errorPath: string | null;
                             /** @description the start of the receiver's answer (1 KiB) */
                             responseExcerpt: string | null;
+                            /** @description bat_…: the batch request that carried this delivery (webhooks with batch set; also its webhook-id); null for a request of its own */
+                            batchId: string | null;
                             request: {
                                 method: string;
                                 url: string;
