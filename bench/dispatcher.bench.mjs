@@ -5,7 +5,7 @@
 //
 //   npm run build && KAFKA_BROKERS=127.0.0.1:9092 SCHEMA_REGISTRY_URL=http://127.0.0.1:8081/apis/ccompat/v7 \
 //     REDIS_URL=redis://127.0.0.1:6379 node bench/dispatcher.bench.mjs [--deliveries 20000] [--concurrency 64]
-//       [--rate 500] [--seconds 15] [--partitions 3]
+//       [--rate 500] [--seconds 15] [--partitions 3] [--batch 100]
 // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the dispatcher process during the run.
 //
 // Phases: (1) raw undici: --deliveries POSTs of the same body with --concurrency in flight over
@@ -13,7 +13,9 @@
 // fast as Kafka takes them while the dispatcher runs (endpoint concurrency cap = --concurrency);
 // the rate is distinct deliveries received / time from the first append to the last arrival;
 // (3) latency: a steady --rate requests/s for --seconds, each timed from its append to its arrival
-// at the receiver. Every delivery goes the whole production path: Avro decode, dedupe check,
+// at the receiver; (4) batches: --deliveries requests of a second webhook that batches them
+// (batch.maxItems = --batch), appended as in (2); the rate counts items (deliveries) received, with
+// the requests that carried them. Every delivery goes the whole production path: Avro decode, dedupe check,
 // endpoint health, Redis concurrency lease, Standard Webhooks signature, undici POST, delivered
 // mark, delivery-results record (acknowledged by Kafka), delivery log, offset commit.
 // The receiver runs as its own process; everything runs under a fresh prefix removed at the end.
@@ -30,7 +32,7 @@ import { benchOptions, benchServers, printReproduce, removeRun } from './lib/opt
 
 const root = join(import.meta.dirname, '..')
 const dist = join(root, 'dist')
-const opts = benchOptions('dispatcher', { deliveries: 20_000, concurrency: 64, rate: 500, seconds: 15, partitions: 3 })
+const opts = benchOptions('dispatcher', { deliveries: 20_000, concurrency: 64, rate: 500, seconds: 15, partitions: 3, batch: 100 })
 const { brokers, registryUrl, redisUrl } = benchServers()
 const log = (msg) => process.stderr.write(`${msg}\n`)
 if (!existsSync(join(dist, 'apps/dispatcher/src/main.js'))) throw new Error('run `npm run build` first (the benchmark runs the built service)')
@@ -40,6 +42,7 @@ printReproduce('dispatcher.bench.mjs', { brokers, registryUrl, redisUrl }, opts)
 const run = `bench-dx-${Date.now().toString(36)}`
 const prefix = `${run}.`
 const webhookId = 'bench-fast'
+const batchedWebhookId = 'bench-batched'
 const secretsKey = randomBytes(32).toString('base64')
 const { RecordHeaders, Topics, allTopics } = await import(join(dist, 'libs/contracts/src/index.js'))
 const { AvroSerde, TypedProducer, ensureTopics, recordOutput } = await import(join(dist, 'libs/kafka/src/index.js'))
@@ -63,10 +66,13 @@ const request = (phase, i) => {
   const sentAt = Date.now()
   return {
     deliveryId: `msg_${run}_${phase}_${i}`, triggerId: `t_${run}_${phase}_${i}`, webhookId, webhookRevision: 1, campaignId: 'bench', customerId: `cust-${i % 5000}`,
-    method: 'POST', url: `${receiverUrl}/hooks/purchase`, headers: { 'content-type': 'application/json' }, body: Buffer.from(body(phase, i, sentAt)), attempt: 1, notBefore: 0, createdAt: sentAt,
+    method: 'POST', url: `${receiverUrl}/hooks/purchase`, headers: { 'content-type': 'application/json' }, body: Buffer.from(body(phase, i, sentAt)), attempt: 1, notBefore: 0, createdAt: sentAt, batchItem: false, batch: null,
   }
 }
-const append = (requests) => producer.send(requests.map((r) => recordOutput(Topics.webhookRequests, r.customerId, r, { [RecordHeaders.webhookId]: r.webhookId })))
+// An item of the batched webhook, as the renderer writes one: the body is the item, marked as a batch item.
+const batchItem = (phase, i) => ({ ...request(phase, i), webhookId: batchedWebhookId, url: `${receiverUrl}/hooks/batch`, batchItem: true })
+const append = (requests) =>
+  producer.send(requests.map((r) => recordOutput(Topics.webhookRequests, r.customerId, r, r.batchItem ? { [RecordHeaders.webhookId]: r.webhookId, [RecordHeaders.batchItem]: '1' } : { [RecordHeaders.webhookId]: r.webhookId })))
 
 async function untilReceived(phase, n, timeoutMs) {
   const deadline = Date.now() + timeoutMs
@@ -103,12 +109,19 @@ try {
   log('Starting the dispatcher...')
   await ensureTopics(settings, allTopics)
   const box = new SecretBox(Buffer.from(secretsKey, 'base64'))
+  // A secret is sealed for its webhook (the id is the AES-GCM context).
+  const signingFor = (id) => ({ type: 'standard-webhooks', secrets: [{ id: 'sec_bench', value: box.seal(`whsec_${randomBytes(24).toString('base64')}`, secretContext(id)), createdAt: Date.now(), expiresAt: null }] })
   const stored = {
     name: 'bench fast receiver', url: `${receiverUrl}/hooks/purchase`, method: 'POST', headers: {}, contentType: 'application/json', body: '{}', timeoutMs: 10_000,
     successCodes: ['2xx'], retry: { schedule: ['1s', '5s'] }, enabled: true, auth: { type: 'none' },
-    signing: { type: 'standard-webhooks', secrets: [{ id: 'sec_bench', value: box.seal(`whsec_${randomBytes(24).toString('base64')}`, secretContext(webhookId)), createdAt: Date.now(), expiresAt: null }] },
+    signing: signingFor(webhookId),
   }
-  await producer.send([recordOutput(Topics.webhookConfig, webhookId, { kind: 'webhook', id: webhookId, revision: 1, updatedAt: Date.now(), body: JSON.stringify(stored) })])
+  // The same endpoint behind a batched webhook: items as they are, in a JSON array.
+  const batched = { ...stored, name: 'bench fast receiver, batched', url: `${receiverUrl}/hooks/batch`, signing: signingFor(batchedWebhookId), batch: { maxItems: opts.batch, maxWaitMs: 1_000, template: '[{{#each items}}{{#unless @first}},{{/unless}}{{this.body}}{{/each}}]' } }
+  await producer.send([
+    recordOutput(Topics.webhookConfig, webhookId, { kind: 'webhook', id: webhookId, revision: 1, updatedAt: Date.now(), body: JSON.stringify(stored) }),
+    recordOutput(Topics.webhookConfig, batchedWebhookId, { kind: 'webhook', id: batchedWebhookId, revision: 1, updatedAt: Date.now(), body: JSON.stringify(batched) }),
+  ])
   const port = await new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)) }) })
   dispatcher = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), join(dist, 'apps/dispatcher/src/main.js')], {
     env: {
@@ -156,12 +169,25 @@ try {
   const steady = await untilReceived('steady', total, 120_000)
   if (steady.distinct < total) { failed = true; log(`  only ${steady.distinct}/${total} arrived`) }
   results.push([`dispatcher, steady ${offered}/s offered`, steady.distinct, steady.lastAt - steadyStart, steady.distinct / ((steady.lastAt - steadyStart) / 1000), latencyOf(steady.latencies), 'append → arrival'])
-  const duplicates = through.received - through.distinct + steady.received - steady.distinct
+
+  // ---- Phase 4: the same backlog through a webhook that batches (items per second, beside phase 2's deliveries per second).
+  log(`Phase 4: ${opts.deliveries} items through the batched webhook, batches of ${opts.batch}...`)
+  await append(Array.from({ length: 1000 }, (_, i) => batchItem('warm-batched', i)))
+  if ((await untilReceived('warm-batched', 1000, 60_000)).distinct < 1000) throw new Error('warm-up batch items did not arrive')
+  const batchStart = Date.now()
+  for (let b = 0; b < opts.deliveries; b += 1000) await append(Array.from({ length: Math.min(1000, opts.deliveries - b) }, (_, j) => batchItem('batched', b + j)))
+  const inBatches = await untilReceived('batched', opts.deliveries, 600_000)
+  const batchMs = inBatches.lastAt - batchStart
+  const batchRate = inBatches.distinct / (batchMs / 1000)
+  if (inBatches.distinct < opts.deliveries) { failed = true; log(`  only ${inBatches.distinct}/${opts.deliveries} items arrived`) }
+  results.push([`dispatcher, backlog in batches of ${opts.batch} (${inBatches.requests} requests)`, inBatches.distinct, batchMs, batchRate, latencyOf(inBatches.latencies), 'append → arrival, includes queueing and collecting'])
+  const duplicates = through.received - through.distinct + steady.received - steady.distinct + inBatches.received - inBatches.distinct
 
   console.log(`| Path (${cpus().length} CPUs, load avg ${loadavg()[0].toFixed(2)}) | deliveries | ms | deliveries/s | p50 ms | p99 ms | max ms | latency measured |\n|---|---:|---:|---:|---:|---:|---:|---|`)
   for (const [what, n, ms, rate, l, note] of results) console.log(`| ${what} | ${n} | ${Math.round(ms)} | ${Math.round(rate).toLocaleString('en-US')} | ${l.p50.toFixed(1)} | ${l.p99.toFixed(1)} | ${l.max.toFixed(0)} | ${note} |`)
   console.log(`\nDispatcher throughput / raw undici POST rate: ${((throughRate / rawRate) * 100).toFixed(1)}% (${Math.round(throughRate)} vs ${Math.round(rawRate)} per second).`)
-  console.log(`Checks: ${through.distinct}/${opts.deliveries} + ${steady.distinct}/${total} distinct webhook-ids arrived; ${duplicates} duplicate arrivals: ${failed ? 'FAILED' : 'ok'}.`)
+  console.log(`Items in batches of ${opts.batch} / single deliveries: ${(batchRate / throughRate).toFixed(2)}× (${Math.round(batchRate)} vs ${Math.round(throughRate)} per second).`)
+  console.log(`Checks: ${through.distinct}/${opts.deliveries} + ${steady.distinct}/${total} distinct webhook-ids and ${inBatches.distinct}/${opts.deliveries} distinct batch items arrived; ${duplicates} duplicate arrivals: ${failed ? 'FAILED' : 'ok'}.`)
 } catch (error) {
   failed = true
   log(`dispatcher bench failed: ${error.stack ?? error}`)
