@@ -58,6 +58,35 @@ describe('consume loop', () => {
     expect(replayed.map((e) => e.eventId)).toEqual(['c9-999']);
   });
 
+  it('starts a record whose ordering key is null at once, while an earlier record of its key is still running', async () => {
+    const input = scratchTopic(Topics.customerEvents, 'free');
+    await ensureTopics(settings, [input, Topics.deadLetters]);
+    // Both of one customer; the second is marked free of ordering (as a batch item is in the dispatcher).
+    await producer.send([recordOutput(input, 'c1', event('c1', 1)), recordOutput(input, 'c1', event('c1', 2), { 'x-unordered': '1' })]);
+    const secondStarted = Promise.withResolvers<void>();
+    const done: number[] = [];
+    const loop = new ConsumeLoop<CustomerEvent>({
+      groupId: `it-${input.name}`,
+      topics: [input],
+      settings,
+      serde,
+      producer,
+      logger: quietLogger,
+      orderingKey: ({ key, headers }) => (headers?.get('x-unordered') ? null : (key ?? undefined)),
+      handler: async (r) => {
+        const n = JSON.parse(r.value!.properties).n as number;
+        // The first waits for the second: ordered by key, this would never end.
+        if (n === 1) await secondStarted.promise;
+        else secondStarted.resolve();
+        done.push(n);
+      },
+    });
+    await loop.start();
+    await waitFor('both records handled', () => done.length >= 2, 15_000);
+    await loop.stop();
+    expect(done).toEqual([2, 1]);
+  });
+
   it('sends an undecodable record to the dead-letter topic with the reason and keeps consuming', async () => {
     const input = scratchTopic(Topics.customerEvents, 'poison');
     await ensureTopics(settings, [input, Topics.deadLetters]);

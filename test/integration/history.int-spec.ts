@@ -63,7 +63,7 @@ describe('delivery history in PostgreSQL', () => {
     const again = await HistoryDatabase.open(config);
     await again.onApplicationShutdown();
     const { rows } = await db.pool.query<{ name: string }>('SELECT name FROM history_migrations');
-    expect(rows.map((r) => r.name)).toEqual(['0001_history-tables']);
+    expect(rows.map((r) => r.name)).toEqual(['0001_history-tables', '0002_delivery-batch-ids']);
   });
 
   it('keeps one row for a result consumed twice', async () => {
@@ -75,6 +75,17 @@ describe('delivery history in PostgreSQL', () => {
     await records.recordTrigger(trigger);
     await records.recordTrigger(trigger);
     expect(await count(`campaign_triggers WHERE trigger_id = 'trg_twice'`)).toBe(1);
+  });
+
+  it('keeps the batch that carried each item and finds a batch’s items by its id', async () => {
+    for (const deliveryId of ['msg_b1', 'msg_b2']) await records.recordAttempt(result({ deliveryId, campaignId: 'camp-b', batchId: 'bat_1' }));
+    await records.recordAttempt(result({ deliveryId: 'msg_alone', campaignId: 'camp-b' }));
+    expect((await search({ batchId: 'bat_1' })).items.map((i) => [i.deliveryId, i.batchId]).sort()).toEqual([
+      ['msg_b1', 'bat_1'],
+      ['msg_b2', 'bat_1'],
+    ]);
+    expect((await search({ campaignId: 'camp-b' })).items.find((i) => i.deliveryId === 'msg_alone')?.batchId).toBeNull();
+    expect((await history.detail('msg_b1'))?.attempts[0].batchId).toBe('bat_1');
   });
 
   describe('search', () => {
