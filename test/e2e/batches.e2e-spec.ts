@@ -122,6 +122,21 @@ describe('batched deliveries (Smartech preset)', () => {
     expect(logged.every((e) => e.batchId === batchId)).toBe(true);
   });
 
+  it('refuses batch settings it cannot keep, naming the field, and send test delivers a batch of one', async () => {
+    const bad = await call(controlPlane, '/v1/webhooks', { ...smartech('bad', { maxItems: 5_000, maxWaitMs: 100 }) });
+    expect(bad.status).toBe(400);
+    expect(bad.json.errors).toEqual([expect.objectContaining({ path: '$.params.maxItems' })]);
+    const form = await call(controlPlane, '/v1/webhooks', { id: 'form', name: 'f', url: `${receiver.url}/form`, contentType: 'application/x-www-form-urlencoded', form: { a: 'b' }, batch: { maxItems: 10, maxWaitMs: 100, template: '{{#each items}}{{/each}}' } });
+    expect(form).toMatchObject({ status: 400, json: { errors: [expect.objectContaining({ path: '$.batch' })] } });
+
+    const before = at('/bulk').length;
+    const tried = await call(controlPlane, '/v1/webhooks/bulk/test', {});
+    expect(tried.json).toMatchObject({ ok: true });
+    const [sent] = at('/bulk').slice(before);
+    expect(sent.headers['webhook-id']).toBe(sent.headers['webhook-batch-id']);
+    expect(activitiesOf(sent)).toEqual([expect.stringMatching(/^msg_test_/)]);
+  });
+
   it('loses no item when the dispatcher is killed (-9) while a batch is being collected', async () => {
     const expected = await trigger('crash', 250);
     // Two full batches go out; the last 50 items wait for more (maxWaitMs 8 s), held uncommitted.

@@ -174,7 +174,7 @@ describe('webhooks: auth, signing, rotation, presets, send test', () => {
   });
 
   it('a preset becomes an ordinary webhook (Twilio: form fields, basic auth) that send test delivers', async () => {
-    expect((await call('/v1/webhook-presets', undefined, 'GET')).json.map((p: { id: string }) => p.id)).toEqual(['sendgrid', 'twilio', 'slack', 'generic-json']);
+    expect((await call('/v1/webhook-presets', undefined, 'GET')).json.map((p: { id: string }) => p.id)).toEqual(['sendgrid', 'twilio', 'slack', 'generic-json', 'smartech']);
     const sid = `AC${'0123456789abcdef'.repeat(2)}`;
     const created = await call('/v1/webhooks', { id: `sms-${run}`, preset: 'twilio', params: { accountSid: sid, authToken: 'tw-token', from: '+15005550001', baseUrl: receiver.url } });
     expect(created.status).toBe(201);
