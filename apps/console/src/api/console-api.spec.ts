@@ -15,6 +15,7 @@ describe('attempts as the pages read them', () => {
     error: null,
     errorPath: null,
     responseExcerpt: 'ok',
+    batchId: null,
   };
   const { attemptedAt: _t, ...read } = listed;
 

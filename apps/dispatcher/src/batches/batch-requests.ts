@@ -15,17 +15,19 @@ export function batchGroupOf(request: WebhookRequest): string {
 }
 
 /**
- * The request a batch of items goes out as. Its id and body are set before each attempt (from
- * the items not yet acknowledged); it has no customer, trigger or campaign of its own (the items
- * have theirs), and items render in the order they were rendered, so one customer's stay in order.
+ * The request a batch of items goes out as. Its body (and its id, when items were acknowledged
+ * meanwhile) is set before each attempt from the items not yet acknowledged; it has no customer,
+ * trigger or campaign of its own (the items have theirs), and items render in the order they were
+ * rendered, so one customer's stay in order.
  */
 export function batchRequestOf(items: readonly WebhookRequest[]): WebhookRequest {
   const sorted = [...items].sort((a, b) => a.createdAt - b.createdAt);
   const [first] = sorted;
   const campaigns = new Set(sorted.map((i) => i.campaignId));
+  const id = batchIdFor(sorted.map((i) => i.deliveryId));
   return {
-    deliveryId: '',
-    triggerId: '',
+    deliveryId: id,
+    triggerId: id,
     webhookId: first.webhookId,
     webhookRevision: first.webhookRevision,
     campaignId: campaigns.size === 1 ? first.campaignId : '',
@@ -38,7 +40,7 @@ export function batchRequestOf(items: readonly WebhookRequest[]): WebhookRequest
     notBefore: 0,
     createdAt: Date.now(),
     batchItem: false,
-    batch: { id: '', items: sorted.map(itemOf) },
+    batch: { id, items: sorted.map(itemOf) },
   };
 }
 
@@ -60,7 +62,7 @@ export function deliveriesOf(request: WebhookRequest): readonly DeliveryRef[] {
 
 /** Kafka key of a request's retry or dead letter: its customer, or its batch (which has no customer). */
 export function recordKeyOf(request: WebhookRequest): string {
-  return request.batch?.id || request.customerId;
+  return request.batch?.id ?? request.customerId;
 }
 
 /** A batch is rendered again from its items at each attempt, so its body does not travel on the tiers. */

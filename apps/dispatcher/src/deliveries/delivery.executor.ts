@@ -302,7 +302,7 @@ export class DeliveryExecutor {
       requestUrl: request.url,
       requestHeaders: request.headers,
       requestBodyExcerpt: request.body.toString('utf8', 0, 2048),
-      batchId: request.batch?.id || null,
+      batchId: request.batch?.id ?? null,
     } satisfies DeliveryResult);
   }
 }
