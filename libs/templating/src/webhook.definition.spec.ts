@@ -6,7 +6,7 @@ const issuesOf = (headers: Record<string, string>) => {
 };
 
 describe('webhook definition: templated headers', () => {
-  it.each(['Host', 'content-length', 'Transfer-Encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'expect', 'webhook-signature'])(
+  it.each(['Host', 'content-length', 'Transfer-Encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'expect', 'webhook-signature', 'webhook-batch-id'])(
     'refuses %s, which the HTTP client (or Cuewire) sets, naming the header',
     (name) => {
       expect(issuesOf({ [name]: 'x', 'x-campaign': '{{campaign.id}}' })).toEqual([{ path: `headers.${name}`, message: expect.stringMatching(new RegExp(`^${name} is set by the HTTP client or by Cuewire`)) }]);

@@ -88,6 +88,8 @@ export const CLIENT_MANAGED_HEADERS: ReadonlySet<string> = new Set([
   'webhook-id',
   'webhook-timestamp',
   'webhook-signature',
+  // Set on batch requests (batched webhooks): the batch's id.
+  'webhook-batch-id',
 ]);
 
 const RESERVED_HEADERS = new Set(['content-type', 'content-length', 'host', 'user-agent', 'webhook-id', 'webhook-timestamp', 'webhook-signature']);
