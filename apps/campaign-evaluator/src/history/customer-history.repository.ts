@@ -64,10 +64,12 @@ export class CustomerHistoryRepository {
   }
 
   /**
-   * Two plain commands, not a MULTI (which costs two more): the client pipelines them, and a
-   * crash between them only leaves entries that the next write trims.
+   * Plain commands, not a MULTI (which costs two more): the client pipelines them, and a crash
+   * between them only leaves entries that the next write trims. The expiry bounds a customer
+   * who goes quiet: nothing trims their key again, and every entry in it is older than the
+   * retention once the key has seen no write for that long.
    */
   private async append(key: string, member: string, at: number): Promise<void> {
-    await Promise.all([this.redis.client.zadd(key, at, member), this.redis.client.zremrangebyscore(key, '-inf', at - KEEP_MS)]);
+    await Promise.all([this.redis.client.zadd(key, at, member), this.redis.client.zremrangebyscore(key, '-inf', at - KEEP_MS), this.redis.client.pexpire(key, KEEP_MS)]);
   }
 }

@@ -155,7 +155,9 @@ export class DeliveryExecutor {
 
   /** Kept, not dropped: re-enabling the endpoint sends parked deliveries again. */
   private async park(webhook: Webhook, request: WebhookRequest, history: readonly DeliveryAttempt[], reason: string): Promise<void> {
-    await this.health.park(webhook.id, { request, history });
+    if (!(await this.health.park(webhook.id, { request, history }))) {
+      return this.dead(request, history, `${reason}, and its parked deliveries are at DISPATCH_PARKED_MAX (${this.config.DISPATCH_PARKED_MAX}): replay this one once the endpoint is enabled`);
+    }
     await Promise.all([this.producer.send([this.result(request, 'PARKED', { latencyMs: 0, error: reason })]), this.log.record(request, { outcome: 'PARKED', latencyMs: 0, error: reason })]);
   }
 
