@@ -19,6 +19,7 @@ import { ProcessedEventsWatermark } from '../../apps/campaign-evaluator/src/time
 import { TimerPoller } from '../../apps/campaign-evaluator/src/timers/timer.poller.js';
 import { EVALUATOR_GROUP } from '../../apps/campaign-evaluator/src/consumer-group.js';
 import { TriggerEmitter } from '../../apps/campaign-evaluator/src/firing/trigger.emitter.js';
+import { VariantAssignmentRepository } from '../../apps/campaign-evaluator/src/variants/variant-assignment.repository.js';
 
 /**
  * "Cart add not followed by a purchase within T" when the evaluator is behind: the purchase
@@ -52,7 +53,7 @@ describe('not-followed-by timers and a lagging evaluator (real Kafka and Redis)'
   const states = new SequenceStateRepository(redis);
   const timers = new DueTimersRepository(redis);
   const history = new CustomerHistoryRepository(redis);
-  const emitter = new TriggerEmitter(new FiringGate(history, config));
+  const emitter = new TriggerEmitter(new FiringGate(history, config), new VariantAssignmentRepository(redis));
   const clock = () => Date.now();
   const sequences = new SequenceEvaluator(states, timers, emitter, clock);
   const poller = new TimerPoller(timers, states, catalog, producer, emitter, new CustomerContextRepository(redis), watermark, clock, config);
