@@ -67,11 +67,16 @@ export const campaignDefinitionSchema = z
     caps: capsSchema.optional(),
     webhookIds: z.array(z.string().min(1)).min(1).max(20),
     /** An A/B test: each firing goes to one variant, drawn once per customer (docs/decisions/0022-variants.md). */
-    variants: z.array(variantSchema).min(1).max(10).optional(),
+    variants: z
+      .array(variantSchema)
+      .min(1)
+      .max(10)
+      .optional()
+      .describe('A/B test arms: each firing goes to the arm first drawn for its customer; weights (whole percents) and controlGroup.weight add up to 100'),
     /** A share of firings that is recorded (variant "control") and sends nothing, to compare against. */
-    controlGroup: controlGroupSchema.optional(),
+    controlGroup: controlGroupSchema.optional().describe('a share of firings recorded as variant "control" and sent nothing, to compare the variants against'),
     /** Part of the draw: a new seed reassigns every customer (a new test); kept assignments are per seed. */
-    variantSeed: z.string().min(1).max(64).optional(),
+    variantSeed: z.string().min(1).max(64).optional().describe('part of the draw: a new seed draws every customer again (a new test)'),
   })
   .strict()
   .superRefine((c, ctx) => {

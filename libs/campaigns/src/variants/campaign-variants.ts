@@ -25,11 +25,12 @@ export const variantSchema = z
     id: variantId,
     name: z.string().min(1).max(200).optional(),
     weight,
-    webhookIds: z.array(z.string().min(1)).min(1).max(20).optional(),
+    webhookIds: z.array(z.string().min(1)).min(1).max(20).optional().describe("the webhooks this variant calls instead of the campaign's"),
     variables: z
       .record(z.string().min(1).max(100), z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]))
       .refine((v) => Object.keys(v).length <= 50, 'at most 50 variables')
-      .optional(),
+      .optional()
+      .describe('values webhook templates read as {{variant.<name>}} (id and name are reserved)'),
   })
   .strict()
   .superRefine((v, ctx) => {

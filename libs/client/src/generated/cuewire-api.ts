@@ -708,18 +708,23 @@ export interface components {
                 oncePerCustomer: boolean;
             };
             webhookIds: string[];
+            /** @description A/B test arms: each firing goes to the arm first drawn for its customer; weights (whole percents) and controlGroup.weight add up to 100 */
             variants?: {
                 id: string;
                 name?: string;
                 weight: number;
+                /** @description the webhooks this variant calls instead of the campaign's */
                 webhookIds?: string[];
+                /** @description values webhook templates read as {{variant.<name>}} (id and name are reserved) */
                 variables?: {
                     [key: string]: string | number | boolean | null;
                 };
             }[];
+            /** @description a share of firings recorded as variant "control" and sent nothing, to compare the variants against */
             controlGroup?: {
                 weight: number;
             };
+            /** @description part of the draw: a new seed draws every customer again (a new test) */
             variantSeed?: string;
             id: string;
             version: number;
@@ -852,18 +857,23 @@ export interface components {
                 oncePerCustomer?: boolean;
             };
             webhookIds: string[];
+            /** @description A/B test arms: each firing goes to the arm first drawn for its customer; weights (whole percents) and controlGroup.weight add up to 100 */
             variants?: {
                 id: string;
                 name?: string;
                 weight: number;
+                /** @description the webhooks this variant calls instead of the campaign's */
                 webhookIds?: string[];
+                /** @description values webhook templates read as {{variant.<name>}} (id and name are reserved) */
                 variables?: {
                     [key: string]: string | number | boolean | null;
                 };
             }[];
+            /** @description a share of firings recorded as variant "control" and sent nothing, to compare the variants against */
             controlGroup?: {
                 weight: number;
             };
+            /** @description part of the draw: a new seed draws every customer again (a new test) */
             variantSeed?: string;
             id?: string;
         };
@@ -993,18 +1003,23 @@ export interface components {
                 oncePerCustomer?: boolean;
             };
             webhookIds: string[];
+            /** @description A/B test arms: each firing goes to the arm first drawn for its customer; weights (whole percents) and controlGroup.weight add up to 100 */
             variants?: {
                 id: string;
                 name?: string;
                 weight: number;
+                /** @description the webhooks this variant calls instead of the campaign's */
                 webhookIds?: string[];
+                /** @description values webhook templates read as {{variant.<name>}} (id and name are reserved) */
                 variables?: {
                     [key: string]: string | number | boolean | null;
                 };
             }[];
+            /** @description a share of firings recorded as variant "control" and sent nothing, to compare the variants against */
             controlGroup?: {
                 weight: number;
             };
+            /** @description part of the draw: a new seed draws every customer again (a new test) */
             variantSeed?: string;
         };
         Engagement: {
@@ -4058,18 +4073,23 @@ export interface operations {
                             oncePerCustomer: boolean;
                         };
                         webhookIds: string[];
+                        /** @description A/B test arms: each firing goes to the arm first drawn for its customer; weights (whole percents) and controlGroup.weight add up to 100 */
                         variants?: {
                             id: string;
                             name?: string;
                             weight: number;
+                            /** @description the webhooks this variant calls instead of the campaign's */
                             webhookIds?: string[];
+                            /** @description values webhook templates read as {{variant.<name>}} (id and name are reserved) */
                             variables?: {
                                 [key: string]: string | number | boolean | null;
                             };
                         }[];
+                        /** @description a share of firings recorded as variant "control" and sent nothing, to compare the variants against */
                         controlGroup?: {
                             weight: number;
                         };
+                        /** @description part of the draw: a new seed draws every customer again (a new test) */
                         variantSeed?: string;
                         id: string;
                         version: number;
