@@ -1,7 +1,8 @@
-import { CONTROL_GROUP, type Campaign } from '@cuewire/campaigns';
+import { CONTROL_GROUP, drawVariant, type Campaign } from '@cuewire/campaigns';
 import type { CampaignTrigger, CustomerEvent, DeliveryResult, WebhookRequest } from '@cuewire/contracts';
 import type { OutgoingRecord } from '@cuewire/kafka';
 import { CompiledWebhook, createTemplateEngine, webhookSettingsSchema } from '@cuewire/templating';
+import { RedisKeys } from '@cuewire/redis';
 import { isolatedDatabase, isolatedRedis } from '@cuewire/testing';
 import type { CampaignEvaluatorEnv } from '../../apps/campaign-evaluator/src/campaign-evaluator.env.js';
 import { TriggerEmitter } from '../../apps/campaign-evaluator/src/firing/trigger.emitter.js';
@@ -91,6 +92,31 @@ describe('campaign variants and control group (real Redis and PostgreSQL)', () =
       expect(replayed.map((t) => [t.triggerId, t.variant, t.variantVariables])).toEqual(sample.map((t) => [t.triggerId, t.variant, t.variantVariables]));
       expect((await render(replayed)).map((r) => r.deliveryId)).toEqual((await render(sample)).map((r) => r.deliveryId));
     }, 60_000);
+  });
+
+  describe('a control-group firing', () => {
+    const heldOut = campaign('held-out-test', [{ id: 'a', weight: 50 }], { weight: 50 });
+    const capped: Campaign = { ...heldOut, id: 'held-out-capped', caps: { oncePerCustomer: true } };
+    const followUp = (rule: 'received' | 'not_received'): Campaign => ({ ...campaign(`follow-up-${rule}`, undefined), filters: { campaigns: [{ rule, campaignId: capped.id }] } });
+    const inControl = (c: Campaign, prefix: string) => Array.from({ length: 100 }, (_, i) => `${prefix}-${i}`).find((id) => drawVariant(c, id) === CONTROL_GROUP)!;
+    const emit = (c: Campaign, customerId: string, n: number, at = now) => emitter.forEvents(c, customerId, [purchase(customerId, n)], '{}', at);
+
+    it('counts for its own campaign\'s caps, but is not "received" for rules of other campaigns', async () => {
+      const customerId = inControl(capped, 'held');
+      expect((await emit(capped, customerId, 1)).map((r) => r.value!.variant)).toEqual([CONTROL_GROUP]);
+      expect(await emit(capped, customerId, 1)).toHaveLength(1); // its replay
+      expect(await emit(capped, customerId, 2)).toEqual([]); // once per customer
+      expect(await emit(followUp('received'), customerId, 3)).toEqual([]);
+      expect(await emit(followUp('not_received'), customerId, 3)).toHaveLength(1);
+    });
+
+    it('is recorded once across replays when nothing reads the history (the replay check sees held-out firings)', async () => {
+      const customerId = inControl(heldOut, 'held-replay');
+      const [first] = await emit(heldOut, customerId, 1);
+      // Replayed later: a replay not recognised would be recorded again at its own time.
+      for (let i = 1; i <= 2; i++) expect((await emit(heldOut, customerId, 1, now + i * 60_000)).map((r) => r.value!.triggerId)).toEqual([first.value!.triggerId]);
+      expect(await redis.client.zrange(RedisKeys.campaignHistory(customerId), 0, -1, 'WITHSCORES')).toEqual([`${heldOut.id}\u0000${first.value!.triggerId}\u0000control`, String(now)]);
+    });
   });
 
   describe('two variants and a 10 % control group', () => {

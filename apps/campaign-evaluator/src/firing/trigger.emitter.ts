@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Campaign } from '@cuewire/campaigns';
+import { CONTROL_GROUP, type Campaign } from '@cuewire/campaigns';
 import type { CampaignTrigger, CustomerEvent } from '@cuewire/contracts';
 import type { OutgoingRecord } from '@cuewire/kafka';
 import { FiringGate } from '../history/firing-gate.js';
@@ -31,11 +31,14 @@ export class TriggerEmitter {
   private async emit(campaign: Campaign, customerId: string, now: number, build: BuildTrigger): Promise<OutgoingRecord<CampaignTrigger>[]> {
     // The trigger id does not depend on the arm, so the gate can decide before the arm is known.
     const record = build();
-    const [admitted, arm] = await Promise.all([
-      this.gate.admit(campaign, customerId, record.value!.triggerId, now),
+    const triggerId = record.value!.triggerId;
+    const [{ admitted, replay }, arm] = await Promise.all([
+      this.gate.decide(campaign, customerId, triggerId, now),
       campaign.variants ? this.variants.armOf(campaign, customerId) : undefined,
     ]);
     if (!admitted) return [];
+    // Recorded once the arm is known: a control-group firing is kept apart from what the customer received.
+    if (!replay) await this.gate.record(campaign, customerId, triggerId, now, arm === CONTROL_GROUP);
     return [arm === undefined ? record : build(arm)];
   }
 }
