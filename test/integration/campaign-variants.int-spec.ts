@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { CONTROL_GROUP, drawVariant, type Campaign } from '@cuewire/campaigns';
 import type { CampaignTrigger, CustomerEvent, DeliveryResult, WebhookRequest } from '@cuewire/contracts';
 import type { OutgoingRecord } from '@cuewire/kafka';
@@ -92,6 +93,21 @@ describe('campaign variants and control group (real Redis and PostgreSQL)', () =
       expect(replayed.map((t) => [t.triggerId, t.variant, t.variantVariables])).toEqual(sample.map((t) => [t.triggerId, t.variant, t.variantVariables]));
       expect((await render(replayed)).map((r) => r.deliveryId)).toEqual((await render(sample)).map((r) => r.deliveryId));
     }, 60_000);
+  });
+
+  it('costs a campaign without variants no assignment read or write', async () => {
+    const plain = campaign('no-variants', undefined);
+    const hget = jest.spyOn(redis.client, 'hget');
+    const hset = jest.spyOn(redis.client, 'hset');
+    try {
+      const fired = await emitter.forEvents(plain, 'c-plain', [purchase('c-plain', 1)], '{}', now);
+      expect(fired.map((r) => [r.value!.variant, r.value!.webhookIds])).toEqual([[null, [offer.id]]]);
+      expect([hget.mock.calls.length, hset.mock.calls.length]).toEqual([0, 0]);
+      expect(await redis.client.exists(RedisKeys.variantAssignments('c-plain'))).toBe(0);
+    } finally {
+      hget.mockRestore();
+      hset.mockRestore();
+    }
   });
 
   describe('a control-group firing', () => {
