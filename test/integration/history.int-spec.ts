@@ -40,6 +40,7 @@ describe('delivery history in PostgreSQL', () => {
     requestUrl: 'https://example.test/hook',
     requestHeaders: { 'content-type': 'application/json' },
     requestBodyExcerpt: '{"hello":"world"}',
+    variant: null,
     ...overrides,
   });
   const count = async (table: string) => Number((await db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
@@ -62,7 +63,7 @@ describe('delivery history in PostgreSQL', () => {
     const again = await HistoryDatabase.open(config);
     await again.onApplicationShutdown();
     const { rows } = await db.pool.query<{ name: string }>('SELECT name FROM history_migrations');
-    expect(rows.map((r) => r.name)).toEqual(['0001_history-tables']);
+    expect(rows.map((r) => r.name)).toEqual(['0001_history-tables', '0002_variants']);
   });
 
   it('keeps one row for a result consumed twice', async () => {
@@ -70,7 +71,7 @@ describe('delivery history in PostgreSQL', () => {
     await records.recordAttempt(once);
     await records.recordAttempt({ ...once });
     expect((await search({ campaignId: 'camp-a' })).items.filter((i) => i.deliveryId === 'msg_twice')).toHaveLength(1);
-    const trigger: CampaignTrigger = { triggerId: 'trg_twice', campaignId: 'camp-a', campaignVersion: 1, campaignName: 'A', customerId: 'c-1', webhookIds: ['wh-mail'], events: [], profile: '{}', firedAt: now - HOUR };
+    const trigger: CampaignTrigger = { triggerId: 'trg_twice', campaignId: 'camp-a', campaignVersion: 1, campaignName: 'A', customerId: 'c-1', webhookIds: ['wh-mail'], events: [], profile: '{}', firedAt: now - HOUR, variant: null, variantName: null, variantVariables: null };
     await records.recordTrigger(trigger);
     await records.recordTrigger(trigger);
     expect(await count(`campaign_triggers WHERE trigger_id = 'trg_twice'`)).toBe(1);
@@ -135,14 +136,14 @@ describe('delivery history in PostgreSQL', () => {
     });
 
     it('sums attempts per outcome and distinct deliveries', async () => {
-      expect(await history.summary({ campaignId: 'camp-s', from: now - DAY })).toEqual({ attempts: { DELIVERED: 1, RETRY_SCHEDULED: 1, DEAD: 1, RENDER_FAILED: 1 }, deliveries: 3 });
+      expect(await history.summary({ campaignId: 'camp-s', from: now - DAY })).toEqual({ attempts: { DELIVERED: 1, RETRY_SCHEDULED: 1, DEAD: 1, RENDER_FAILED: 1 }, deliveries: 3, variants: {} });
     });
   });
 
   it('counts a campaign per bucket and per webhook: triggered, sent, delivered, failed, opened, clicked', async () => {
     const day = Math.floor(now / DAY) * DAY;
     const h = (n: number) => day - DAY + n * HOUR;
-    const trigger = (id: string, at: number): CampaignTrigger => ({ triggerId: id, campaignId: 'camp-f', campaignVersion: 1, campaignName: 'F', customerId: `c-${id}`, webhookIds: ['wh-mail', 'wh-sms'], events: [], profile: '{}', firedAt: at });
+    const trigger = (id: string, at: number): CampaignTrigger => ({ triggerId: id, campaignId: 'camp-f', campaignVersion: 1, campaignName: 'F', customerId: `c-${id}`, webhookIds: ['wh-mail', 'wh-sms'], events: [], profile: '{}', firedAt: at, variant: null, variantName: null, variantVariables: null });
     for (const [id, at] of [['t1', h(1)], ['t2', h(1)], ['t3', h(5)]] as const) await records.recordTrigger(trigger(id, at));
     const attempt = (deliveryId: string, webhookId: string, outcome: DeliveryResult['outcome'], at: number) => records.recordAttempt(result({ deliveryId, webhookId, outcome, campaignId: 'camp-f', attemptedAt: at }));
     await attempt('m1', 'wh-mail', 'DELIVERED', h(1));

@@ -18,6 +18,7 @@ import { DueTimersRepository } from '../../apps/campaign-evaluator/src/timers/du
 import { ProcessedEventsWatermark } from '../../apps/campaign-evaluator/src/timers/processed-events.watermark.js';
 import { TimerPoller } from '../../apps/campaign-evaluator/src/timers/timer.poller.js';
 import { TriggerEmitter } from '../../apps/campaign-evaluator/src/firing/trigger.emitter.js';
+import { VariantAssignmentRepository } from '../../apps/campaign-evaluator/src/variants/variant-assignment.repository.js';
 
 /**
  * "Cart add not followed by a purchase within T" when the pipeline is behind: the purchase sits
@@ -54,7 +55,7 @@ describe('not-followed-by timers and a lagging evaluator (real Kafka and Redis)'
   const states = new SequenceStateRepository(redis);
   const timers = new DueTimersRepository(redis);
   const history = new CustomerHistoryRepository(redis);
-  const emitter = new TriggerEmitter(new FiringGate(history, config));
+  const emitter = new TriggerEmitter(new FiringGate(history, config), new VariantAssignmentRepository(redis));
   const clock = () => Date.now();
   const sequences = new SequenceEvaluator(states, timers, emitter, clock);
   const poller = new TimerPoller(timers, states, catalog, producer, emitter, new CustomerContextRepository(redis), watermark, clock, config);

@@ -260,6 +260,7 @@ export class DeliveryExecutor {
       requestUrl: request.url,
       requestHeaders: request.headers,
       requestBodyExcerpt: request.body.toString('utf8', 0, 2048),
+      variant: request.variant ?? null,
     } satisfies DeliveryResult);
   }
 }

@@ -115,5 +115,6 @@ export function serializeDelivery(d: { request: WebhookRequest; history: readonl
 
 export function parseDelivery(text: string): { request: WebhookRequest; history: DeliveryAttempt[] } {
   const parsed = JSON.parse(text) as { request: WebhookRequest & { body: string }; history: DeliveryAttempt[] };
-  return { request: { ...parsed.request, body: Buffer.from(parsed.request.body, 'base64') }, history: parsed.history };
+  // `variant ?? null`: deliveries kept before the field existed have none (Avro needs the null).
+  return { request: { ...parsed.request, body: Buffer.from(parsed.request.body, 'base64'), variant: parsed.request.variant ?? null }, history: parsed.history };
 }
