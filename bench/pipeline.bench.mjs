@@ -110,7 +110,8 @@ async function phase(name, fn) {
     p.t1 = performance.now()
     p.redis = redisDelta(redis0, await redisCounters(redis))
     const now = cpuSnapshot()
-    p.cpu = Object.fromEntries(Object.entries(now).map(([app, s]) => [app, cpuAt[name][app] === undefined || s === null ? null : s - cpuAt[name][app]]))
+    // A process started during the phase (the dispatcher in its own phase) spent all its CPU in it.
+    p.cpu = Object.fromEntries(Object.entries(now).map(([app, s]) => [app, s === null ? null : s - (cpuAt[name][app] ?? 0)]))
   }
 }
 

@@ -37,8 +37,11 @@ describe('batched deliveries (Smartech preset)', () => {
     retry: { schedule: ['1s'] },
   });
 
-  /** Triggers as the campaign evaluator writes them, one customer each; returns the delivery ids the webhook's items get. */
-  async function trigger(webhookId: string, count: number): Promise<string[]> {
+  /**
+   * Triggers as the campaign evaluator writes them, one customer each, of an A/B test's arm when
+   * `variantOf` names one; returns the delivery ids the webhook's items get.
+   */
+  async function trigger(webhookId: string, count: number, variantOf: (i: number) => string | null = () => null): Promise<string[]> {
     const triggers: CampaignTrigger[] = Array.from({ length: count }, (_, i) => ({
       triggerId: `trg-${run}-${webhookId}-${i}`,
       campaignId: 'activities',
@@ -49,9 +52,12 @@ describe('batched deliveries (Smartech preset)', () => {
       events: [{ eventId: `evt-${webhookId}-${i}`, customerId: `c-${i}`, type: 'purchase', occurredAt: Date.now(), receivedAt: Date.now(), source: 'api', properties: JSON.stringify({ total: i }) }],
       profile: JSON.stringify({ firstName: `Customer ${i}` }),
       firedAt: Date.now(),
+      variant: variantOf(i),
+      variantName: null,
+      variantVariables: null,
     }));
     await producer.send(triggers.map((t) => recordOutput(Topics.campaignTriggers, t.customerId, t)));
-    return triggers.map((t) => deliveryIdFor(t.triggerId, webhookId));
+    return triggers.map((t) => deliveryIdFor(t.triggerId, webhookId, t.variant));
   }
   const at = (path: string) => receiver.on(path);
 
@@ -94,8 +100,11 @@ describe('batched deliveries (Smartech preset)', () => {
     expect(new Set(items)).toEqual(new Set(expected));
   });
 
-  it('sends a batch the receiver failed again with the same batch id and the same item ids, and logs the batch id on each item', async () => {
-    const expected = await trigger('retried', 100);
+  it('sends a batch the receiver failed again with the same batch id and the same item ids, and logs the batch id and its A/B variant on each item', async () => {
+    // Items of two arms of one A/B test share batches; each keeps its own variant.
+    const variantOf = (i: number) => (i % 2 === 0 ? 'a' : 'b');
+    const expected = await trigger('retried', 100, variantOf);
+    const variants = new Map(expected.map((id, i) => [id, variantOf(i)]));
     await waitFor('every item delivered', () => new Set(at('/retried').slice(1).flatMap(activitiesOf)).size >= 100, 60_000, 200);
     const [failed, ...rest] = at('/retried');
     const again = rest.find((r) => r.headers['webhook-batch-id'] === failed.headers['webhook-batch-id']);
@@ -111,7 +120,7 @@ describe('batched deliveries (Smartech preset)', () => {
       'both attempts of the failed batch in the history',
       async () => {
         const { json } = await call(history, `/v1/deliveries?${new URLSearchParams({ batchId, limit: '1000' })}`);
-        const items = json.items as { deliveryId: string; outcome: string; batchId: string }[];
+        const items = json.items as { deliveryId: string; outcome: string; batchId: string; variant: string | null }[];
         return items.length >= 2 * activitiesOf(failed).length ? items : undefined;
       },
       30_000,
@@ -120,6 +129,8 @@ describe('batched deliveries (Smartech preset)', () => {
     expect(new Set(logged.map((e) => e.outcome))).toEqual(new Set(['RETRY_SCHEDULED', 'DELIVERED']));
     expect(new Set(logged.map((e) => e.deliveryId))).toEqual(new Set(activitiesOf(failed)));
     expect(logged.every((e) => e.batchId === batchId)).toBe(true);
+    expect(logged.every((e) => e.variant === variants.get(e.deliveryId))).toBe(true);
+    expect(new Set(logged.map((e) => e.variant))).toEqual(new Set(['a', 'b']));
   });
 
   it('refuses batch settings it cannot keep, naming the field, and send test delivers a batch of one', async () => {

@@ -24,6 +24,7 @@ export function dispatcherHarness(env: Record<string, string>) {
       attempt: 1,
       notBefore: 0,
       createdAt: Date.now(),
+      variant: null,
       batchItem: false,
       batch: null,
     };

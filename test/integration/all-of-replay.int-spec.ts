@@ -10,6 +10,7 @@ import { SequenceStateRepository } from '../../apps/campaign-evaluator/src/seque
 import { SequenceEvaluator } from '../../apps/campaign-evaluator/src/sequences/sequence.evaluator.js';
 import { DueTimersRepository } from '../../apps/campaign-evaluator/src/timers/due-timers.repository.js';
 import { TriggerEmitter } from '../../apps/campaign-evaluator/src/firing/trigger.emitter.js';
+import { VariantAssignmentRepository } from '../../apps/campaign-evaluator/src/variants/variant-assignment.repository.js';
 
 /**
  * The consume loop replays every record whose batch was not committed (a crash, or another
@@ -23,7 +24,7 @@ describe('all-of trigger under replay (real Redis)', () => {
   const evaluator = new SequenceEvaluator(
     new SequenceStateRepository(redis),
     new DueTimersRepository(redis),
-    new TriggerEmitter(new FiringGate(new CustomerHistoryRepository(redis), {} as CampaignEvaluatorEnv)),
+    new TriggerEmitter(new FiringGate(new CustomerHistoryRepository(redis), {} as CampaignEvaluatorEnv), new VariantAssignmentRepository(redis)),
     () => now,
   );
   const campaign: Campaign = {

@@ -11,6 +11,7 @@ import { SequenceStateRepository } from '../../apps/campaign-evaluator/src/seque
 import { SequenceEvaluator } from '../../apps/campaign-evaluator/src/sequences/sequence.evaluator.js';
 import { DueTimersRepository } from '../../apps/campaign-evaluator/src/timers/due-timers.repository.js';
 import { TriggerEmitter } from '../../apps/campaign-evaluator/src/firing/trigger.emitter.js';
+import { VariantAssignmentRepository } from '../../apps/campaign-evaluator/src/variants/variant-assignment.repository.js';
 
 /**
  * The evaluator's Redis work per event is cut (progress written only when it changes, the
@@ -25,7 +26,7 @@ describe('campaign evaluator hot path (real Redis)', () => {
   const history = new CustomerHistoryRepository(redis);
   const states = new SequenceStateRepository(redis);
   const evaluatorWith = (config: Partial<CampaignEvaluatorEnv> = {}) =>
-    new SequenceEvaluator(states, new DueTimersRepository(redis), new TriggerEmitter(new FiringGate(history, config as CampaignEvaluatorEnv)), () => now);
+    new SequenceEvaluator(states, new DueTimersRepository(redis), new TriggerEmitter(new FiringGate(history, config as CampaignEvaluatorEnv), new VariantAssignmentRepository(redis)), () => now);
   const evaluator = evaluatorWith();
   const allOf: Campaign = {
     id: 'view-and-cart',

@@ -40,6 +40,7 @@ describe('delivery history in PostgreSQL', () => {
     requestUrl: 'https://example.test/hook',
     requestHeaders: { 'content-type': 'application/json' },
     requestBodyExcerpt: '{"hello":"world"}',
+    variant: null,
     batchId: null,
     ...overrides,
   });
@@ -63,7 +64,7 @@ describe('delivery history in PostgreSQL', () => {
     const again = await HistoryDatabase.open(config);
     await again.onApplicationShutdown();
     const { rows } = await db.pool.query<{ name: string }>('SELECT name FROM history_migrations');
-    expect(rows.map((r) => r.name)).toEqual(['0001_history-tables', '0002_delivery-batch-ids']);
+    expect(rows.map((r) => r.name)).toEqual(['0001_history-tables', '0002_variants', '0003_delivery-batch-ids']);
   });
 
   it('keeps one row for a result consumed twice', async () => {
@@ -71,19 +72,20 @@ describe('delivery history in PostgreSQL', () => {
     await records.recordAttempt(once);
     await records.recordAttempt({ ...once });
     expect((await search({ campaignId: 'camp-a' })).items.filter((i) => i.deliveryId === 'msg_twice')).toHaveLength(1);
-    const trigger: CampaignTrigger = { triggerId: 'trg_twice', campaignId: 'camp-a', campaignVersion: 1, campaignName: 'A', customerId: 'c-1', webhookIds: ['wh-mail'], events: [], profile: '{}', firedAt: now - HOUR };
+    const trigger: CampaignTrigger = { triggerId: 'trg_twice', campaignId: 'camp-a', campaignVersion: 1, campaignName: 'A', customerId: 'c-1', webhookIds: ['wh-mail'], events: [], profile: '{}', firedAt: now - HOUR, variant: null, variantName: null, variantVariables: null };
     await records.recordTrigger(trigger);
     await records.recordTrigger(trigger);
     expect(await count(`campaign_triggers WHERE trigger_id = 'trg_twice'`)).toBe(1);
   });
 
-  it('keeps the batch that carried each item and finds a batch’s items by its id', async () => {
-    for (const deliveryId of ['msg_b1', 'msg_b2']) await records.recordAttempt(result({ deliveryId, campaignId: 'camp-b', batchId: 'bat_1' }));
+  it('keeps the batch that carried each item, and each item’s A/B variant, and finds a batch’s items by its id', async () => {
+    for (const [deliveryId, variant] of [['msg_b1', 'a'], ['msg_b2', 'b']]) await records.recordAttempt(result({ deliveryId, campaignId: 'camp-b', batchId: 'bat_1', variant }));
     await records.recordAttempt(result({ deliveryId: 'msg_alone', campaignId: 'camp-b' }));
-    expect((await search({ batchId: 'bat_1' })).items.map((i) => [i.deliveryId, i.batchId]).sort()).toEqual([
-      ['msg_b1', 'bat_1'],
-      ['msg_b2', 'bat_1'],
+    expect((await search({ batchId: 'bat_1' })).items.map((i) => [i.deliveryId, i.batchId, i.variant]).sort()).toEqual([
+      ['msg_b1', 'bat_1', 'a'],
+      ['msg_b2', 'bat_1', 'b'],
     ]);
+    expect((await search({ batchId: 'bat_1', variant: 'b' })).items.map((i) => i.deliveryId)).toEqual(['msg_b2']);
     expect((await search({ campaignId: 'camp-b' })).items.find((i) => i.deliveryId === 'msg_alone')?.batchId).toBeNull();
     expect((await history.detail('msg_b1'))?.attempts[0].batchId).toBe('bat_1');
   });
@@ -147,14 +149,14 @@ describe('delivery history in PostgreSQL', () => {
     });
 
     it('sums attempts per outcome and distinct deliveries', async () => {
-      expect(await history.summary({ campaignId: 'camp-s', from: now - DAY })).toEqual({ attempts: { DELIVERED: 1, RETRY_SCHEDULED: 1, DEAD: 1, RENDER_FAILED: 1 }, deliveries: 3 });
+      expect(await history.summary({ campaignId: 'camp-s', from: now - DAY })).toEqual({ attempts: { DELIVERED: 1, RETRY_SCHEDULED: 1, DEAD: 1, RENDER_FAILED: 1 }, deliveries: 3, variants: {} });
     });
   });
 
   it('counts a campaign per bucket and per webhook: triggered, sent, delivered, failed, opened, clicked', async () => {
     const day = Math.floor(now / DAY) * DAY;
     const h = (n: number) => day - DAY + n * HOUR;
-    const trigger = (id: string, at: number): CampaignTrigger => ({ triggerId: id, campaignId: 'camp-f', campaignVersion: 1, campaignName: 'F', customerId: `c-${id}`, webhookIds: ['wh-mail', 'wh-sms'], events: [], profile: '{}', firedAt: at });
+    const trigger = (id: string, at: number): CampaignTrigger => ({ triggerId: id, campaignId: 'camp-f', campaignVersion: 1, campaignName: 'F', customerId: `c-${id}`, webhookIds: ['wh-mail', 'wh-sms'], events: [], profile: '{}', firedAt: at, variant: null, variantName: null, variantVariables: null });
     for (const [id, at] of [['t1', h(1)], ['t2', h(1)], ['t3', h(5)]] as const) await records.recordTrigger(trigger(id, at));
     const attempt = (deliveryId: string, webhookId: string, outcome: DeliveryResult['outcome'], at: number) => records.recordAttempt(result({ deliveryId, webhookId, outcome, campaignId: 'camp-f', attemptedAt: at }));
     await attempt('m1', 'wh-mail', 'DELIVERED', h(1));

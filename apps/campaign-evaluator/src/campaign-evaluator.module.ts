@@ -19,6 +19,7 @@ import { ScheduleProgressRepository } from './schedules/schedule-progress.reposi
 import { ScheduleFanOutMetrics } from './schedules/schedule-fan-out.metrics.js';
 import { SchedulePoller } from './schedules/schedule.poller.js';
 import { EnrichedEventHandler } from './triggers/enriched-event.handler.js';
+import { VariantAssignmentRepository } from './variants/variant-assignment.repository.js';
 
 @Module({
   imports: [KafkaModule, ConfigViewsModule, RedisModule],
@@ -32,6 +33,7 @@ import { EnrichedEventHandler } from './triggers/enriched-event.handler.js';
     CustomerContextRepository,
     CustomerHistoryRepository,
     FiringGate,
+    VariantAssignmentRepository,
     TriggerEmitter,
     SequenceStateRepository,
     DueTimersRepository,

@@ -37,6 +37,10 @@ export const dispatcherEnvSchema = z.object({
   DISPATCH_DISABLE_AFTER_MS: z.coerce.number().int().min(0).default(24 * 3_600_000),
   /** How long the delivery log (and dead requests for replay) is kept in Redis. */
   DISPATCH_LOG_RETENTION_HOURS: z.coerce.number().min(1).default(72),
+  /** The most deliveries kept parked per disabled endpoint; beyond it they go to the dead letters (replayable). */
+  DISPATCH_PARKED_MAX: z.coerce.number().int().min(1).default(100_000),
+  /** How often every webhook's slice of the delivery log is trimmed to the retention (a quiet webhook's too). */
+  DISPATCH_LOG_SWEEP_MS: z.coerce.number().int().min(1_000).default(600_000),
   /** Failure alerts: SMTP URL (smtp://user:pass@host:port), recipients, sender, alert webhook, and the least time between two alerts per endpoint. */
   DISPATCH_ALERT_SMTP_URL: z.string().optional(),
   DISPATCH_ALERT_EMAIL_TO: list(''),

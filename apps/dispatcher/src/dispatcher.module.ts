@@ -14,6 +14,7 @@ import { EndpointAdmissionRepository } from './endpoints/endpoint-admission.repo
 import { EndpointStateMetrics } from './endpoints/endpoint-state.metrics.js';
 import { DeliveriesController } from './log/deliveries.controller.js';
 import { DeliveryLogRepository } from './log/delivery-log.repository.js';
+import { DeliveryLogSweeper } from './log/delivery-log.sweeper.js';
 import { DeliveryReplay } from './log/delivery.replay.js';
 import { DeliveryPipelineHost } from './pipeline/delivery-pipeline.host.js';
 
@@ -27,6 +28,7 @@ import { DeliveryPipelineHost } from './pipeline/delivery-pipeline.host.js';
     EndpointAdmissionRepository,
     EndpointHealthRepository,
     DeliveryLogRepository,
+    DeliveryLogSweeper,
     AlertNotifier,
     DeliveryBatches,
     DeliveryExecutor,

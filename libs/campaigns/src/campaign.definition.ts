@@ -4,6 +4,7 @@ import { capsSchema } from './caps/frequency-cap.js';
 import { conditionSchema } from './conditions/condition.schema.js';
 import { durationSchema } from './duration.js';
 import { isValidTimeZone } from './schedules/campaign-schedule.js';
+import { checkVariants, controlGroupSchema, variantSchema } from './variants/campaign-variants.js';
 
 const timeZone = z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Paris');
 const step = z.object({ eventType: z.string().min(1).max(200), where: z.array(conditionSchema).max(50).optional() }).strict();
@@ -65,10 +66,22 @@ export const campaignDefinitionSchema = z
       .optional(),
     caps: capsSchema.optional(),
     webhookIds: z.array(z.string().min(1)).min(1).max(20),
+    /** An A/B test: each firing goes to one variant, drawn once per customer (docs/decisions/0022-variants.md). */
+    variants: z
+      .array(variantSchema)
+      .min(1)
+      .max(10)
+      .optional()
+      .describe('A/B test arms: each firing goes to the arm first drawn for its customer; weights (whole percents) and controlGroup.weight add up to 100'),
+    /** A share of firings that is recorded (variant "control") and sends nothing, to compare against. */
+    controlGroup: controlGroupSchema.optional().describe('a share of firings recorded as variant "control" and sent nothing, to compare the variants against'),
+    /** Part of the draw: a new seed reassigns every customer (a new test); kept assignments are per seed. */
+    variantSeed: z.string().min(1).max(64).optional().describe('part of the draw: a new seed draws every customer again (a new test)'),
   })
   .strict()
   .superRefine((c, ctx) => {
     if (c.trigger.type === 'schedule' && !c.audience) ctx.addIssue({ code: 'custom', path: ['audience'], message: 'a scheduled campaign needs an audience segment' });
+    checkVariants(c, ctx);
   });
 
 export type CampaignDefinition = z.infer<typeof campaignDefinitionSchema>;
@@ -86,6 +99,14 @@ export function isActive(campaign: Pick<Campaign, 'status' | 'window'>, now: num
   const start = campaign.window?.start ? Date.parse(campaign.window.start) : -Infinity;
   const end = campaign.window?.end ? Date.parse(campaign.window.end) : Infinity;
   return now >= start && now < end;
+}
+
+/** Webhooks a campaign calls, its own and its variants', with where (checked to exist when it is saved). */
+export function referencedWebhooks(c: CampaignDefinition): { webhookId: string; path: string }[] {
+  return [
+    ...c.webhookIds.map((webhookId, i) => ({ webhookId, path: `$.webhookIds[${i}]` })),
+    ...(c.variants ?? []).flatMap((v, i) => (v.webhookIds ?? []).map((webhookId, j) => ({ webhookId, path: `$.variants[${i}].webhookIds[${j}]` }))),
+  ];
 }
 
 /** Segments a campaign refers to, with where (checked to exist when it is saved). */

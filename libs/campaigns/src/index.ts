@@ -11,3 +11,4 @@ export * from './caps/frequency-cap.js';
 export * from './segments/segment.definition.js';
 export * from './history/campaign-history.js';
 export * from './assert-unreachable.js';
+export * from './variants/campaign-variants.js';

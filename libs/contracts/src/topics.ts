@@ -46,7 +46,8 @@ function topic<T>(name: string, schema: object, compacted = false, configs?: Rec
 
 /** Every topic Cuewire uses. Names are versioned; change the suffix only with a migration plan. */
 export const Topics = {
-  customerEvents: topic<CustomerEvent>('cw.customer-events.v1', customerEventSchema),
+  /** Stamped with the broker's append time, like enriched events: "not followed by" timers compare deadlines with the segmenter's progress here. */
+  customerEvents: topic<CustomerEvent>('cw.customer-events.v1', customerEventSchema, false, { 'message.timestamp.type': 'LogAppendTime' }),
   customerProfiles: topic<CustomerProfileUpdate>('cw.customer-profiles.v1', customerProfileSchema),
   /** The merged profile per customer, latest wins (docs/decisions/0012-durable-state.md): what `cuewire rebuild profiles` restores Redis from. */
   customerProfileState: topic<CustomerProfileState>('cw.customer-profile-state.v1', customerProfileStateSchema, true),
@@ -75,6 +76,12 @@ export const Topics = {
   /** Deliveries that will not be attempted again, with every attempt. */
   webhookDeadLetters: topic<WebhookDeadLetter>('cw.webhook-dead-letters.v1', webhookDeadLetterSchema),
 } as const;
+
+/**
+ * Consumer groups (without the install prefix) whose progress another service reads: a "not
+ * followed by" timer waits until both have processed the customer's events up to its deadline.
+ */
+export const ConsumerGroups = { segmenter: 'segmenter', campaignEvaluator: 'campaign-evaluator' } as const;
 
 export type TopicKey = keyof typeof Topics;
 export type ValueOf<C> = C extends TopicContract<infer T> ? T : never;

@@ -26,4 +26,14 @@ describe('Standard Webhooks signing', () => {
     const headers = signatureHeaders('msg_3', '{"n":1}', [key]);
     expect(() => new Webhook(key).verify('{"n":2}', headers)).toThrow();
   });
+
+  it('gives exactly the signature the standardwebhooks package computes, for UTF-8 bodies and unprefixed secrets', () => {
+    const at = new Date(1_764_000_000_000);
+    for (const key of [secret(), randomBytes(24).toString('base64')]) {
+      for (const body of ['{"name":"Zoë","city":"München","emoji":"🎉"}', '', 'x'.repeat(70_000)]) {
+        const headers = signatureHeaders('msg_4', body, [key], at);
+        expect(headers['webhook-signature']).toBe(new Webhook(key).sign('msg_4', at, body));
+      }
+    }
+  });
 });

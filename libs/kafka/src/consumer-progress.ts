@@ -42,7 +42,7 @@ export class ConsumerProgress {
     // ListOffsets takes one timestamp per partition per request: the k-th request asks each partition's k-th time.
     const rounds = Math.max(0, ...[...times.values()].map((t) => t.length));
     const [ends, ...answers] = await Promise.all([
-      this.listOffsets(topic, partitions.map((p) => [p, LATEST])),
+      this.endOffsets(topic, partitions),
       ...Array.from({ length: rounds }, (_, k) => this.listOffsets(topic, partitions.flatMap((p) => (k < times.get(p)!.length ? [[p, BigInt(times.get(p)![k])] as const] : [])))),
     ]);
     const result = new Map<number, Map<number, bigint>>(partitions.map((p) => [p, new Map()]));
@@ -54,6 +54,11 @@ export class ConsumerProgress {
       }
     });
     return result;
+  }
+
+  /** Each partition's end offset (the offset the next record appended will get). */
+  async endOffsets(topic: string, partitions: readonly number[]): Promise<Map<number, bigint>> {
+    return this.listOffsets(topic, partitions.map((p) => [p, LATEST]));
   }
 
   /** The group's committed offset per partition (0 where it has committed none: it has processed nothing). */

@@ -11,3 +11,4 @@ export * from './openapi/zod-openapi.js';
 export * from './openapi/openapi-document.js';
 export * from './shutdown-deadline.js';
 export { ensureDefaultMetrics } from './metrics.js';
+export * from './single-flight-interval.js';

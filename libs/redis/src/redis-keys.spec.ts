@@ -13,6 +13,7 @@ const byCustomer = (c: string) => [
   RedisKeys.sequenceState(c, 'camp{2}'),
   RedisKeys.campaignHistory(c),
   RedisKeys.campaignClicks(c),
+  RedisKeys.variantAssignments(c),
   RedisKeys.ingestedEventMark(c, 'evt-1'),
 ];
 const byWebhook = (w: string) => [

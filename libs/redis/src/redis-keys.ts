@@ -31,6 +31,8 @@ export const RedisKeys = {
   dueTimers: () => 'timers:due',
   /** campaign-evaluator: what a customer received (sorted set: `campaignId␀triggerId` by fire time). */
   campaignHistory: (customerId: string) => `history:{${customerId}}`,
+  /** campaign-evaluator: a customer's A/B test arms (hash: `campaignId␀variantSeed` → variant id or "control"), kept so weight edits never move them. */
+  variantAssignments: (customerId: string) => `variants:{${customerId}}`,
   /** campaign-evaluator: a customer's clicks on campaign messages (sorted set: `campaignId␀eventId` by time). */
   campaignClicks: (customerId: string) => `clicks:{${customerId}}`,
   /** campaign-evaluator: a scheduled campaign's progress (last slot done, slot in progress, fan-out position). */

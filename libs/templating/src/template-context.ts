@@ -4,7 +4,8 @@ import { parseJsonObject, type CampaignTrigger, type CustomerEvent, type JsonObj
  * What webhook templates can use (docs/templates.md is the user-facing version):
  * `customer` (id + profile attributes), `event` (the first triggering event: id, type,
  * occurredAt, properties incl. items), `events` (all triggering events), `campaign` (id,
- * name, version), `webhook` (id, name), `delivery` (id), `trigger` (id, firedAt).
+ * name, version), `webhook` (id, name), `delivery` (id), `trigger` (id, firedAt), `variant`
+ * (id, name and the variant's variables; empty when the campaign has no variants).
  * One builder for the renderer (real triggers) and the control plane (preview, send test).
  */
 export interface TemplateContext {
@@ -15,7 +16,12 @@ export interface TemplateContext {
   webhook: { id: string; name: string };
   delivery: { id: string };
   trigger: { id: string; firedAt: string };
+  /** Empty, not null, without variants: strict mode throws on a lookup in null even inside `default`. */
+  variant: VariantContext | Record<string, never>;
 }
+
+/** `{{variant.id}}`, `{{variant.name}}` and the variant's own variables (`{{variant.subject}}`). */
+export type VariantContext = JsonObject & { id: string; name: string };
 
 export interface EventContext {
   id: string;
@@ -34,6 +40,7 @@ export function templateContext(trigger: CampaignTrigger, webhook: { id: string;
     webhook: { id: webhook.id, name: webhook.name },
     delivery: { id: deliveryId },
     trigger: { id: trigger.triggerId, firedAt: new Date(trigger.firedAt).toISOString() },
+    variant: trigger.variant ? { ...parseJsonObject(trigger.variantVariables ?? '{}', 'variantVariables'), id: trigger.variant, name: trigger.variantName ?? trigger.variant } : {},
   };
 }
 
@@ -78,5 +85,6 @@ export function sampleTemplateContext(webhook: { id: string; name: string }, pro
     webhook: { id: webhook.id, name: webhook.name },
     delivery: { id: 'msg_test_sample' },
     trigger: { id: 'trg_sample', firedAt: '2026-01-15T09:30:01.000Z' },
+    variant: {},
   };
 }

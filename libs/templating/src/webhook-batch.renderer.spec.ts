@@ -14,6 +14,7 @@ const context = (customerId: string, deliveryId: string): TemplateContext => ({
   webhook: { id: 'st', name: 'Smartech activities' },
   delivery: { id: deliveryId },
   trigger: { id: `trg-${deliveryId}`, firedAt: '2026-03-01T10:00:01.000Z' },
+  variant: {},
 });
 const item = (n: number, body: string): BatchItemInput => ({ deliveryId: `msg_${n}`, triggerId: `trg_${n}`, campaignId: 'thanks', customerId: `c-${n}`, createdAt: Date.UTC(2026, 2, 1), body });
 const webhook = (overrides: Record<string, unknown>) => ({ ...webhookDefinitionSchema.parse({ name: 'b', url: 'https://receiver.example/b', ...overrides }), id: 'b' });
@@ -42,6 +43,11 @@ describe('batched webhooks', () => {
     );
     const body = compiled.render('bat_x', [item(1, '{"sku": "A"}'), item(2, '{"sku": "B"}')]);
     expect(JSON.parse(body)).toEqual({ id: 'bat_x', n: 2, items: [{ id: 'msg_1', customer: 'c-1', sku: 'A' }, { id: 'msg_2', customer: 'c-2', sku: 'B' }] });
+  });
+
+  it('a batch template sees each item’s A/B variant, null for an item whose campaign has none', () => {
+    const compiled = new CompiledBatch(engine, webhook({ batch: { maxItems: 10, maxWaitMs: 100, template: '[{{#each items}}{{#unless @first}},{{/unless}}{{json this.variant}}{{/each}}]' } }) as never);
+    expect(JSON.parse(compiled.render('bat_x', [{ ...item(1, '{}'), variant: 'b' }, item(2, '{}')]))).toEqual(['b', null]);
   });
 
   it('a batch template that renders invalid JSON fails as batch.template', () => {

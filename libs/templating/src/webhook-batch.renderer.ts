@@ -14,11 +14,13 @@ export interface BatchItemInput {
   readonly customerId: string;
   readonly createdAt: number;
   readonly body: string;
+  /** The item's A/B test variant id; null (or absent) when its campaign has no variants. */
+  readonly variant?: string | null;
 }
 
 /**
  * What a batch template sees (docs/templates.md): `batch` (id, size), `webhook` (id, name) and
- * `items`, each with its ids, `createdAt` (ISO 8601), `body` (the item as rendered, embedded
+ * `items`, each with its ids, `variant`, `createdAt` (ISO 8601), `body` (the item as rendered, embedded
  * as is: `{{this.body}}`) and `data` (that body parsed, for templates that pick fields; parsed
  * only when a template reads it).
  */
@@ -57,7 +59,15 @@ export class CompiledBatch {
 }
 
 function itemView(item: BatchItemInput): object {
-  const view = { deliveryId: item.deliveryId, triggerId: item.triggerId, campaignId: item.campaignId, customerId: item.customerId, createdAt: new Date(item.createdAt).toISOString(), body: item.body };
+  const view = {
+    deliveryId: item.deliveryId,
+    triggerId: item.triggerId,
+    campaignId: item.campaignId,
+    customerId: item.customerId,
+    variant: item.variant ?? null,
+    createdAt: new Date(item.createdAt).toISOString(),
+    body: item.body,
+  };
   let data: unknown;
   // An own getter: Handlebars reads own properties only, and most templates never need the parse.
   return Object.defineProperty(view, 'data', { enumerable: true, get: () => (data ??= parseItem(item.body)) });

@@ -14,6 +14,7 @@ const context: TemplateContext = {
   webhook: { id: 'wh', name: 'x' },
   delivery: { id: 'msg_1' },
   trigger: { id: 'trg_1', firedAt: '2026-03-01T10:00:01.000Z' },
+  variant: {},
 };
 const cases: Record<string, [string, Record<string, unknown>]> = {
   sendgrid: ['sendgrid', { apiKey: 'SG.test-key', fromEmail: 'shop@example.com', fromName: 'The Shop' }],

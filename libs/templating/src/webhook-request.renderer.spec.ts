@@ -1,3 +1,5 @@
+import type { CampaignTrigger } from '@cuewire/contracts';
+import { templateContext } from './template-context.js';
 import { createTemplateEngine, TemplateCompileError } from './template-engine.js';
 import { webhookSettingsSchema, type Webhook } from './webhook.definition.js';
 import { CompiledWebhook, deliveryIdFor, RenderError } from './webhook-request.renderer.js';
@@ -73,5 +75,32 @@ describe('delivery id', () => {
     expect(deliveryIdFor('trg_1', 'wh1')).toBe(deliveryIdFor('trg_1', 'wh1'));
     expect(deliveryIdFor('trg_1', 'wh1')).not.toBe(deliveryIdFor('trg_1', 'wh2'));
     expect(deliveryIdFor('trg_1', 'wh1')).toMatch(/^msg_[0-9a-f]{32}$/);
+  });
+
+  it('holds the variant only when the campaign has variants, so existing ids do not change', () => {
+    expect(deliveryIdFor('trg_1', 'wh1')).toBe('msg_c13faab225366c19e3a0263f82944940');
+    expect(deliveryIdFor('trg_1', 'wh1', null)).toBe(deliveryIdFor('trg_1', 'wh1'));
+    expect(deliveryIdFor('trg_1', 'wh1', 'a')).not.toBe(deliveryIdFor('trg_1', 'wh1'));
+    expect(deliveryIdFor('trg_1', 'wh1', 'a')).not.toBe(deliveryIdFor('trg_1', 'wh1', 'b'));
+    expect(deliveryIdFor('trg_1', 'wh1', 'a')).toBe(deliveryIdFor('trg_1', 'wh1', 'a'));
+  });
+});
+
+describe('variant in templates', () => {
+  const trigger = (variant: Pick<CampaignTrigger, 'variant' | 'variantName' | 'variantVariables'>): CampaignTrigger => ({
+    triggerId: 'trg_1', campaignId: 'spring', campaignVersion: 2, campaignName: 'Spring', customerId: 'c-1', webhookIds: ['wh1'], events: [], profile: '{}', firedAt: 0, ...variant,
+  });
+  const subject = webhook({ body: '{"subject": {{json (default variant.subject "Thanks")}}, "variant": {{json (default variant.id "none")}} }' });
+
+  it("exposes the variant's id, name and variables", () => {
+    const context = templateContext(trigger({ variant: 'b', variantName: 'Free shipping', variantVariables: '{"subject":"Free shipping on your next order"}' }), { id: 'wh1', name: 'orders' }, 'msg_1');
+    expect(context.variant).toEqual({ id: 'b', name: 'Free shipping', subject: 'Free shipping on your next order' });
+    expect(JSON.parse(new CompiledWebhook(engine, subject).render(context).body)).toEqual({ subject: 'Free shipping on your next order', variant: 'b' });
+  });
+
+  it('is empty for a campaign without variants (templates guard it with default)', () => {
+    const context = templateContext(trigger({ variant: null, variantName: null, variantVariables: null }), { id: 'wh1', name: 'orders' }, 'msg_1');
+    expect(context.variant).toEqual({});
+    expect(JSON.parse(new CompiledWebhook(engine, subject).render(context).body)).toEqual({ subject: 'Thanks', variant: 'none' });
   });
 });

@@ -95,7 +95,12 @@ function assertJson(body: string): void {
   }
 }
 
-/** Deterministic delivery id (sent as webhook-id): one per trigger × webhook, stable across replays. */
-export function deliveryIdFor(triggerId: string, webhookId: string): string {
-  return `msg_${createHash('sha256').update(`${triggerId}\u0000${webhookId}`).digest('hex').slice(0, 32)}`;
+/**
+ * Deterministic delivery id (sent as webhook-id): one per trigger × webhook, stable across
+ * replays. A firing of a campaign with variants also hashes its variant id; without one the id
+ * is what it always was, so campaigns without variants keep their ids.
+ */
+export function deliveryIdFor(triggerId: string, webhookId: string, variant?: string | null): string {
+  const parts = variant ? `${triggerId}\u0000${webhookId}\u0000${variant}` : `${triggerId}\u0000${webhookId}`;
+  return `msg_${createHash('sha256').update(parts).digest('hex').slice(0, 32)}`;
 }

@@ -16,16 +16,28 @@ export class FiringGate {
     @Inject(APP_CONFIG) private readonly config: CampaignEvaluatorEnv,
   ) {}
 
+  /** Decides and records in one go (a firing that is never held out). */
   async admit(campaign: Campaign, customerId: string, triggerId: string, now: number): Promise<boolean> {
-    const { history, alreadyAdmitted } = await this.history.load(customerId, { campaignId: campaign.id, triggerId }, this.readsFor(campaign));
-    if (alreadyAdmitted) return true;
-    const all = [...history.received.values()].flat();
-    const admitted =
-      capsAllow(campaign.caps, history.received.get(campaign.id) ?? [], now) &&
-      dailyCapAllows(this.config.EVALUATOR_DAILY_CAP_PER_CUSTOMER, all, now) &&
-      campaignRulesHold(campaign.filters?.campaigns, history, now);
-    if (admitted) await this.history.recordFired(customerId, campaign.id, triggerId, now);
+    const { admitted, replay } = await this.decide(campaign, customerId, triggerId, now);
+    if (admitted && !replay) await this.record(campaign, customerId, triggerId, now);
     return admitted;
+  }
+
+  /** Whether the firing may go out, and whether it is the replay of one already admitted (to be admitted again, not recorded twice). */
+  async decide(campaign: Campaign, customerId: string, triggerId: string, now: number): Promise<{ admitted: boolean; replay: boolean }> {
+    const firing = { campaignId: campaign.id, triggerId, mayBeHeldOut: campaign.controlGroup !== undefined };
+    const { history, alreadyAdmitted } = await this.history.load(customerId, firing, this.readsFor(campaign));
+    if (alreadyAdmitted) return { admitted: true, replay: true };
+    const all = [...history.received.values()].flat();
+    const own = [...(history.received.get(campaign.id) ?? []), ...(history.heldOut?.get(campaign.id) ?? [])];
+    const admitted =
+      capsAllow(campaign.caps, own, now) && dailyCapAllows(this.config.EVALUATOR_DAILY_CAP_PER_CUSTOMER, all, now) && campaignRulesHold(campaign.filters?.campaigns, history, now);
+    return { admitted, replay: false };
+  }
+
+  /** Records an admitted firing; a control-group one as held out (the campaign's caps count it, "received" rules do not). */
+  async record(campaign: Campaign, customerId: string, triggerId: string, now: number, heldOut = false): Promise<void> {
+    await this.history.recordFired(customerId, campaign.id, triggerId, now, heldOut);
   }
 
   /** Only what the checks above look at: most campaigns have no caps or rules and read neither list. */

@@ -9,6 +9,12 @@ export interface ScheduleProgress {
   readonly after?: string;
 }
 
+/**
+ * How long a scheduled campaign's progress outlives the campaign: the poller renews it while the
+ * campaign exists (live or paused), so only a deleted campaign's progress expires.
+ */
+export const SCHEDULE_PROGRESS_KEEP_MS = 400 * 86_400_000;
+
 /** Renews or takes a lease only if it is free or already ours. */
 const TAKE_LEASE = `
 local holder = redis.call('GET', KEYS[1])
@@ -44,9 +50,15 @@ export class ScheduleProgressRepository {
     await this.redis.client.multi().hset(RedisKeys.scheduleProgress(campaignId), 'lastDone', slot).hdel(RedisKeys.scheduleProgress(campaignId), 'slot', 'after').exec();
   }
 
+  /** The campaign still exists: its progress is kept (a no-op before its first slot). */
+  async keep(campaignId: string): Promise<void> {
+    await this.redis.client.pexpire(RedisKeys.scheduleProgress(campaignId), SCHEDULE_PROGRESS_KEEP_MS);
+  }
+
   /** First sight of a campaign: slots before now are not fanned out retroactively. */
   async initialize(campaignId: string, now: number): Promise<void> {
-    await this.redis.client.hsetnx(RedisKeys.scheduleProgress(campaignId), 'lastDone', now);
+    const key = RedisKeys.scheduleProgress(campaignId);
+    await Promise.all([this.redis.client.hsetnx(key, 'lastDone', now), this.redis.client.pexpire(key, SCHEDULE_PROGRESS_KEEP_MS)]);
   }
 
   async takeLease(campaignId: string, holder: string, leaseMs: number): Promise<boolean> {

@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { customerQualifies, isActive, nextRunAfter, type Campaign } from '@cuewire/campaigns';
 import { TypedProducer } from '@cuewire/kafka';
-import { APP_CONFIG } from '@cuewire/platform';
+import { APP_CONFIG, singleFlightInterval } from '@cuewire/platform';
 import type { CampaignEvaluatorEnv } from '../campaign-evaluator.env.js';
 import { CampaignCatalog } from '../catalog/campaign.catalog.js';
 import { CLOCK, type Clock } from '../clock.js';
 import { CustomerContextRepository } from '../customers/customer-context.repository.js';
-import { singleFlightInterval } from '../polling/single-flight-interval.js';
 import { TriggerEmitter } from '../firing/trigger.emitter.js';
 import { ScheduleProgressRepository } from './schedule-progress.repository.js';
 
@@ -22,6 +21,8 @@ export class SchedulePoller implements OnApplicationBootstrap, OnApplicationShut
   private readonly holder = randomUUID();
   private poller?: { stop(): Promise<void> };
   private stopped = false;
+  /** When each campaign's progress expiry was last renewed here. */
+  private readonly kept = new Map<string, number>();
 
   constructor(
     private readonly catalog: CampaignCatalog,
@@ -44,8 +45,22 @@ export class SchedulePoller implements OnApplicationBootstrap, OnApplicationShut
 
   async pollOnce(): Promise<void> {
     for (const campaign of this.catalog.all()) {
-      if (campaign.trigger.type === 'schedule' && campaign.audience && isActive(campaign, this.clock())) await this.run(campaign);
+      if (campaign.trigger.type !== 'schedule') continue;
+      await this.keepProgress(campaign.id);
+      if (campaign.audience && isActive(campaign, this.clock())) await this.run(campaign);
     }
+  }
+
+  /**
+   * Renews the progress's expiry about once an hour while the campaign exists, live or paused:
+   * a one-off schedule whose progress expired would fire again. A deleted campaign is no longer
+   * renewed, so its progress goes after SCHEDULE_PROGRESS_KEEP_MS.
+   */
+  private async keepProgress(campaignId: string): Promise<void> {
+    const now = Date.now();
+    if (now - (this.kept.get(campaignId) ?? 0) < 3_600_000) return;
+    await this.progress.keep(campaignId);
+    this.kept.set(campaignId, now);
   }
 
   private async run(campaign: Campaign): Promise<void> {

@@ -1,13 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { customerQualifies, isActive, notFollowedByOnTimer, timerIdFor, type NotFollowedByState } from '@cuewire/campaigns';
 import { TypedProducer } from '@cuewire/kafka';
-import { APP_CONFIG } from '@cuewire/platform';
+import { APP_CONFIG, singleFlightInterval } from '@cuewire/platform';
 import { Gauge } from 'prom-client';
 import type { CampaignEvaluatorEnv } from '../campaign-evaluator.env.js';
 import { CampaignCatalog } from '../catalog/campaign.catalog.js';
 import { CLOCK, type Clock } from '../clock.js';
 import { CustomerContextRepository } from '../customers/customer-context.repository.js';
-import { singleFlightInterval } from '../polling/single-flight-interval.js';
 import { notFollowedBySpec } from '../sequences/sequence.evaluator.js';
 import { SequenceStateRepository, type SequenceRecord } from '../sequences/sequence-state.repository.js';
 import { TriggerEmitter } from '../firing/trigger.emitter.js';

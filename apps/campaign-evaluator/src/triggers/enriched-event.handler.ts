@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { assertUnreachable, customerQualifies, firesOnEvent, isActive, type Campaign, type CustomerContext } from '@cuewire/campaigns';
-import { ON_DEMAND_EVENT_TYPE, parseJsonObject, Topics, type EnrichedEvent, type JsonObject } from '@cuewire/contracts';
+import { ConsumerGroups, ON_DEMAND_EVENT_TYPE, parseJsonObject, Topics, type EnrichedEvent, type JsonObject } from '@cuewire/contracts';
 import type { ConsumedRecord, OutgoingRecord } from '@cuewire/kafka';
 import { KafkaConsumer, type KafkaRecordHandler } from '@cuewire/kafka-nest';
 import { CampaignCatalog } from '../catalog/campaign.catalog.js';
@@ -8,14 +8,13 @@ import { CLOCK, type Clock } from '../clock.js';
 import { SequenceEvaluator } from '../sequences/sequence.evaluator.js';
 import { CustomerHistoryRepository } from '../history/customer-history.repository.js';
 import { TriggerEmitter } from '../firing/trigger.emitter.js';
-import { EVALUATOR_GROUP } from '../consumer-group.js';
 
 /** Engagements that count as "clicked its message" for rules on other campaigns. */
 const CLICKS = new Set(['email_click', 'sms_click', 'push_click']);
 
 /** Matches each enriched event against the live campaigns: single-event triggers fire at once, sequences advance. */
 @Injectable()
-@KafkaConsumer({ group: EVALUATOR_GROUP, topics: [Topics.enrichedEvents] })
+@KafkaConsumer({ group: ConsumerGroups.campaignEvaluator, topics: [Topics.enrichedEvents] })
 export class EnrichedEventHandler implements KafkaRecordHandler<EnrichedEvent> {
   constructor(
     private readonly catalog: CampaignCatalog,

@@ -15,6 +15,7 @@ describe('attempts as the pages read them', () => {
     error: null,
     errorPath: null,
     responseExcerpt: 'ok',
+    variant: 'b',
     batchId: null,
   };
   const { attemptedAt: _t, ...read } = listed;
@@ -28,6 +29,7 @@ describe('attempts as the pages read them', () => {
   it('leaves out a request that was never sent (render failures) and one a search does not list', () => {
     expect(attemptOf({ ...listed, outcome: 'RENDER_FAILED', request: null })).toEqual({ ...read, outcome: 'RENDER_FAILED', at: 1_764_000_000_000 });
     expect(attemptOf(listed)).toEqual({ ...read, at: 1_764_000_000_000 });
+    expect(attemptOf(listed).variant).toBe('b');
   });
 });
 

@@ -177,6 +177,9 @@ export interface Bucket {
   clicked?: number;
 }
 
+/** An A/B test arm's totals over the range ("control": the control group, whose triggered is its size). */
+export type VariantFigures = Answer<'campaignFiguresGet'>['variants'][number];
+
 export const campaignsApi = {
   list: () => data(answer(cuewire.GET('/v1/campaigns'))),
   get: (id: string) => answer(cuewire.GET('/v1/campaigns/{id}', { params: { path: { id } } })),
@@ -188,11 +191,11 @@ export const campaignsApi = {
    * Counts over time from the history service; where it is not there (404), counted here from
    * the delivery log (sent, delivered, failed only), and said so by `source`.
    */
-  figures: async (campaignId: string, q: { from: number; to: number; bucket: 'hour' | 'day' }): Promise<{ buckets: Bucket[]; source: 'history' | 'delivery-log' }> => {
+  figures: async (campaignId: string, q: { from: number; to: number; bucket: 'hour' | 'day' }): Promise<{ buckets: Bucket[]; variants: VariantFigures[]; source: 'history' | 'delivery-log' }> => {
     try {
       const query = { from: String(q.from), to: String(q.to), bucket: q.bucket };
-      const { series } = await data(answer(cuewire.GET('/v1/campaigns/{campaignId}/figures', { params: { path: { campaignId }, query } })));
-      return { buckets: series.map(({ start, ...counts }) => ({ at: start, ...counts })), source: 'history' };
+      const { series, variants } = await data(answer(cuewire.GET('/v1/campaigns/{campaignId}/figures', { params: { path: { campaignId }, query } })));
+      return { buckets: series.map(({ start, ...counts }) => ({ at: start, ...counts })), variants, source: 'history' };
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 404) throw error;
       const attempts: DeliveryAttempt[] = [];
@@ -204,7 +207,7 @@ export const campaignsApi = {
         cursor = found.nextCursor;
         if (!cursor) break;
       }
-      return { buckets: figuresFromAttempts(attempts, q.from, q.to, q.bucket), source: 'delivery-log' };
+      return { buckets: figuresFromAttempts(attempts, q.from, q.to, q.bucket), variants: [], source: 'delivery-log' };
     }
   },
 };
@@ -276,8 +279,8 @@ export const deliveriesApi = {
       const found = await deliveriesApi.search({ ...hint, limit: 1000 });
       const attempts = found.items.filter((a) => a.deliveryId === deliveryId).sort((a, b) => a.attempt - b.attempt);
       if (attempts.length === 0) throw error;
-      const { triggerId, webhookId, campaignId, customerId } = attempts[0];
-      return { deliveryId, triggerId, webhookId, campaignId, customerId, outcome: attempts[attempts.length - 1].outcome, attempts };
+      const { triggerId, webhookId, campaignId, customerId, variant } = attempts[0];
+      return { deliveryId, triggerId, webhookId, campaignId, customerId, variant, outcome: attempts[attempts.length - 1].outcome, attempts };
     }
   },
   replay: (deliveryId: string) => data(answer(cuewire.POST('/v1/deliveries/{deliveryId}/replay', { params: { path: { deliveryId } } }))),

@@ -31,6 +31,12 @@ describe('campaign builder form', () => {
     });
   });
 
+  it('keeps an A/B test the form does not edit, so saving from the console never drops it', () => {
+    const ab = { variants: [{ id: 'a', weight: 45, variables: { subject: 'A' } }, { id: 'b', weight: 45 }], controlGroup: { weight: 10 }, variantSeed: 's1' };
+    const base = { name: 'n', status: 'live' as const, trigger: { type: 'event' as const, eventType: 'purchase' }, webhookIds: ['w'] };
+    expect(cleanCampaign({ ...base, ...ab })).toEqual({ ...base, ...ab });
+  });
+
   it('converts between ISO instants and datetime-local values', () => {
     const iso = '2026-03-01T08:30:00.000Z';
     expect(fromLocalInput(toLocalInput(iso))).toBe(iso);

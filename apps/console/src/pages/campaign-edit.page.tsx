@@ -181,6 +181,16 @@ export function CampaignEditPage({ id }: { id?: string }) {
             </p>
           ))}
         </fieldset>
+        {draft.variants && (
+          <fieldset>
+            <legend>A/B test</legend>
+            <p>
+              {draft.variants.map((v) => `${v.name ?? v.id} (${v.id}) ${v.weight} %`).join(' · ')}
+              {draft.controlGroup && ` · control group ${draft.controlGroup.weight} % (sent nothing)`}
+            </p>
+            <p class="muted">Kept as it is when you save here; variants are edited through the API (PUT /v1/campaigns/{'{id}'}). Each customer keeps their variant when weights change.</p>
+          </fieldset>
+        )}
         {id && draft.trigger.type === 'on-demand' && <TriggerNow id={id} segments={segmentOptions} />}
         <div class="actions">
           <button type="submit">{id ? 'Save' : 'Create campaign'}</button>

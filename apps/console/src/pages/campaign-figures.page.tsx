@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { campaignsApi, type Bucket } from '../api/console-api';
+import { campaignsApi, type Bucket, type VariantFigures } from '../api/console-api';
 import { LineChart, type Series } from '../charts/line-chart';
 import { href } from '../router';
 import { Select } from '../ui/fields';
@@ -51,6 +51,7 @@ export function CampaignFiguresPage({ id }: { id: string }) {
       {figures.data && (
         <>
           <LineChart title={`${name}: ${RANGES.find((r) => r[0] === range)![1]}`} labels={buckets.map((b) => label(b.at))} series={series} />
+          {figures.data.variants.length > 0 && <VariantTable variants={figures.data.variants} period={RANGES.find((r) => r[0] === range)![1]} />}
           <details>
             <summary>The numbers</summary>
             <table>
@@ -80,5 +81,40 @@ export function CampaignFiguresPage({ id }: { id: string }) {
         </>
       )}
     </Layout>
+  );
+}
+
+/** An A/B test's arms side by side over the period; the control group is sent nothing, its "triggered" is its size. */
+function VariantTable({ variants, period }: { variants: readonly VariantFigures[]; period: string }) {
+  const rate = (part: number, whole: number) => (whole > 0 ? ` (${Math.round((100 * part) / whole)} %)` : '');
+  return (
+    <table>
+      <caption>Variants: {period}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Variant</th>
+          {MEASURES.map((m) => (
+            <th scope="col" key={m.key}>
+              {m.name}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {variants.map(({ variant, totals }) => (
+          <tr key={variant}>
+            <th scope="row" class="mono">
+              {variant === 'control' ? 'control group (sent nothing)' : variant}
+            </th>
+            {MEASURES.map((m) => (
+              <td key={m.key}>
+                {totals[m.key]}
+                {m.key === 'opened' || m.key === 'clicked' ? rate(totals[m.key], totals.delivered) : ''}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -7,7 +7,7 @@ import { Problem } from '../ui/problem';
 import { RequestView, ResponseView } from '../ui/request-view';
 import { useLoad } from '../ui/use-load';
 
-const FILTERS = ['campaignId', 'webhookId', 'customerId', 'outcome', 'from', 'to'] as const;
+const FILTERS = ['campaignId', 'webhookId', 'customerId', 'variant', 'outcome', 'from', 'to'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
 
 function filtersOf(query: URLSearchParams): Filters {
@@ -16,7 +16,7 @@ function filtersOf(query: URLSearchParams): Filters {
 
 function queryOf(f: Filters): DeliveryQuery {
   const ms = (iso: string) => (iso ? Date.parse(iso) : undefined);
-  return { campaignId: f.campaignId || undefined, webhookId: f.webhookId || undefined, customerId: f.customerId || undefined, outcome: f.outcome || undefined, from: ms(f.from), to: ms(f.to), limit: 50 };
+  return { campaignId: f.campaignId || undefined, webhookId: f.webhookId || undefined, customerId: f.customerId || undefined, variant: f.variant || undefined, outcome: f.outcome || undefined, from: ms(f.from), to: ms(f.to), limit: 50 };
 }
 
 function hashOf(f: Partial<Filters>, deliveryId?: string): string {
@@ -53,6 +53,7 @@ export function DeliveriesPage({ query, deliveryId }: { query: URLSearchParams; 
         <Select label="Campaign" name="campaignId" value={form.campaignId} options={[['', 'any'] as const, ...campaigns.map((c) => [c.id, c.name] as const)]} onChange={(campaignId) => set({ campaignId })} />
         <Select label="Webhook" name="webhookId" value={form.webhookId} options={[['', 'any'] as const, ...webhooks.map((w) => [w.id, w.name] as const)]} onChange={(webhookId) => set({ webhookId })} />
         <TextField label="Customer id" name="customerId" value={form.customerId} onInput={(customerId) => set({ customerId })} />
+        <TextField label="Variant" name="variant" value={form.variant} onInput={(variant) => set({ variant })} />
         <Select label="Outcome" name="outcome" value={form.outcome} options={['', ...OUTCOMES]} onChange={(outcome) => set({ outcome })} />
         <TextField label="From" type="datetime-local" name="from" value={toLocalInput(form.from)} onInput={(v) => set({ from: fromLocalInput(v) ?? '' })} />
         <TextField label="To" type="datetime-local" name="to" value={toLocalInput(form.to)} onInput={(v) => set({ to: fromLocalInput(v) ?? '' })} />
@@ -74,6 +75,7 @@ export function DeliveriesPage({ query, deliveryId }: { query: URLSearchParams; 
               <th scope="col">Webhook</th>
               <th scope="col">Campaign</th>
               <th scope="col">Customer</th>
+              <th scope="col">Variant</th>
               <th scope="col">Attempt</th>
               <th scope="col">Outcome</th>
               <th scope="col">Status</th>
@@ -91,6 +93,7 @@ export function DeliveriesPage({ query, deliveryId }: { query: URLSearchParams; 
                 <td class="mono">{a.webhookId}</td>
                 <td class="mono">{a.campaignId}</td>
                 <td class="mono">{a.customerId}</td>
+                <td class="mono">{a.variant ?? ''}</td>
                 <td>{a.attempt}</td>
                 <td>
                   <span class={`badge ${tone(a.outcome)}`}>{a.outcome}</span>
@@ -154,6 +157,12 @@ function DeliveryDetail({ deliveryId, hint, onClose }: { deliveryId: string; hin
       {detail.data && (
         <p class="muted">
           Webhook <span class="mono">{detail.data.webhookId}</span> · campaign <span class="mono">{detail.data.campaignId}</span> · customer <span class="mono">{detail.data.customerId}</span>
+          {detail.data.variant && (
+            <>
+              {' '}
+              · variant <span class="mono">{detail.data.variant}</span>
+            </>
+          )}
         </p>
       )}
       {detail.data?.attempts.map((a, i) => (

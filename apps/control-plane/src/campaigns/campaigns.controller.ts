@@ -14,6 +14,19 @@ const example = {
   trigger: { type: 'event', eventType: 'purchase' },
   webhookIds: ['order-confirmation'],
 };
+/** An A/B test: two subject lines, 45 % each, and a 10 % control group that is recorded and sent nothing. */
+const abTestExample = {
+  id: 'spring-offer',
+  name: 'Spring offer, two subject lines',
+  status: 'live',
+  trigger: { type: 'event', eventType: 'purchase' },
+  webhookIds: ['order-confirmation'],
+  variants: [
+    { id: 'a', name: 'Ten percent off', weight: 45, variables: { subject: 'Ten percent off your next order' } },
+    { id: 'b', name: 'Free shipping', weight: 45, variables: { subject: 'Free shipping on your next order' } },
+  ],
+  controlGroup: { weight: 10 },
+};
 /** PUT takes the definition alone: the id is in the path. */
 const { id: _id, ...definitionExample } = example;
 
@@ -28,7 +41,7 @@ export class CampaignsController {
   ) {}
 
   @Post()
-  @ApiJsonBody(createCampaignBody, { name: 'CampaignCreate', examples: [example] })
+  @ApiJsonBody(createCampaignBody, { name: 'CampaignCreate', examples: [example, abTestExample] })
   @ApiJsonResponse(201, campaignViewSchema, 'Stored and live on every evaluator within a second', 'Campaign')
   @ApiProblems({ 400: 'Each invalid field with its JSON path (unknown webhooks and segments too); nothing stored' })
   create(@Body() body: unknown) {

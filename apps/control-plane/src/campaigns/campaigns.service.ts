@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { campaignDefinitionSchema, referencedSegments, type CampaignDefinition } from '@cuewire/campaigns';
+import { campaignDefinitionSchema, referencedSegments, referencedWebhooks, type CampaignDefinition } from '@cuewire/campaigns';
 import { Topics, type ConfigRecord } from '@cuewire/contracts';
 import { ConfigViews } from '@cuewire/kafka-nest';
 import { parseRequest, RequestValidationError, type FieldError } from '@cuewire/platform';
@@ -51,8 +51,8 @@ export class CampaignsService {
 
   private async save(id: string, body: unknown, basedOn: number): Promise<CampaignView> {
     const definition = parseRequest(campaignDefinitionSchema, body);
-    const missing: FieldError[] = definition.webhookIds.flatMap((webhookId, i) =>
-      this.config.webhooks.get(webhookId) ? [] : [{ path: `$.webhookIds[${i}]`, message: `webhook ${webhookId} does not exist` }],
+    const missing: FieldError[] = referencedWebhooks(definition).flatMap(({ webhookId, path }) =>
+      this.config.webhooks.get(webhookId) ? [] : [{ path, message: `webhook ${webhookId} does not exist` }],
     );
     for (const { segmentId, path } of referencedSegments(definition)) {
       if (!this.config.segments.get(segmentId)) missing.push({ path, message: `segment ${segmentId} does not exist` });

@@ -1,4 +1,5 @@
 import { ConflictException, Injectable } from '@nestjs/common';
+import { referencedWebhooks, type CampaignDefinition } from '@cuewire/campaigns';
 import { Topics, type ConfigRecord } from '@cuewire/contracts';
 import { ConfigViews } from '@cuewire/kafka-nest';
 import { parseRequest, RequestValidationError } from '@cuewire/platform';
@@ -74,13 +75,13 @@ export class WebhooksService {
     });
   }
 
-  /** Refused (409) while a live or paused campaign sends through the webhook. */
+  /** Refused (409) while a live or paused campaign sends through the webhook (itself or in one of its variants). */
   async delete(id: string, ifMatch?: string): Promise<void> {
     await this.exclusive(id, ifMatch, async () => {
       this.store.get(this.config.webhooks, 'webhook', id);
       const users = this.config.campaigns.values().filter((c) => {
-        const campaign = JSON.parse(c.body) as { status?: string; webhookIds?: string[] };
-        return (campaign.status === 'live' || campaign.status === 'paused') && campaign.webhookIds?.includes(id);
+        const campaign = JSON.parse(c.body) as CampaignDefinition;
+        return (campaign.status === 'live' || campaign.status === 'paused') && referencedWebhooks(campaign).some((w) => w.webhookId === id);
       });
       if (users.length > 0) {
         const ids = users.map((c) => c.id);

@@ -2,7 +2,7 @@ import type { WebhookBatchItem, WebhookRequest } from '@cuewire/contracts';
 import { BATCH_ID_HEADER, batchIdFor, encodeBody, type Webhook } from '@cuewire/templating';
 
 /** A delivery a request stands for: itself, or each item of its batch. */
-export type DeliveryRef = Pick<WebhookRequest, 'deliveryId' | 'triggerId' | 'campaignId' | 'customerId'>;
+export type DeliveryRef = Pick<WebhookRequest, 'deliveryId' | 'triggerId' | 'campaignId' | 'customerId' | 'variant'>;
 
 /**
  * Items may share a request only when everything but their bodies is the same: the webhook and
@@ -17,8 +17,9 @@ export function batchGroupOf(request: WebhookRequest): string {
 /**
  * The request a batch of items goes out as. Its body (and its id, when items were acknowledged
  * meanwhile) is set before each attempt from the items not yet acknowledged; it has no customer,
- * trigger or campaign of its own (the items have theirs), and items render in the order they were
- * rendered, so one customer's stay in order.
+ * trigger, campaign or variant of its own (the items have theirs, so items of different A/B arms
+ * share a request), and items render in the order they were rendered, so one customer's stay in
+ * order.
  */
 export function batchRequestOf(items: readonly WebhookRequest[]): WebhookRequest {
   const sorted = [...items].sort((a, b) => a.createdAt - b.createdAt);
@@ -39,6 +40,7 @@ export function batchRequestOf(items: readonly WebhookRequest[]): WebhookRequest
     attempt: 1,
     notBefore: 0,
     createdAt: Date.now(),
+    variant: null,
     batchItem: false,
     batch: { id, items: sorted.map(itemOf) },
   };
@@ -46,7 +48,7 @@ export function batchRequestOf(items: readonly WebhookRequest[]): WebhookRequest
 
 function itemOf(request: WebhookRequest): WebhookBatchItem {
   const { deliveryId, triggerId, campaignId, customerId, createdAt } = request;
-  return { deliveryId, triggerId, campaignId, customerId, createdAt, body: request.body.toString('utf8') };
+  return { deliveryId, triggerId, campaignId, customerId, createdAt, body: request.body.toString('utf8'), variant: request.variant ?? null };
 }
 
 /** The batch request for these items: id from the items, sent as webhook-id and webhook-batch-id. */

@@ -21,7 +21,7 @@ export type BatchedWebhook = Webhook & { readonly batch: NonNullable<Webhook['ba
 export const isBatched = (webhook: Webhook): webhook is BatchedWebhook => webhook.batch !== undefined;
 
 /**
- * Batched webhooks (ADR 0022): items are collected per webhook (BatchCollector) and go out as one
+ * Batched webhooks (ADR 0023): items are collected per webhook (BatchCollector) and go out as one
  * request; before each attempt the items a receiver already acknowledged are dropped and the body
  * is rendered from the rest with the webhook's batch template. Delivered marks are kept per item,
  * so an acknowledged item never travels again, in this batch or another.

@@ -191,7 +191,10 @@ export class DeliveryExecutor {
 
   /** Kept, not dropped: re-enabling the endpoint sends parked deliveries again. */
   private async park(webhook: Webhook, request: WebhookRequest, history: readonly DeliveryAttempt[], reason: string): Promise<void> {
-    await this.health.park(webhook.id, { request, history });
+    // A batch parks (or, over the cap, dies) whole: one parked entry standing for its items.
+    if (!(await this.health.park(webhook.id, { request, history }))) {
+      return this.dead(request, history, `${reason}, and its parked deliveries are at DISPATCH_PARKED_MAX (${this.config.DISPATCH_PARKED_MAX}): replay this one once the endpoint is enabled`);
+    }
     await Promise.all([this.producer.send(this.results(request, 'PARKED', { latencyMs: 0, error: reason })), this.log.record(request, { outcome: 'PARKED', latencyMs: 0, error: reason })]);
   }
 
@@ -302,6 +305,8 @@ export class DeliveryExecutor {
       requestUrl: request.url,
       requestHeaders: request.headers,
       requestBodyExcerpt: request.body.toString('utf8', 0, 2048),
+      // A batch has no variant of its own: each item's result carries its item's.
+      variant: delivery.variant ?? null,
       batchId: request.batch?.id ?? null,
     } satisfies DeliveryResult);
   }

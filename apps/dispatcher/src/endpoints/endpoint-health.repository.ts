@@ -41,6 +41,13 @@ end
 return change
 `;
 
+/** KEYS: the parked list. ARGV: the most it may hold, the delivery. */
+const PARK = `
+if redis.call('LLEN', KEYS[1]) >= tonumber(ARGV[1]) then return 0 end
+redis.call('RPUSH', KEYS[1], ARGV[2])
+return 1
+`;
+
 @Injectable()
 export class EndpointHealthRepository {
   constructor(
@@ -69,8 +76,14 @@ export class EndpointHealthRepository {
     return change === '' ? null : (change as HealthChange);
   }
 
-  async park(webhookId: string, delivery: { request: WebhookRequest; history: readonly DeliveryAttempt[] }): Promise<void> {
-    await this.redis.client.rpush(RedisKeys.endpointParked(webhookId), serializeDelivery(delivery));
+  /**
+   * Parks a delivery unless the endpoint already holds DISPATCH_PARKED_MAX (one script: the
+   * bound holds across replicas). Returns false when full: the caller dead-letters it instead,
+   * where it stays replayable, so an endpoint disabled for weeks cannot fill Redis.
+   */
+  async park(webhookId: string, delivery: { request: WebhookRequest; history: readonly DeliveryAttempt[] }): Promise<boolean> {
+    const parked = await this.redis.client.eval(PARK, 1, RedisKeys.endpointParked(webhookId), this.config.DISPATCH_PARKED_MAX, serializeDelivery(delivery));
+    return parked === 1;
   }
 
   /** Re-enables and hands back what was parked (the caller re-publishes it before it is removed). */
@@ -102,5 +115,7 @@ export function serializeDelivery(d: { request: WebhookRequest; history: readonl
 
 export function parseDelivery(text: string): { request: WebhookRequest; history: DeliveryAttempt[] } {
   const parsed = JSON.parse(text) as { request: WebhookRequest & { body: string }; history: DeliveryAttempt[] };
-  return { request: { ...parsed.request, body: Buffer.from(parsed.request.body, 'base64') }, history: parsed.history };
+  // Deliveries kept before `variant`, `batchItem` and `batch` existed have none: their defaults.
+  const { variant = null, batchItem = false, batch = null } = parsed.request;
+  return { request: { ...parsed.request, body: Buffer.from(parsed.request.body, 'base64'), variant, batchItem, batch }, history: parsed.history };
 }

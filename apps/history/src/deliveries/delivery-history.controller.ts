@@ -22,7 +22,7 @@ export class DeliveryHistoryController {
 
   @Get('summary')
   @ApiJsonQuery(deliverySummaryQuery)
-  @ApiJsonResponse(200, deliverySummary, 'Attempts per outcome and distinct deliveries matching the filters')
+  @ApiJsonResponse(200, deliverySummary, 'Attempts per outcome and distinct deliveries matching the filters, in total and per variant')
   @ApiBadRequestResponse({ description: 'Each invalid query parameter with its path' })
   summary(@Query() query: unknown) {
     return this.history.summary(parseRequest(deliverySummaryQuery, query));

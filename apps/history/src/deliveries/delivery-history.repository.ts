@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HistoryDatabase } from '../database/history-database.js';
-import type { DeliveryAttemptView, DeliveryDetail, DeliverySearchQuery, DeliverySummaryQuery, OUTCOMES } from './delivery-history.schemas.js';
+import type { DeliveryAttemptView, DeliveryDetail, DeliverySearchQuery, DeliverySummary, DeliverySummaryQuery, OUTCOMES } from './delivery-history.schemas.js';
 
 interface AttemptRow {
   seq: string;
@@ -20,12 +20,13 @@ interface AttemptRow {
   request_url: string | null;
   request_headers: Record<string, string> | null;
   request_body_excerpt: string | null;
+  variant: string | null;
   batch_id: string | null;
   attempted_ms: string;
 }
 
 const COLUMNS = `seq, delivery_id, trigger_id, webhook_id, campaign_id, customer_id, attempt, outcome, status_code, latency_ms, error, error_path,
-  response_excerpt, request_method, request_url, request_headers, request_body_excerpt, batch_id, (extract(epoch FROM attempted_at) * 1000)::bigint AS attempted_ms`;
+  response_excerpt, request_method, request_url, request_headers, request_body_excerpt, variant, batch_id, (extract(epoch FROM attempted_at) * 1000)::bigint AS attempted_ms`;
 
 /** Where the next page starts: the last row's time and sequence (the sort key), opaque to clients. */
 export function encodeCursor(attemptedAt: number, seq: string): string {
@@ -52,6 +53,7 @@ class Conditions {
     if (q.campaignId) this.add((p) => `campaign_id = ${p}`, q.campaignId);
     if (q.webhookId) this.add((p) => `webhook_id = ${p}`, q.webhookId);
     if (q.customerId) this.add((p) => `customer_id = ${p}`, q.customerId);
+    if (q.variant) this.add((p) => `variant = ${p}`, q.variant);
     if (q.batchId) this.add((p) => `batch_id = ${p}`, q.batchId);
     if (q.from !== undefined) this.add((p) => `attempted_at >= to_timestamp(${p}::bigint / 1000.0)`, q.from);
     this.add((p) => `attempted_at <= to_timestamp(${p}::bigint / 1000.0)`, q.to ?? Date.now());
@@ -92,6 +94,7 @@ export class DeliveryHistoryRepository {
       webhookId: last.webhook_id,
       campaignId: last.campaign_id,
       customerId: last.customer_id,
+      variant: last.variant,
       outcome: last.outcome,
       attempts: rows.map((r) => ({
         ...attemptView(r),
@@ -100,20 +103,22 @@ export class DeliveryHistoryRepository {
     };
   }
 
-  async summary(q: DeliverySummaryQuery): Promise<{ attempts: Record<string, number>; deliveries: number }> {
+  /** Counts per outcome, overall and per variant, in one scan (grouping sets). */
+  async summary(q: DeliverySummaryQuery): Promise<DeliverySummary> {
     const where = new Conditions().filters(q);
-    const { rows } = await this.db.pool.query<{ outcome: string | null; attempts: string; deliveries: string }>(
-      `SELECT outcome, count(*) AS attempts, count(DISTINCT delivery_id) AS deliveries FROM delivery_attempts ${where.where}
-        GROUP BY GROUPING SETS ((outcome), ())`,
+    const { rows } = await this.db.pool.query<{ outcome: string | null; variant: string | null; by_variant: number; attempts: string; deliveries: string }>(
+      `SELECT outcome, variant, 1 - GROUPING(variant) AS by_variant, count(*) AS attempts, count(DISTINCT delivery_id) AS deliveries FROM delivery_attempts ${where.where}
+        GROUP BY GROUPING SETS ((outcome), (), (variant, outcome), (variant))`,
       where.values,
     );
-    const attempts: Record<string, number> = {};
-    let deliveries = 0;
+    const total: DeliverySummary = { attempts: {}, deliveries: 0, variants: {} };
     for (const r of rows) {
-      if (r.outcome === null) deliveries = Number(r.deliveries);
-      else attempts[r.outcome] = Number(r.attempts);
+      if (Number(r.by_variant) === 1 && r.variant === null) continue;
+      const counts = Number(r.by_variant) === 1 ? (total.variants[r.variant!] ??= { attempts: {}, deliveries: 0 }) : total;
+      if (r.outcome === null) counts.deliveries = Number(r.deliveries);
+      else counts.attempts[r.outcome as (typeof OUTCOMES)[number]] = Number(r.attempts);
     }
-    return { attempts, deliveries };
+    return total;
   }
 }
 
@@ -132,6 +137,7 @@ function attemptView(r: AttemptRow): DeliveryAttemptView {
     error: r.error,
     errorPath: r.error_path,
     responseExcerpt: r.response_excerpt,
+    variant: r.variant,
     batchId: r.batch_id,
   };
 }

@@ -11,6 +11,7 @@ const filters = {
   campaignId: id.optional().describe('only this campaign'),
   webhookId: id.optional().describe('only this webhook'),
   customerId: id.optional().describe('only this customer'),
+  variant: id.optional().describe('only this A/B test variant (its id; deliveries of campaigns without variants have none)'),
   batchId: id.optional().describe('only the items of this batch (batched webhooks)'),
   from: instant.optional().describe('attempts at or after this time (epoch ms or ISO 8601); default: the whole retention window'),
   to: instant.optional().describe('attempts at or before this time (epoch ms or ISO 8601); default: now'),
@@ -52,6 +53,7 @@ export const deliveryAttemptView = z.object({
   error: z.string().nullable(),
   errorPath: z.string().nullable().describe('RENDER_FAILED: the template that failed (url, headers.<name>, body)'),
   responseExcerpt: z.string().nullable().describe("the start of the receiver's answer (1 KiB)"),
+  variant: z.string().nullable().describe("the campaign's A/B test variant this delivery belongs to; null when the campaign has no variants"),
   batchId: z.string().nullable().describe('bat_…: the batch request that carried this delivery (webhooks with batch set; also its webhook-id); null for a request of its own'),
 });
 export type DeliveryAttemptView = z.infer<typeof deliveryAttemptView>;
@@ -67,12 +69,21 @@ export const deliveryDetail = z.object({
   webhookId: z.string(),
   campaignId: z.string(),
   customerId: z.string(),
+  variant: z.string().nullable(),
   outcome: z.enum(OUTCOMES).describe("the latest attempt's outcome"),
   attempts: z.array(deliveryAttemptView.extend({ request: requestSent.nullable() })).describe('oldest first'),
 });
 export type DeliveryDetail = z.infer<typeof deliveryDetail>;
 
-export const deliverySummary = z.object({
+const outcomeCounts = {
   attempts: z.partialRecord(z.enum(OUTCOMES), z.number().int()).describe('attempts per outcome (outcomes with none are left out)'),
   deliveries: z.number().int().describe('distinct deliveries'),
+};
+
+export const deliverySummary = z.object({
+  ...outcomeCounts,
+  variants: z
+    .record(z.string(), z.object(outcomeCounts))
+    .describe('the same counts per A/B test variant (by variant id), for the attempts that have one; empty when none has'),
 });
+export type DeliverySummary = z.infer<typeof deliverySummary>;

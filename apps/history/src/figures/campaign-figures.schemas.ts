@@ -44,5 +44,10 @@ export const campaignFiguresReport = z.object({
   webhooks: z
     .array(z.object({ webhookId: z.string(), totals: webhookFigures, series: z.array(webhookFigures.extend({ start: z.number().int() })) }))
     .describe('the same figures per webhook of the campaign that has any in the range'),
+  variants: z
+    .array(z.object({ variant: z.string().describe('the variant id, or "control" for the control group'), totals: campaignFigures }))
+    .describe(
+      'A/B test: the totals per variant that has any in the range, by variant id. The control group ("control") sends nothing: its triggered is the group\'s size, to compare the variants\' figures with',
+    ),
 });
 export type CampaignFiguresReport = z.infer<typeof campaignFiguresReport>;

@@ -35,8 +35,8 @@ export class HistoryRecordsRepository {
       'delivery_attempts',
       r.attemptedAt,
       `INSERT INTO delivery_attempts (delivery_id, trigger_id, webhook_id, campaign_id, customer_id, attempt, outcome, status_code, latency_ms, error, error_path,
-         response_excerpt, request_method, request_url, request_headers, request_body_excerpt, attempted_at, batch_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, to_timestamp($17::bigint / 1000.0), $18)
+         response_excerpt, request_method, request_url, request_headers, request_body_excerpt, attempted_at, variant, batch_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, to_timestamp($17::bigint / 1000.0), $18, $19)
        ON CONFLICT DO NOTHING`,
       [
         r.deliveryId,
@@ -56,6 +56,7 @@ export class HistoryRecordsRepository {
         r.requestHeaders ? JSON.stringify(r.requestHeaders) : null,
         r.requestBodyExcerpt,
         r.attemptedAt,
+        r.variant,
         r.batchId,
       ],
     );
@@ -65,19 +66,20 @@ export class HistoryRecordsRepository {
     await this.insert(
       'campaign_triggers',
       t.firedAt,
-      `INSERT INTO campaign_triggers (trigger_id, campaign_id, campaign_version, customer_id, webhook_ids, fired_at)
-       VALUES ($1, $2, $3, $4, $5, to_timestamp($6::bigint / 1000.0)) ON CONFLICT DO NOTHING`,
-      [t.triggerId, t.campaignId, t.campaignVersion, t.customerId, t.webhookIds, t.firedAt],
+      `INSERT INTO campaign_triggers (trigger_id, campaign_id, campaign_version, customer_id, webhook_ids, fired_at, variant)
+       VALUES ($1, $2, $3, $4, $5, to_timestamp($6::bigint / 1000.0), $7) ON CONFLICT DO NOTHING`,
+      [t.triggerId, t.campaignId, t.campaignVersion, t.customerId, t.webhookIds, t.firedAt, t.variant],
     );
   }
 
-  /** The webhook is looked up from the delivery's attempts (an engagement names the delivery, not the webhook). */
+  /** The webhook and variant are looked up from the delivery's attempts (an engagement names the delivery, not them). */
   async recordEngagement(e: EngagementRecord): Promise<void> {
     await this.insert(
       'engagements',
       e.occurredAt,
-      `INSERT INTO engagements (event_id, customer_id, type, campaign_id, delivery_id, webhook_id, url, occurred_at)
-       VALUES ($1, $2, $3, $4, $5::text, (SELECT webhook_id FROM delivery_attempts WHERE delivery_id = $5::text LIMIT 1), $6, to_timestamp($7::bigint / 1000.0))
+      `INSERT INTO engagements (event_id, customer_id, type, campaign_id, delivery_id, webhook_id, variant, url, occurred_at)
+       SELECT $1, $2, $3, $4, $5::text, a.webhook_id, a.variant, $6, to_timestamp($7::bigint / 1000.0)
+         FROM (SELECT NULL) AS one LEFT JOIN LATERAL (SELECT webhook_id, variant FROM delivery_attempts WHERE delivery_id = $5::text LIMIT 1) AS a ON true
        ON CONFLICT DO NOTHING`,
       [e.eventId, e.customerId, e.type, e.campaignId, e.deliveryId, e.url, e.occurredAt],
     );

@@ -10,7 +10,8 @@ import { CompiledWebhookCatalog } from '../catalog/compiled-webhook.catalog.js';
  * type (JSON, form fields, JSON in one form field, plain text). A template that fails for this
  * trigger's data (missing field, invalid JSON, over its size or time budget) is that webhook's
  * outcome, not the trigger's: a RENDER_FAILED delivery result with the error and where it
- * broke, while the trigger's other webhooks are rendered and sent.
+ * broke, while the trigger's other webhooks are rendered and sent. A control-group trigger names
+ * no webhooks, so it renders nothing (the history records it from the trigger itself).
  */
 @Injectable()
 @KafkaConsumer({ group: 'renderer', topics: [Topics.campaignTriggers] })
@@ -25,7 +26,7 @@ export class CampaignTriggerHandler implements KafkaRecordHandler<CampaignTrigge
       const compiled = this.webhooks.get(webhookId);
       if (!compiled) throw new PoisonRecordError(`trigger ${trigger.triggerId}: webhook ${webhookId} does not exist`);
       if (!compiled.webhook.enabled) continue;
-      const deliveryId = deliveryIdFor(trigger.triggerId, webhookId);
+      const deliveryId = deliveryIdFor(trigger.triggerId, webhookId, trigger.variant);
       const batched = Boolean(compiled.webhook.batch);
       let rendered;
       try {
@@ -50,6 +51,7 @@ export class CampaignTriggerHandler implements KafkaRecordHandler<CampaignTrigge
           attempt: 1,
           notBefore: 0,
           createdAt: Date.now(),
+          variant: trigger.variant,
           // A batched webhook's body is one item; the dispatcher collects items into batch requests.
           batchItem: batched,
           batch: null,
@@ -80,6 +82,7 @@ function renderFailed(trigger: CampaignTrigger, webhookId: string, deliveryId: s
     requestUrl: null,
     requestHeaders: null,
     requestBodyExcerpt: null,
+    variant: trigger.variant,
     batchId: null,
   });
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { parseJsonObject, ProfileLimitError, Topics, type CustomerEvent, type CustomerProfileState, type CustomerProfileUpdate, type EnrichedEvent } from '@cuewire/contracts';
+import { ConsumerGroups, parseJsonObject, ProfileLimitError, Topics, type CustomerEvent, type CustomerProfileState, type CustomerProfileUpdate, type EnrichedEvent } from '@cuewire/contracts';
 import { PoisonRecordError, recordOutput, type ConsumedRecord, type OutgoingRecord } from '@cuewire/kafka';
 import { KafkaConsumer, type KafkaRecordHandler } from '@cuewire/kafka-nest';
 import { segmentsOf } from '@cuewire/campaigns';
@@ -16,7 +16,7 @@ import { SegmentMembershipRepository } from '../segments/segment-membership.repo
  * Both topics are keyed by customer, so one customer's records are handled in order.
  */
 @Injectable()
-@KafkaConsumer({ group: 'segmenter', topics: [Topics.customerEvents, Topics.customerProfiles] })
+@KafkaConsumer({ group: ConsumerGroups.segmenter, topics: [Topics.customerEvents, Topics.customerProfiles] })
 export class CustomerActivityHandler implements KafkaRecordHandler<CustomerEvent | CustomerProfileUpdate> {
   constructor(
     private readonly profiles: ProfileRepository,

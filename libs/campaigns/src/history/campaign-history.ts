@@ -4,6 +4,12 @@ import { parseDuration } from '../duration.js';
 export interface CustomerHistory {
   readonly received: ReadonlyMap<string, readonly number[]>;
   readonly clicked: ReadonlyMap<string, readonly number[]>;
+  /**
+   * Firings that put the customer in a campaign's control group: sent nothing, so not
+   * "received" for rules and the daily cap, but counted by the campaign's own caps (the group
+   * is held out exactly as long as the others are capped).
+   */
+  readonly heldOut?: ReadonlyMap<string, readonly number[]>;
 }
 
 export interface CampaignRule {

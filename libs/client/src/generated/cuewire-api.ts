@@ -708,6 +708,24 @@ export interface components {
                 oncePerCustomer: boolean;
             };
             webhookIds: string[];
+            /** @description A/B test arms: each firing goes to the arm first drawn for its customer; weights (whole percents) and controlGroup.weight add up to 100 */
+            variants?: {
+                id: string;
+                name?: string;
+                weight: number;
+                /** @description the webhooks this variant calls instead of the campaign's */
+                webhookIds?: string[];
+                /** @description values webhook templates read as {{variant.<name>}} (id and name are reserved) */
+                variables?: {
+                    [key: string]: string | number | boolean | null;
+                };
+            }[];
+            /** @description a share of firings recorded as variant "control" and sent nothing, to compare the variants against */
+            controlGroup?: {
+                weight: number;
+            };
+            /** @description part of the draw: a new seed draws every customer again (a new test) */
+            variantSeed?: string;
             id: string;
             version: number;
             /** Format: date-time */
@@ -839,6 +857,24 @@ export interface components {
                 oncePerCustomer?: boolean;
             };
             webhookIds: string[];
+            /** @description A/B test arms: each firing goes to the arm first drawn for its customer; weights (whole percents) and controlGroup.weight add up to 100 */
+            variants?: {
+                id: string;
+                name?: string;
+                weight: number;
+                /** @description the webhooks this variant calls instead of the campaign's */
+                webhookIds?: string[];
+                /** @description values webhook templates read as {{variant.<name>}} (id and name are reserved) */
+                variables?: {
+                    [key: string]: string | number | boolean | null;
+                };
+            }[];
+            /** @description a share of firings recorded as variant "control" and sent nothing, to compare the variants against */
+            controlGroup?: {
+                weight: number;
+            };
+            /** @description part of the draw: a new seed draws every customer again (a new test) */
+            variantSeed?: string;
             id?: string;
         };
         CampaignDefinition: {
@@ -967,6 +1003,24 @@ export interface components {
                 oncePerCustomer?: boolean;
             };
             webhookIds: string[];
+            /** @description A/B test arms: each firing goes to the arm first drawn for its customer; weights (whole percents) and controlGroup.weight add up to 100 */
+            variants?: {
+                id: string;
+                name?: string;
+                weight: number;
+                /** @description the webhooks this variant calls instead of the campaign's */
+                webhookIds?: string[];
+                /** @description values webhook templates read as {{variant.<name>}} (id and name are reserved) */
+                variables?: {
+                    [key: string]: string | number | boolean | null;
+                };
+            }[];
+            /** @description a share of firings recorded as variant "control" and sent nothing, to compare the variants against */
+            controlGroup?: {
+                weight: number;
+            };
+            /** @description part of the draw: a new seed draws every customer again (a new test) */
+            variantSeed?: string;
         };
         Engagement: {
             customerId: string;
@@ -4264,6 +4318,24 @@ export interface operations {
                             oncePerCustomer: boolean;
                         };
                         webhookIds: string[];
+                        /** @description A/B test arms: each firing goes to the arm first drawn for its customer; weights (whole percents) and controlGroup.weight add up to 100 */
+                        variants?: {
+                            id: string;
+                            name?: string;
+                            weight: number;
+                            /** @description the webhooks this variant calls instead of the campaign's */
+                            webhookIds?: string[];
+                            /** @description values webhook templates read as {{variant.<name>}} (id and name are reserved) */
+                            variables?: {
+                                [key: string]: string | number | boolean | null;
+                            };
+                        }[];
+                        /** @description a share of firings recorded as variant "control" and sent nothing, to compare the variants against */
+                        controlGroup?: {
+                            weight: number;
+                        };
+                        /** @description part of the draw: a new seed draws every customer again (a new test) */
+                        variantSeed?: string;
                         id: string;
                         version: number;
                         /** Format: date-time */
@@ -5303,6 +5375,8 @@ export interface operations {
                 webhookId?: string;
                 /** @description only this customer */
                 customerId?: string;
+                /** @description only this A/B test variant (its id; deliveries of campaigns without variants have none) */
+                variant?: string;
                 /** @description only the items of this batch (batched webhooks) */
                 batchId?: string;
                 /** @description attempts at or after this time (epoch ms or ISO 8601); default: the whole retention window */
@@ -5351,6 +5425,8 @@ export interface operations {
                             errorPath: string | null;
                             /** @description the start of the receiver's answer (1 KiB) */
                             responseExcerpt: string | null;
+                            /** @description the campaign's A/B test variant this delivery belongs to; null when the campaign has no variants */
+                            variant: string | null;
                             /** @description bat_…: the batch request that carried this delivery (webhooks with batch set; also its webhook-id); null for a request of its own */
                             batchId: string | null;
                         }[];
@@ -5397,6 +5473,8 @@ export interface operations {
                 webhookId?: string;
                 /** @description only this customer */
                 customerId?: string;
+                /** @description only this A/B test variant (its id; deliveries of campaigns without variants have none) */
+                variant?: string;
                 /** @description only the items of this batch (batched webhooks) */
                 batchId?: string;
                 /** @description attempts at or after this time (epoch ms or ISO 8601); default: the whole retention window */
@@ -5410,7 +5488,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Attempts per outcome and distinct deliveries matching the filters */
+            /** @description Attempts per outcome and distinct deliveries matching the filters, in total and per variant */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5423,6 +5501,17 @@ export interface operations {
                         };
                         /** @description distinct deliveries */
                         deliveries: number;
+                        /** @description the same counts per A/B test variant (by variant id), for the attempts that have one; empty when none has */
+                        variants: {
+                            [key: string]: {
+                                /** @description attempts per outcome (outcomes with none are left out) */
+                                attempts: {
+                                    [key: string]: number;
+                                };
+                                /** @description distinct deliveries */
+                                deliveries: number;
+                            };
+                        };
                     };
                 };
             };
@@ -5478,6 +5567,7 @@ export interface operations {
                         webhookId: string;
                         campaignId: string;
                         customerId: string;
+                        variant: string | null;
                         /**
                          * @description the latest attempt's outcome
                          * @enum {string}
@@ -5505,6 +5595,8 @@ export interface operations {
                             errorPath: string | null;
                             /** @description the start of the receiver's answer (1 KiB) */
                             responseExcerpt: string | null;
+                            /** @description the campaign's A/B test variant this delivery belongs to; null when the campaign has no variants */
+                            variant: string | null;
                             /** @description bat_…: the batch request that carried this delivery (webhooks with batch set; also its webhook-id); null for a request of its own */
                             batchId: string | null;
                             request: {
@@ -5641,6 +5733,25 @@ export interface operations {
                                 clicked: number;
                                 start: number;
                             }[];
+                        }[];
+                        /** @description A/B test: the totals per variant that has any in the range, by variant id. The control group ("control") sends nothing: its triggered is the group's size, to compare the variants' figures with */
+                        variants: {
+                            /** @description the variant id, or "control" for the control group */
+                            variant: string;
+                            totals: {
+                                /** @description campaign firings (triggers) */
+                                triggered: number;
+                                /** @description distinct deliveries with an HTTP attempt (DELIVERED, RETRY_SCHEDULED, FAILED or DEAD) in the bucket */
+                                sent: number;
+                                /** @description distinct deliveries DELIVERED */
+                                delivered: number;
+                                /** @description distinct deliveries that failed for good: DEAD, FAILED or RENDER_FAILED */
+                                failed: number;
+                                /** @description distinct deliveries opened (email_open, push_view); customers when the open names no delivery */
+                                opened: number;
+                                /** @description distinct deliveries clicked (email_click, sms_click, push_click) */
+                                clicked: number;
+                            };
                         }[];
                     };
                 };

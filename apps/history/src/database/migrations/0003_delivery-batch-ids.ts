@@ -1,7 +1,7 @@
 import type { MigrationBuilder } from 'node-pg-migrate';
 
 /**
- * The batch that carried an attempt (batched webhooks, ADR 0022): null for a request of its own.
+ * The batch that carried an attempt (batched webhooks, ADR 0023): null for a request of its own.
  * Adding a nullable column without a default changes only the catalog, so it is instant on the
  * partitioned table and its partitions. Indexed for "every item of this batch".
  */
