@@ -5,6 +5,7 @@ import { RedisModule } from '@cuewire/redis';
 import { AlertNotifier } from './alerts/alert.notifier.js';
 import { DeliveryBatches } from './batches/delivery-batches.js';
 import { WebhookCatalog } from './catalog/webhook.catalog.js';
+import { CustomerOrder } from './deliveries/customer-order.js';
 import { DeliveryExecutor } from './deliveries/delivery.executor.js';
 import { DeliveryMarksRepository } from './deliveries/delivery-marks.repository.js';
 import { WebhookHttp } from './deliveries/webhook-http.provider.js';
@@ -31,6 +32,7 @@ import { DeliveryPipelineHost } from './pipeline/delivery-pipeline.host.js';
     DeliveryLogSweeper,
     AlertNotifier,
     DeliveryBatches,
+    CustomerOrder,
     DeliveryExecutor,
     DeliveryReplay,
     DeliveryPipelineHost,

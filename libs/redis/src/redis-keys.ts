@@ -49,6 +49,13 @@ export const RedisKeys = {
   endpointProbe: (webhookId: string) => `endpoint-probe:{${webhookId}}`,
   /** dispatcher: deliveries parked while a webhook is disabled (list of JSON), sent again on re-enable. */
   endpointParked: (webhookId: string) => `endpoint-parked:{${webhookId}}`,
+  /**
+   * dispatcher: one customer's deliveries to a webhook waiting on a delay tier, in the order they
+   * were first deferred (sorted set: delivery id by that time); under the webhook's hash tag.
+   */
+  endpointOrder: (webhookId: string, customerId: string) => `endpoint-order:{${webhookId}}:${customerId}`,
+  /** dispatcher: when each of those stops holding the others back if it never comes back (sorted set: delivery id by moment + grace). */
+  endpointOrderDue: (webhookId: string, customerId: string) => `endpoint-order-due:{${webhookId}}:${customerId}`,
   /** dispatcher: an alert about a webhook was sent (expires after the alert period). */
   endpointAlerted: (webhookId: string) => `endpoint-alerted:{${webhookId}}`,
   /** dispatcher: the delivery log, every attempt (sorted set of JSON entries by time). */

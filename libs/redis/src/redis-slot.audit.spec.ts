@@ -14,6 +14,7 @@ const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 /** Multi-key scripts checked by a spec of their own, through the keys the repository builds. */
 const SCRIPTS_WITH_SLOT_SPEC: Record<string, string> = {
   'apps/dispatcher/src/endpoints/endpoint-admission.repository.ts': 'apps/dispatcher/src/endpoints/endpoint-admission.slots.spec.ts',
+  'apps/dispatcher/src/deliveries/customer-order.ts': 'apps/dispatcher/src/deliveries/customer-order.slots.spec.ts',
 };
 
 function sources(dir: string): string[] {

@@ -1,58 +1,113 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type { Cluster, Redis } from 'ioredis';
+import { RedisConnection, RedisKeys } from '@cuewire/redis';
+
 /**
- * Keeps one customer's deliveries to one webhook in order across deferrals, in this process.
- * A delivery deferred to a delay tier (endpoint busy or paused) would otherwise be overtaken by
- * the customer's next delivery to the same webhook. While a deferred one is outstanding, later
- * ones defer behind it; each proceeds only once every earlier deferred one has an outcome.
- *
- * In memory only: after a crash or a rebalance order is best effort (the replays carry their
- * ids). An entry whose delivery never comes back here (another replica took the partition) is
- * forgotten after its moment plus `graceMs`, so it cannot hold the pair forever.
+ * Is an earlier delivery of this customer to this webhook waiting on a delay tier? Removes the
+ * entries past their moment + grace first (a delivery that never came back), then answers
+ * {wait, until, queued}: wait when another delivery heads the queue; until, the latest moment
+ * among the waiting ones; queued, whether the pair has a queue at all (then the caller reports
+ * the outcome). KEYS: queue, due. ARGV: now, delivery id.
  */
-export class CustomerOrder {
-  private readonly outstanding = new Map<string, { deliveryId: string; expiresAt: number }[]>();
+const CHECK = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {0, 0, 0} end
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])) do
+  redis.call('ZREM', KEYS[1], id)
+  redis.call('ZREM', KEYS[2], id)
+end
+local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+if not head then return {0, 0, 0} end
+local last = redis.call('ZREVRANGE', KEYS[2], 0, 0, 'WITHSCORES')[2]
+if head == ARGV[2] then return {0, last, 1} end
+return {1, last, 1}
+`;
 
-  constructor(private readonly graceMs = 60_000) {}
+/**
+ * A delivery went to a delay tier until its moment: it joins the queue where it was first
+ * deferred (a later deferral of the same delivery keeps its place) and holds the others until
+ * moment + grace. KEYS: queue, due. ARGV: now, delivery id, moment + grace.
+ */
+const DEFER = `
+redis.call('ZADD', KEYS[1], 'NX', ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
+local ttl = tonumber(redis.call('ZREVRANGE', KEYS[2], 0, 0, 'WITHSCORES')[2]) - tonumber(ARGV[1]) + 1000
+redis.call('PEXPIRE', KEYS[1], ttl)
+redis.call('PEXPIRE', KEYS[2], ttl)
+return 1
+`;
 
-  /** Must this delivery wait behind an earlier deferred one of the same customer and webhook? */
-  mustWait(webhookId: string, customerId: string, deliveryId: string, now = Date.now()): boolean {
-    const queue = this.live(pairKey(webhookId, customerId), now);
-    return queue.length > 0 && queue[0].deliveryId !== deliveryId;
+/** The delivery has an outcome other than deferral. KEYS: queue, due. ARGV: delivery id. */
+const SETTLE = `
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1
+`;
+
+/** The keys the order scripts are given, in KEYS order (the slot spec checks they share the webhook's slot). */
+export function orderKeys(webhookId: string, customerId: string): [string, string] {
+  return [RedisKeys.endpointOrder(webhookId, customerId), RedisKeys.endpointOrderDue(webhookId, customerId)];
+}
+
+type ScriptedRedis = (Redis | Cluster) & {
+  cuewireOrderCheck(...args: (string | number)[]): Promise<[number, number | string, number]>;
+  cuewireOrderDefer(...args: (string | number)[]): Promise<number>;
+  cuewireOrderSettle(...args: (string | number)[]): Promise<number>;
+};
+
+export interface OrderCheck {
+  /** Another delivery of the pair heads the queue: this one goes behind it. */
+  readonly wait: boolean;
+  /** The latest moment among the pair's waiting deliveries (a follower waits at least until then). */
+  readonly until: number;
+  /** The pair has a queue: report this delivery's outcome with `settled` (it may be in it). */
+  readonly queued: boolean;
+}
+
+/**
+ * Keeps one customer's deliveries to one webhook in order across deferrals, across every
+ * dispatcher replica. A delivery deferred to a delay tier (endpoint busy or paused, or a retry
+ * after a failure) would otherwise be overtaken by the customer's next delivery to the same
+ * webhook; while one is outstanding, later ones defer behind it, and each proceeds only once
+ * every earlier one has an outcome.
+ *
+ * The queue is in Redis, not in a process: a deferred delivery comes back through a delay
+ * tier's consumer group, whose partitions another replica may own, so memory in the replica
+ * that deferred it does not see it come back (issue #13's cluster run: order broken with three
+ * dispatchers). One script per step, keys under the webhook's hash tag (Cluster-safe). A pair
+ * without a queue costs one `EXISTS` per delivery. An entry whose delivery never comes back
+ * (its record lost with a wiped Redis or skipped) stops holding the others at its moment plus
+ * `graceMs`.
+ */
+@Injectable()
+export class CustomerOrder implements OnModuleInit {
+  private redis!: ScriptedRedis;
+  /** How long past its moment a waiting delivery that never comes back holds the others. */
+  graceMs = 60_000;
+
+  constructor(private readonly connection: RedisConnection) {}
+
+  onModuleInit(): void {
+    const client = this.connection.client;
+    if (!('cuewireOrderCheck' in client)) {
+      client.defineCommand('cuewireOrderCheck', { numberOfKeys: 2, lua: CHECK });
+      client.defineCommand('cuewireOrderDefer', { numberOfKeys: 2, lua: DEFER });
+      client.defineCommand('cuewireOrderSettle', { numberOfKeys: 2, lua: SETTLE });
+    }
+    this.redis = client as ScriptedRedis;
+  }
+
+  async check(webhookId: string, customerId: string, deliveryId: string, now = Date.now()): Promise<OrderCheck> {
+    const [wait, last, queued] = await this.redis.cuewireOrderCheck(...orderKeys(webhookId, customerId), now, deliveryId);
+    return { wait: wait === 1, until: Number(last) > 0 ? Number(last) - this.graceMs : 0, queued: queued === 1 };
   }
 
   /** The delivery was handed to a delay tier until `notBefore`. */
-  deferred(webhookId: string, customerId: string, deliveryId: string, notBefore: number): void {
-    const key = pairKey(webhookId, customerId);
-    const queue = this.outstanding.get(key) ?? [];
-    const entry = queue.find((e) => e.deliveryId === deliveryId);
-    if (entry) entry.expiresAt = notBefore + this.graceMs;
-    else queue.push({ deliveryId, expiresAt: notBefore + this.graceMs });
-    this.outstanding.set(key, queue);
+  async deferred(webhookId: string, customerId: string, deliveryId: string, notBefore: number, now = Date.now()): Promise<void> {
+    await this.redis.cuewireOrderDefer(...orderKeys(webhookId, customerId), now, deliveryId, notBefore + this.graceMs);
   }
 
-  /** The delivery has an outcome other than deferral (delivered, retry scheduled, parked, dead, duplicate). */
-  settled(webhookId: string, customerId: string, deliveryId: string): void {
-    const key = pairKey(webhookId, customerId);
-    const queue = this.outstanding.get(key);
-    if (!queue) return;
-    const rest = queue.filter((e) => e.deliveryId !== deliveryId);
-    if (rest.length > 0) this.outstanding.set(key, rest);
-    else this.outstanding.delete(key);
-  }
-
-  /** The latest moment among the pair's outstanding deliveries (a follower waits at least until then). */
-  latestMoment(webhookId: string, customerId: string): number {
-    const queue = this.outstanding.get(pairKey(webhookId, customerId)) ?? [];
-    return queue.reduce((latest, e) => Math.max(latest, e.expiresAt - this.graceMs), 0);
-  }
-
-  private live(key: string, now: number): { deliveryId: string; expiresAt: number }[] {
-    const queue = this.outstanding.get(key);
-    if (!queue) return [];
-    const alive = queue.filter((e) => e.expiresAt > now);
-    if (alive.length === 0) this.outstanding.delete(key);
-    else if (alive.length !== queue.length) this.outstanding.set(key, alive);
-    return alive;
+  /** The delivery has an outcome other than deferral (delivered, parked, dead, duplicate). */
+  async settled(webhookId: string, customerId: string, deliveryId: string): Promise<void> {
+    await this.redis.cuewireOrderSettle(...orderKeys(webhookId, customerId), deliveryId);
   }
 }
-
-const pairKey = (webhookId: string, customerId: string) => `${webhookId}\u0000${customerId}`;

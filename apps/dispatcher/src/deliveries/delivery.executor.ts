@@ -47,7 +47,6 @@ export class DeliveryExecutor {
   private readonly defaultSchedule: number[];
   private readonly localSlots = new LocalSlots();
   private readonly requestSlots: Semaphore;
-  private readonly order = new CustomerOrder();
 
   constructor(
     private readonly webhooks: WebhookCatalog,
@@ -59,6 +58,7 @@ export class DeliveryExecutor {
     private readonly log: DeliveryLogRepository,
     private readonly alerts: AlertNotifier,
     private readonly batches: DeliveryBatches,
+    private readonly order: CustomerOrder,
     @Inject(APP_CONFIG) private readonly config: DispatcherEnv,
   ) {
     this.defaultSchedule = config.DISPATCH_RETRY_SCHEDULE.map(parseDuration);
@@ -79,14 +79,15 @@ export class DeliveryExecutor {
     }
     // A batch has no customer of its own; its items were collected in the order they were rendered.
     const ordered = this.config.DISPATCH_ORDERING === 'customer' && !request.batch;
-    if (ordered && this.order.mustWait(request.webhookId, request.customerId, request.deliveryId)) {
+    const order = ordered ? await this.order.check(request.webhookId, request.customerId, request.deliveryId) : undefined;
+    if (order?.wait) {
       // An earlier delivery of this customer to this webhook is on a delay tier: go behind it.
-      const wait = this.order.latestMoment(request.webhookId, request.customerId) - Date.now() + 50;
-      await this.defer(request, history, wait, 'ordered');
+      await this.defer(request, history, order.until - Date.now() + 50, 'ordered');
       return;
     }
     const outcome = await this.step(pending);
-    if (ordered && outcome !== 'deferred') this.order.settled(request.webhookId, request.customerId, request.deliveryId);
+    // Only a pair with a queue can hold this delivery (it joins one when it is deferred).
+    if (order?.queued && outcome !== 'deferred') await this.durably('order', () => this.order.settled(request.webhookId, request.customerId, request.deliveryId));
   }
 
   private async step(pending: PendingDelivery): Promise<'deferred' | void> {
@@ -241,7 +242,7 @@ export class DeliveryExecutor {
         await this.durably('retry', () => this.producer.send([...this.results(request, 'RETRY_SCHEDULED', done), this.onTier(next, allAttempts, delay, 'retry')]));
         await this.durably('log', () => this.log.record(request, { ...done, outcome: 'RETRY_SCHEDULED', nextAttemptAt: next.notBefore }));
         // The customer's later deliveries to this webhook go behind the retry, as behind any deferral.
-        if (this.config.DISPATCH_ORDERING === 'customer' && !request.batch) this.order.deferred(request.webhookId, request.customerId, request.deliveryId, next.notBefore);
+        if (this.config.DISPATCH_ORDERING === 'customer' && !request.batch) await this.durably('order', () => this.order.deferred(request.webhookId, request.customerId, request.deliveryId, next.notBefore));
         return 'deferred';
       }
     }
@@ -253,8 +254,10 @@ export class DeliveryExecutor {
   private async defer(request: WebhookRequest, history: readonly DeliveryAttempt[], delayMs: number, reason: 'busy' | 'paused' | 'ordered'): Promise<'deferred'> {
     const wait = Math.max(delayMs, 200);
     const notBefore = Date.now() + wait;
+    // Queued before its tier record exists: a crash in between holds the customer's later
+    // deliveries (until the moment plus grace) rather than letting them overtake this one.
+    if (this.config.DISPATCH_ORDERING === 'customer' && !request.batch) await this.order.deferred(request.webhookId, request.customerId, request.deliveryId, notBefore);
     await this.producer.send([this.onTier({ ...request, notBefore }, history, wait, reason)]);
-    if (this.config.DISPATCH_ORDERING === 'customer' && !request.batch) this.order.deferred(request.webhookId, request.customerId, request.deliveryId, notBefore);
     await this.log.record(request, { outcome: 'DEFERRED', latencyMs: 0, error: DEFERRAL_REASONS[reason] });
     return 'deferred';
   }
