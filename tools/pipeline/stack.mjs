@@ -35,6 +35,18 @@ export async function until(what, probe, timeoutMs, intervalMs = 250) {
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
+/** Deletes the topics whose names start with `prefix` (a run's), on the brokers `brokers` (comma-separated). */
+export async function deleteTopicsByPrefix(brokers, prefix) {
+  const { Admin } = await import('@platformatic/kafka');
+  const admin = new Admin({ clientId: 'cuewire-pipeline-cleanup', bootstrapBrokers: brokers.split(',') });
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.close();
+  }
+}
+
 /** Kafka, registry and Redis of our own, on the ports given, state under `stateDir`. */
 export class OwnInfrastructure {
   // Default ports sit below Linux's ephemeral range (32768–60999), where an outgoing
@@ -72,14 +84,7 @@ export class OwnInfrastructure {
 
   /** Deletes a run's topics (by prefix), so the broker stays light for the next scenario. */
   async deleteTopics(prefix) {
-    const { Admin } = await import('@platformatic/kafka');
-    const admin = new Admin({ clientId: 'cuewire-pipeline-cleanup', bootstrapBrokers: [this.kafkaBrokers] });
-    try {
-      const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-      if (topics.length > 0) await admin.deleteTopics({ topics });
-    } finally {
-      await admin.close();
-    }
+    await deleteTopicsByPrefix(this.kafkaBrokers, prefix);
   }
 
   async startKafka() {
