@@ -257,7 +257,7 @@ async function main() {
       log(`scenario ${scenario.key}: ${scenario.name}`);
       const row = await runScenario(scenario, { infra, receiver, events: Number(opts.events), rate: Number(opts.rate), settleTimeoutMs: Number(opts['settle-timeout']) * 1000, modules, replicas });
       rows.push(row);
-      log(`${scenario.key}: ${verdict(row)} ${JSON.stringify(row.byCampaign ?? {})}${row.poisonDetail ? ` poison ${JSON.stringify(row.poisonDetail)}` : ''}`);
+      log(`${scenario.key}: ${row.error ? `ERROR (${row.error.split('\n')[0]})` : verdict(row)} ${JSON.stringify(row.byCampaign ?? {})}${row.poisonDetail ? ` poison ${JSON.stringify(row.poisonDetail)}` : ''}`);
       if (row.duplicates > 0) log(`${scenario.key}: duplicate samples ${JSON.stringify(row.duplicateSamples)}`);
       if (row.orderViolations > 0) log(`${scenario.key}: order samples ${JSON.stringify(row.orderSamples)}`);
       if (row.extraSamples?.length > 0) log(`${scenario.key}: wrong firings ${JSON.stringify(row.extraSamples)}`);

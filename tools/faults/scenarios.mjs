@@ -32,19 +32,40 @@ async function replaceReplicas({ services, log }) {
     const victim = services.replicasOf(app).filter((s) => s.running).at(-1);
     await victim.kill('SIGKILL');
     log(`killed -9 ${victim.name}; adding a replica`);
-    added.push(services.addReplica(app).then((r) => log(`${r.name} ready`)));
+    added.push(startReplica(services, app, log));
     await sleep(3_000);
   }
   return Promise.all(added);
 }
 
-/** Kill -9 a Kafka broker, start it again 5 s later (a promise of it being back). */
+/**
+ * Adds a replica of `app`; one that exits while starting (a broker down at that moment) is
+ * started again, as a supervisor would, and the failure is logged: it is a finding of the run.
+ */
+async function startReplica(services, app, log) {
+  const runner = services.addRunner(app);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runner.start();
+      log(`${runner.name} ready`);
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      log(`STARTUP FAILURE: ${error.message.split('\n')[0]}; starting it again, as a supervisor would`);
+      runner.restarts++;
+      await sleep(2_000);
+    }
+  }
+}
+
+/** Kill -9 a Kafka broker and start it again 5 s later; resolves at the restart, with `back` for when it answers. */
 async function bounceBroker({ infra, log }) {
   const broker = 0; // the first bootstrap address: clients must find the cluster through the others
   infra.killBroker(broker);
   log(`killed -9 Kafka broker ${broker + 1}`);
   await sleep(5_000);
-  return infra.startBroker(broker).then(() => log(`Kafka broker ${broker + 1} back`));
+  // Wrapped: an async function returning the bare promise would make callers wait for it.
+  return { back: infra.startBroker(broker).then(() => log(`Kafka broker ${broker + 1} back`)) };
 }
 
 /** Kill -9 a Redis master (its replica takes over after the 5 s node timeout), then start the old node again: it rejoins as a replica. */
@@ -64,9 +85,9 @@ async function failOverRedis({ infra, log }) {
 async function clusterChaos(context) {
   const added = replaceReplicas(context);
   await sleep(12_000);
-  const brokerBack = await bounceBroker(context);
+  const broker = await bounceBroker(context);
   await failOverRedis(context);
-  await Promise.all([brokerBack, added]);
+  await Promise.all([broker.back, added]);
 }
 
 const killAndRestart = (app) => ({
@@ -153,7 +174,7 @@ export const SCENARIOS = [
   },
   // The parts of cluster-chaos alone, to tell which one a failure comes from.
   { name: 'cluster: kill -9 + add a replica of each service', key: 'cluster-replicas', needsCluster: true, inject: replaceReplicas },
-  { name: 'cluster: kill -9 a Kafka broker, restart it', key: 'cluster-broker', needsCluster: true, inject: async (context) => (await bounceBroker(context)) },
+  { name: 'cluster: kill -9 a Kafka broker, restart it', key: 'cluster-broker', needsCluster: true, inject: async (context) => (await bounceBroker(context)).back },
   { name: 'cluster: kill -9 a Redis master (failover), restart it', key: 'cluster-redis-failover', needsCluster: true, inject: failOverRedis },
   {
     name: 'receiver: 5xx burst, timeouts, resets, slow',

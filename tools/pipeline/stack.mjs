@@ -170,7 +170,12 @@ export class ServiceRunner {
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     // The last readiness answer names the probe that is failing, so a timeout says why.
     let last = 'no answer yet';
-    await until(`${this.name} ready (log ${path.join(this.logDir, `${this.name}.log`)})`, async () => {
+    let ready = false;
+    // A process that exits while starting fails the start at once, not after the timeout.
+    const died = this.exited.then(({ code, signal }) => {
+      if (!ready) throw new Error(`${this.name} exited (${signal ?? `code ${code}`}) before it was ready; see its log ${path.join(this.logDir, `${this.name}.log`)}`);
+    });
+    const answered = until(`${this.name} ready (log ${path.join(this.logDir, `${this.name}.log`)})`, async () => {
       if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${this.app} exited`);
       try {
         const res = await fetch(`${this.url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
@@ -180,9 +185,13 @@ export class ServiceRunner {
         last = error.message;
         return false;
       }
-    }, readyTimeoutMs).catch((error) => {
-      throw new Error(`${error.message}; last readiness answer: ${last}`);
-    });
+    }, readyTimeoutMs).then(
+      () => void (ready = true),
+      (error) => {
+        throw new Error(`${error.message}; last readiness answer: ${last}`);
+      },
+    );
+    await Promise.race([answered, died]);
   }
 
   get url() {
