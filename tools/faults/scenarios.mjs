@@ -68,10 +68,15 @@ async function bounceBroker({ infra, log }) {
   return { back: infra.startBroker(broker).then(() => log(`Kafka broker ${broker + 1} back`)) };
 }
 
-/** Kill -9 a Redis master (its replica takes over after the 5 s node timeout), then start the old node again: it rejoins as a replica. */
-async function failOverRedis({ infra, log }) {
+/**
+ * Kill -9 a Redis master (its replica takes over after the 5 s node timeout), then start the old
+ * node again: it rejoins as a replica. Says whether it held the durable timers (`timers:due`, one
+ * key on one master), whose writes a failover may lose.
+ */
+async function failOverRedis({ infra, log, env }) {
+  const timers = await infra.redisMasterHolding(`${env.REDIS_KEY_PREFIX}timers:due`).catch(() => undefined);
   const port = await infra.killRedisMaster();
-  log(`killed -9 the Redis master on ${port}`);
+  log(`killed -9 the Redis master on ${port}${timers === undefined ? '' : timers === port ? ' (it held timers:due)' : ` (timers:due is on ${timers})`}`);
   await sleep(10_000);
   await infra.restartRedisNode(port);
   log(`Redis node ${port} restarted on its AOF`);

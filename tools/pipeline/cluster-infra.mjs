@@ -7,7 +7,7 @@ import path from 'node:path';
 import { apicurioComponent } from '../infra/apicurio.mjs';
 import { CLUSTER_REPLICATION_FACTOR, resolveConfig } from '../infra/infra.mjs';
 import { kafkaClusterNodes, kafkaComponent } from '../infra/kafka.mjs';
-import { ownedPid, stopPid } from '../infra/process.mjs';
+import { ownedPid, runCommand, stopPid } from '../infra/process.mjs';
 import { clusterNodes, startRedisCluster, stopRedisClusterNodes } from '../infra/redis-cluster.mjs';
 import { deleteTopicsByPrefix, until } from './stack.mjs';
 
@@ -79,6 +79,16 @@ export class ClusterInfrastructure {
       return master.port;
     }
     throw new Error('no Redis node answers');
+  }
+
+  /** The port of the Redis master holding `key` (the full key, prefix included), or undefined when none has it. */
+  async redisMasterHolding(key) {
+    for (const port of this.redis.ports) {
+      // Only the slot's master answers 1; the others answer MOVED (replicas too, without READONLY).
+      const { output } = await runCommand('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'EXISTS', key]);
+      if (output.trim() === '1') return port;
+    }
+    return undefined;
   }
 
   /** Starts a killed node again on its AOF and nodes.conf: it rejoins, as a replica of whoever took over. */
