@@ -58,6 +58,7 @@ process.once('SIGINT', () => { interrupted = true; log('interrupted: stopping an
 const checkInterrupt = () => { if (interrupted) throw new Error('interrupted') }
 
 let receiver
+let asking = Promise.resolve() // the receiver's answer in flight (ask)
 let admin
 const results = []
 let raw
@@ -68,6 +69,7 @@ try {
   await infra.up()
   admin = new Admin({ clientId: 'bench-replicas-admin', bootstrapBrokers: infra.kafkaBrokers.split(',') })
   receiver = fork(join(import.meta.dirname, 'lib/pipeline/receiver.mjs'), [SECRET], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  receiver.on('error', (error) => log(`receiver: ${error.message}`)) // a send after it closed must not end the run before the clean-up
   const receiverUrl = (await new Promise((resolve) => receiver.once('message', resolve))).url
   for (const run of RUNS) {
     checkInterrupt()
@@ -100,6 +102,7 @@ async function drain(run, receiverUrl) {
   const stats = () => ask({ cmd: 'stats', segment: runId })
   const lagSeries = [] // { s, lags, accepted }
   let added
+  let sampling
   try {
     log(`${run.name}: starting ${Object.values(replicas).reduce((a, b) => a + b, 0) + 2} processes`)
     await services.startAll()
@@ -112,7 +115,7 @@ async function drain(run, receiverUrl) {
     await sleep(10_000)
     const before = await stats()
     const t0 = Date.now()
-    const sampling = sampleLags(runId, t0, lagSeries)
+    sampling = sampleLags(runId, t0, lagSeries)
     const records = load.plan.flatMap((c) => c.types.map((type, seq) => {
       const now = Date.now()
       return recordOutput(Topics.customerEvents, c.customer, { eventId: `${runId}-${c.customer}-${seq}`, customerId: c.customer, type, occurredAt: now, receivedAt: now, source: 'bench', properties: JSON.stringify({ seq, sentAt: now }) })
@@ -126,7 +129,8 @@ async function drain(run, receiverUrl) {
       const got = s.accepted - before.accepted
       if (run.addAt && !added && got >= expected * run.addAt) {
         log(`${run.name}: adding a replica of each at ${got} of ${expected} webhooks`)
-        added = { s: (Date.now() - t0) / 1000, replicas: Promise.all(SCALED.map((app) => services.addReplica(app))) }
+        const added0 = { s: (Date.now() - t0) / 1000 }
+        added = { ...added0, replicas: Promise.all(SCALED.map((app) => services.addReplica(app))).then(() => { added0.readyS = (Date.now() - t0) / 1000 }), times: added0 }
       }
       if (got >= expected) break
       if (Date.now() > deadline) { log(`${run.name}: ${got} of ${expected} webhooks after --settle ${opts.settle} s`); break }
@@ -137,10 +141,13 @@ async function drain(run, receiverUrl) {
     await sleep(3_000) // late duplicates count
     sampling.stop()
     await sampling.done
+    sampling = undefined
     const s = await stats()
     const seconds = (s.lastAt - t0) / 1000
-    return { ...run, expected, accepted: s.accepted - before.accepted, lost: Math.max(0, expected - (s.accepted - before.accepted)), duplicates: s.duplicates - before.duplicates, bad: s.bad - before.bad, seconds, eventsPerSecond: load.events / seconds, producedMs, addedAt: added?.s, lagSeries }
+    return { ...run, expected, accepted: s.accepted - before.accepted, lost: Math.max(0, expected - (s.accepted - before.accepted)), duplicates: s.duplicates - before.duplicates, bad: s.bad - before.bad, seconds, eventsPerSecond: load.events / seconds, producedMs, added: added?.times, lagSeries }
   } finally {
+    sampling?.stop()
+    await sampling?.done
     await services.stopAll()
     await producer.close().catch(() => {})
     await infra.deleteTopics(`${runId}.`).catch((error) => log(`topic cleanup: ${error.message}`))
@@ -181,8 +188,15 @@ async function rawLimit() {
   }
 }
 
+/**
+ * One question to the receiver at a time: its answers carry no request id, and with two in
+ * flight one answer resolves both askers and the other lands on the next question (even one of
+ * the next run, whose counts it would then be compared with).
+ */
 function ask(msg) {
-  return new Promise((resolve) => { receiver.once('message', resolve); receiver.send(msg) })
+  const answer = asking.then(() => new Promise((resolve) => { receiver.once('message', resolve); receiver.send(msg) }))
+  asking = answer.catch(() => {})
+  return answer
 }
 
 function report() {
@@ -194,9 +208,13 @@ function report() {
   }
   for (const r of results) {
     const groups = [...new Set(r.lagSeries.flatMap((x) => Object.keys(x.lags)))].filter((g) => SCALED.some((app) => g.endsWith(app))).sort()
-    console.log(`\nConsumer lag every second, ${r.name}${r.addedAt !== undefined ? ` (replicas added at ${r.addedAt.toFixed(0)} s)` : ''}; webhooks accepted so far in the last column:\n`)
+    const added = r.added ? ` (replicas added at ${r.added.s.toFixed(0)} s, all ready at ${r.added.readyS?.toFixed(0) ?? '?'} s)` : ''
+    console.log(`\nConsumer lag every second, ${r.name}${added}; webhooks accepted so far in the last column:\n`)
     console.log(`| s | ${groups.join(' | ')} | webhooks |\n|---:|${groups.map(() => '---:').join('|')}|---:|`)
-    for (const x of r.lagSeries) console.log(`| ${x.s.toFixed(0)} | ${groups.map((g) => (g in x.lags ? n(x.lags[g]) : '–')).join(' | ')} | ${n(x.accepted)} |`)
+    // Once drained, one row says so: the samples while the added replicas finish starting repeat it.
+    const drainedAt = r.lagSeries.findIndex((x) => x.accepted >= r.expected && Object.values(x.lags).every((l) => l === 0))
+    const shown = drainedAt < 0 ? r.lagSeries : r.lagSeries.slice(0, drainedAt + 1)
+    for (const x of shown) console.log(`| ${x.s.toFixed(0)} | ${groups.map((g) => (g in x.lags ? n(x.lags[g]) : '–')).join(' | ')} | ${n(x.accepted)} |`)
   }
   console.log(`\nBacklog produced in ${results.map((r) => `${(r.producedMs / 1000).toFixed(1)} s`).join(' / ')} (${results.map((r) => r.name).join(' / ')}). Load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}.`)
 }
