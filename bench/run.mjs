@@ -11,9 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { infraUp } from '../tools/infra/infra.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const benchmarks = ['kafka-clients', 'templating', 'feedback', 'campaign-engine', 'ingest', 'dispatcher', 'history', 'profile-rebuild', 'pipeline', 'redis-memory'];
-// The pipeline benchmark starts its own Kafka, registry and Redis unless the environment names some; redis-memory its own Redis.
-const ownInfrastructure = new Set(['pipeline', 'redis-memory']);
+const benchmarks = ['kafka-clients', 'templating', 'feedback', 'campaign-engine', 'ingest', 'dispatcher', 'history', 'profile-rebuild', 'pipeline', 'redis-memory', 'replicas'];
+// The pipeline benchmark starts its own Kafka, registry and Redis unless the environment names some; redis-memory its own Redis;
+// replicas its own three-broker Kafka, registry and Redis Cluster.
+const ownInfrastructure = new Set(['pipeline', 'redis-memory', 'replicas']);
 
 const args = process.argv.slice(2);
 const names = [];

@@ -34,7 +34,7 @@ const INPUTS = ['customerEvents', 'customerProfiles', 'enrichedEvents', 'campaig
 /** Writes every poison record; returns the keys expected in the dead-letter topic. */
 export async function writePoisonRecords({ runId, infra, modules, serde }) {
   const { Topics } = modules;
-  const producer = new Producer({ clientId: 'faults-poison', bootstrapBrokers: [infra.kafkaBrokers], partitioner: compatibilityPartitioner, serializers: { key: stringSerializer, headerKey: stringSerializer, headerValue: stringSerializer } });
+  const producer = new Producer({ clientId: 'faults-poison', bootstrapBrokers: infra.kafkaBrokers.split(','), partitioner: compatibilityPartitioner, serializers: { key: stringSerializer, headerKey: stringSerializer, headerValue: stringSerializer } });
   const topic = (contract) => `${runId}.${contract.name}`;
   const messages = [];
   for (const name of INPUTS) {
@@ -64,7 +64,7 @@ export async function readDeadLetters({ runId, infra, modules, serde }) {
   const consumer = new Consumer({
     clientId: 'faults-dlq-reader',
     groupId: `faults-dlq-${randomUUID()}`,
-    bootstrapBrokers: [infra.kafkaBrokers],
+    bootstrapBrokers: infra.kafkaBrokers.split(','),
     deserializers: { key: stringDeserializer, headerKey: stringDeserializer, headerValue: stringDeserializer },
     autocommit: false,
     maxWaitTime: 200,

@@ -20,17 +20,23 @@ export interface FaultRow {
 export interface Scenario {
   name: string;
   key: string;
+  /** Kills the one broker, registry or Redis of the single-node stack: not run with --cluster. */
+  needsOwnInfra?: boolean;
+  /** Kills cluster members: run only with --cluster. */
+  needsCluster?: boolean;
 }
 export function builtModules(): Promise<Record<string, unknown>>;
 export function runScenario(
   scenario: Scenario,
   options: {
-    infra: { kafkaBrokers: string; schemaRegistryUrl: string; redisUrl: string };
+    infra: { kafkaBrokers: string; schemaRegistryUrl: string; redisUrl: string; replicationFactor?: number };
     receiver: unknown;
     events: number;
     rate: number;
     settleTimeoutMs: number;
     modules: Record<string, unknown>;
+    /** Processes per service ({ segmenter: 3, … }); one each when absent. */
+    replicas?: Record<string, number>;
   },
 ): Promise<FaultRow>;
 export function verdict(row: FaultRow): string;

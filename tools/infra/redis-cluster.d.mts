@@ -14,6 +14,8 @@ export interface StartedRedisCluster {
   kill(port: number): void;
   /** Starts a stopped node again on its data (it rejoins the cluster). */
   restart(port: number): Promise<void>;
+  /** Starts again every node that does not answer, then waits until the cluster agrees. */
+  heal(): Promise<void>;
   /** Stops every node and removes their data. */
   stop(): Promise<void>;
 }
@@ -23,4 +25,5 @@ export function clusterPorts(firstPort: number, masters?: number, replicas?: num
 export function clusterHealthy(ports: number[]): Promise<boolean>;
 export function clusterNodes(port: number): Promise<RedisClusterNode[]>;
 export function formRedisCluster(ports: number[], options?: { log?: (message: string) => void; replicas?: number; timeoutMs?: number }): Promise<void>;
+export function stopRedisClusterNodes(options: { firstPort: number; dir: string; masters?: number }): Promise<void>;
 export function startRedisCluster(options: { firstPort: number; dir: string; masters?: number; nodeTimeoutMs?: number; log?: (message: string) => void }): Promise<StartedRedisCluster>;

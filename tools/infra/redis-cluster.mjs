@@ -114,10 +114,7 @@ export async function clusterNodes(port) {
  */
 export async function startRedisCluster({ firstPort, dir, masters = 3, nodeTimeoutMs = 2_000, log = () => {} }) {
   const ports = clusterPorts(firstPort, masters);
-  for (const port of ports) {
-    const stale = ownedPid(path.join(dir, `${port}.pid`), ['redis-server', `:${port}`]);
-    if (stale) await stopPid(stale, { timeoutMs: 5_000 });
-  }
+  await stopRedisClusterNodes({ firstPort, dir, masters });
   const busy = await busyPorts(HOST, ports.flatMap((p) => [p, p + BUS_PORT_OFFSET]));
   if (busy.length > 0) throw new InfraError(`Redis Cluster: ports ${busy.join(', ')} are taken`);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -134,10 +131,23 @@ export async function startRedisCluster({ firstPort, dir, masters = 3, nodeTimeo
     nodes: ports.map((port) => ({ host: HOST, port })),
     kill: (port) => process.kill(pids.get(port), 'SIGKILL'),
     restart: start,
+    /** Starts again every node that does not answer (on its data), then waits until the cluster agrees. */
+    async heal() {
+      for (const port of ports) if (!(await redisPing(HOST, port))) await start(port);
+      await waitFor(() => clusterHealthy(ports), { timeoutMs: 60_000, what: 'the Redis Cluster' });
+    },
     async stop() {
       await Promise.all([...pids.values()].map((pid) => stopPid(pid, { timeoutMs: 5_000 }).catch(() => undefined)));
       await sleep(50);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Stops the nodes an earlier run left in `dir` (by their pid files), so their ports are free again. */
+export async function stopRedisClusterNodes({ firstPort, dir, masters = 3 }) {
+  for (const port of clusterPorts(firstPort, masters)) {
+    const stale = ownedPid(path.join(dir, `${port}.pid`), ['redis-server', `:${port}`]);
+    if (stale) await stopPid(stale, { timeoutMs: 5_000 });
+  }
 }

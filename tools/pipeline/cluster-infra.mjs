@@ -7,9 +7,9 @@ import path from 'node:path';
 import { apicurioComponent } from '../infra/apicurio.mjs';
 import { CLUSTER_REPLICATION_FACTOR, resolveConfig } from '../infra/infra.mjs';
 import { kafkaClusterNodes, kafkaComponent } from '../infra/kafka.mjs';
-import { ownedPid, stopPid } from '../infra/process.mjs';
-import { clusterNodes, startRedisCluster } from '../infra/redis-cluster.mjs';
-import { until } from './stack.mjs';
+import { ownedPid, runCommand, stopPid } from '../infra/process.mjs';
+import { clusterNodes, startRedisCluster, stopRedisClusterNodes } from '../infra/redis-cluster.mjs';
+import { deleteTopicsByPrefix, until } from './stack.mjs';
 
 export class ClusterInfrastructure {
   // Below the ephemeral range and apart from every other profile: brokers 26092/26094/26096
@@ -33,8 +33,14 @@ export class ClusterInfrastructure {
     return `redis+cluster://${this.redis.nodes.map((n) => `${n.host}:${n.port}`).join(',')}`;
   }
 
+  /** Starts what is not running: the first time everything, after a scenario whatever it left killed. */
   async up() {
     await Promise.all([...this.brokers.map((_, i) => this.startBroker(i)), this.startComponent(this.registry, 'schema registry'), this.startRedis()]);
+  }
+
+  /** Deletes a run's topics (by prefix), so the brokers stay light for the next scenario. */
+  async deleteTopics(prefix) {
+    await deleteTopicsByPrefix(this.kafkaBrokers, prefix);
   }
 
   /** Stops anything left from an earlier run and wipes its data, so a run starts from nothing. */
@@ -53,8 +59,14 @@ export class ClusterInfrastructure {
     if (pid) process.kill(pid, 'SIGKILL');
   }
 
+  get redisDir() {
+    return path.join(this.cfg.stateDir, 'redis-cluster');
+  }
+
   async startRedis() {
-    this.redis = await startRedisCluster({ firstPort: this.redisPort, dir: path.join(this.cfg.stateDir, 'redis-cluster'), nodeTimeoutMs: 5_000, log: this.log });
+    // Formed once; later a node a scenario killed comes back on its AOF and rejoins.
+    if (this.redis) return this.redis.heal();
+    this.redis = await startRedisCluster({ firstPort: this.redisPort, dir: this.redisDir, nodeTimeoutMs: 5_000, log: this.log });
   }
 
   /** kill -9 of one Redis master (as the first node that answers sees the cluster); returns its port, for `restartRedisNode`. */
@@ -69,6 +81,16 @@ export class ClusterInfrastructure {
     throw new Error('no Redis node answers');
   }
 
+  /** The port of the Redis master holding `key` (the full key, prefix included), or undefined when none has it. */
+  async redisMasterHolding(key) {
+    for (const port of this.redis.ports) {
+      // Only the slot's master answers 1; the others answer MOVED (replicas too, without READONLY).
+      const { output } = await runCommand('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'EXISTS', key]);
+      if (output.trim() === '1') return port;
+    }
+    return undefined;
+  }
+
   /** Starts a killed node again on its AOF and nodes.conf: it rejoins, as a replica of whoever took over. */
   async restartRedisNode(port) {
     await this.redis.restart(port);
@@ -79,7 +101,9 @@ export class ClusterInfrastructure {
       const pid = ownedPid(c.pidFile, c.markers);
       return pid ? stopPid(pid).catch(() => undefined) : undefined;
     }));
-    await this.redis?.stop();
+    // Nodes of a run that ended without `down` (this process never knew them) go by their pid files.
+    await (this.redis ? this.redis.stop() : stopRedisClusterNodes({ firstPort: this.redisPort, dir: this.redisDir }));
+    this.redis = undefined;
   }
 
   async startComponent(component, what) {

@@ -120,6 +120,11 @@ export class SignedReceiver {
     return n;
   }
 
+  /** The customers a campaign sent anything to. */
+  customersOf(campaign, run = '') {
+    return [...(this.firings.get(`${run}:${campaign}`)?.keys() ?? [])];
+  }
+
   countFor(campaign, run = '') {
     return this.byCampaign.get(`${run}:${campaign}`)?.size ?? 0;
   }

@@ -35,6 +35,18 @@ export async function until(what, probe, timeoutMs, intervalMs = 250) {
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
+/** Deletes the topics whose names start with `prefix` (a run's), on the brokers `brokers` (comma-separated). */
+export async function deleteTopicsByPrefix(brokers, prefix) {
+  const { Admin } = await import('@platformatic/kafka');
+  const admin = new Admin({ clientId: 'cuewire-pipeline-cleanup', bootstrapBrokers: brokers.split(',') });
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.close();
+  }
+}
+
 /** Kafka, registry and Redis of our own, on the ports given, state under `stateDir`. */
 export class OwnInfrastructure {
   // Default ports sit below Linux's ephemeral range (32768–60999), where an outgoing
@@ -72,14 +84,7 @@ export class OwnInfrastructure {
 
   /** Deletes a run's topics (by prefix), so the broker stays light for the next scenario. */
   async deleteTopics(prefix) {
-    const { Admin } = await import('@platformatic/kafka');
-    const admin = new Admin({ clientId: 'cuewire-pipeline-cleanup', bootstrapBrokers: [this.kafkaBrokers] });
-    try {
-      const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-      if (topics.length > 0) await admin.deleteTopics({ topics });
-    } finally {
-      await admin.close();
-    }
+    await deleteTopicsByPrefix(this.kafkaBrokers, prefix);
   }
 
   async startKafka() {
@@ -165,7 +170,12 @@ export class ServiceRunner {
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     // The last readiness answer names the probe that is failing, so a timeout says why.
     let last = 'no answer yet';
-    await until(`${this.name} ready (log ${path.join(this.logDir, `${this.name}.log`)})`, async () => {
+    let ready = false;
+    // A process that exits while starting fails the start at once, not after the timeout.
+    const died = this.exited.then(({ code, signal }) => {
+      if (!ready) throw new Error(`${this.name} exited (${signal ?? `code ${code}`}) before it was ready; see its log ${path.join(this.logDir, `${this.name}.log`)}`);
+    });
+    const answered = until(`${this.name} ready (log ${path.join(this.logDir, `${this.name}.log`)})`, async () => {
       if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${this.app} exited`);
       try {
         const res = await fetch(`${this.url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
@@ -175,9 +185,13 @@ export class ServiceRunner {
         last = error.message;
         return false;
       }
-    }, readyTimeoutMs).catch((error) => {
-      throw new Error(`${error.message}; last readiness answer: ${last}`);
-    });
+    }, readyTimeoutMs).then(
+      () => void (ready = true),
+      (error) => {
+        throw new Error(`${error.message}; last readiness answer: ${last}`);
+      },
+    );
+    await Promise.race([answered, died]);
   }
 
   get url() {

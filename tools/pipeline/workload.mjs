@@ -25,13 +25,21 @@ export function workload({ customers, eventsPerCustomer = 10, onDemandCustomers 
   const neverBuy = plan.filter((p) => !p.types.includes('purchase')).length;
   const gold = Array.from({ length: customers }, (_, i) => i).filter(isGold).length;
   const onDemand = Math.min(onDemandCustomers, customers);
+  const onDemandIds = Array.from({ length: onDemand }, (_, i) => id(i));
   return {
     runId,
     plan,
     events: customers * eventsPerCustomer,
-    onDemandIds: Array.from({ length: onDemand }, (_, i) => id(i)),
+    onDemandIds,
     profiles: Array.from({ length: customers }, (_, i) => ({ customerId: id(i), attributes: { firstName: `Customer ${i}`, tier: isGold(i) ? 'gold' : 'standard' } })),
     expected: { 'f-event': purchases, 'f-allof': customers, 'f-nfb': neverBuy, 'f-sched': gold, 'f-ondemand': onDemand },
+    /** Who each once-per-customer campaign fires for: anyone else it reaches is a wrong firing. */
+    firesFor: {
+      'f-allof': new Set(plan.map((p) => p.customer)),
+      'f-nfb': new Set(plan.filter((p) => !p.types.includes('purchase')).map((p) => p.customer)),
+      'f-sched': new Set(plan.filter((_, i) => isGold(i)).map((p) => p.customer)),
+      'f-ondemand': new Set(onDemandIds),
+    },
   };
 }
 
