@@ -52,6 +52,7 @@ async function startReplica(services, app, log) {
     } catch (error) {
       if (attempt >= 3) throw error;
       log(`STARTUP FAILURE: ${error.message.split('\n')[0]}; starting it again, as a supervisor would`);
+      await runner.kill('SIGKILL'); // one that hangs in its start is still running
       runner.restarts++;
       await sleep(2_000);
     }
