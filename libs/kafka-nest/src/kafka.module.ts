@@ -17,6 +17,22 @@ import { KAFKA_SETTINGS, TOPICS_READY, toLoopLogger } from './kafka.tokens.js';
 import { consumerGroupId, KAFKA_CONSUMER, type KafkaConsumerOptions, type KafkaRecordHandler } from './kafka-consumer.decorator.js';
 
 
+/**
+ * Says on stderr, every 10 s, which start-up step is still running. Nest buffers its logs until
+ * the application is built (`bufferLogs`), and this step runs while it is built: a start that
+ * hangs here (a broker or the registry not answering) would otherwise leave an empty log.
+ */
+function startupStep(first: string): { now(step: string): void; done(): void } {
+  const started = Date.now();
+  let current = first;
+  const timer = setInterval(() => {
+    const line = { level: 40, time: Date.now(), pid: process.pid, context: 'KafkaModule', msg: `start-up still ${current} after ${Math.round((Date.now() - started) / 1000)} s` };
+    process.stderr.write(`${JSON.stringify(line)}\n`);
+  }, 10_000);
+  timer.unref();
+  return { now: (step) => (current = step), done: () => clearInterval(timer) };
+}
+
 /** Creates the topics, then starts one consume loop per @KafkaConsumer provider; stops them on shutdown. */
 @Injectable()
 export class KafkaConsumersHost implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -96,9 +112,15 @@ export class KafkaConsumersHost implements OnModuleInit, OnApplicationBootstrap,
       provide: TOPICS_READY,
       inject: [KAFKA_SETTINGS, AvroSerde],
       useFactory: async (settings: KafkaSettings, serde: AvroSerde) => {
-        await ensureTopics(settings, allTopics);
-        await Promise.all(allTopics.map((t) => serde.schemaId(physicalTopic(settings, t), t.schema)));
-        return true;
+        const step = startupStep('creating the topics');
+        try {
+          await ensureTopics(settings, allTopics);
+          step.now('registering the topics\' schemas');
+          await Promise.all(allTopics.map((t) => serde.schemaId(physicalTopic(settings, t), t.schema)));
+          return true;
+        } finally {
+          step.done();
+        }
       },
     },
     KafkaConsumersHost,
