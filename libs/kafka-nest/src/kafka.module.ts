@@ -22,11 +22,12 @@ import { consumerGroupId, KAFKA_CONSUMER, type KafkaConsumerOptions, type KafkaR
  * the application is built (`bufferLogs`), and this step runs while it is built: a start that
  * hangs here (a broker or the registry not answering) would otherwise leave an empty log.
  */
-function startupStep(first: string): { now(step: string): void; done(): void } {
+function startupStep(first: string, detail: () => string | undefined): { now(step: string): void; done(): void } {
   const started = Date.now();
   let current = first;
   const timer = setInterval(() => {
-    const line = { level: 40, time: Date.now(), pid: process.pid, context: 'KafkaModule', msg: `start-up still ${current} after ${Math.round((Date.now() - started) / 1000)} s` };
+    const why = detail();
+    const line = { level: 40, time: Date.now(), pid: process.pid, context: 'KafkaModule', msg: `start-up still ${current} after ${Math.round((Date.now() - started) / 1000)} s${why ? ` (last error: ${why})` : ''}` };
     process.stderr.write(`${JSON.stringify(line)}\n`);
   }, 10_000);
   timer.unref();
@@ -112,7 +113,7 @@ export class KafkaConsumersHost implements OnModuleInit, OnApplicationBootstrap,
       provide: TOPICS_READY,
       inject: [KAFKA_SETTINGS, AvroSerde],
       useFactory: async (settings: KafkaSettings, serde: AvroSerde) => {
-        const step = startupStep('creating the topics');
+        const step = startupStep('creating the topics', () => serde.lastRegistrationError);
         try {
           await ensureTopics(settings, allTopics);
           step.now('registering the topics\' schemas');

@@ -10,6 +10,8 @@ const REGISTRATION_PATIENCE_MS = 5 * 60_000;
 export class AvroSerde {
   private readonly registry: SchemaRegistry;
   private readonly ids = new Map<string, Promise<number>>();
+  /** The last error a registration is waiting out (for start-up diagnostics), cleared by the next success. */
+  lastRegistrationError?: string;
 
   constructor(schemaRegistryUrl: string) {
     this.registry = new SchemaRegistry({ host: schemaRegistryUrl });
@@ -40,9 +42,11 @@ export class AvroSerde {
           // The registry enforces BACKWARD evolution per subject from the first registration on.
           { subject: `${topic}-value`, compatibility: COMPATIBILITY.BACKWARD, updateConfig: true },
         );
+        this.lastRegistrationError = undefined;
         return registered.id;
       } catch (error) {
         if (!registrationMayRecover(error) || Date.now() > giveUpAt) throw error;
+        this.lastRegistrationError = `${topic}-value, attempt ${attempt}: ${(error as Error).message}`;
         await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * attempt)));
       }
     }
