@@ -6,10 +6,7 @@ import type { TopicContract } from '@cuewire/contracts';
 import { RegistryUnavailableError, type AvroSerde } from './avro-serde.js';
 import { physicalTopic, type KafkaSettings } from './kafka-settings.js';
 import type { ConsumeLoopLogger } from './consume-loop.js';
-import { backoffMs, classifyFailure } from './consumer/failure.policy.js';
-
-/** Attempts to start following the topic (backoff capped at 10 s: about five minutes). */
-const START_RETRY_ATTEMPTS = 32;
+import { backoffMs, retryWhileUnreachable } from './consumer/failure.policy.js';
 
 /**
  * An in-memory copy of a compacted topic (latest value per key), read from the beginning by
@@ -90,28 +87,23 @@ export class CompactedTopicView<T> extends EventEmitter<{ change: [key: string, 
     return { arrived: arrived.finally(cancel), cancel };
   }
 
-  /**
-   * Reads where the topic ends, then follows it. Retried while Kafka is unreachable (about five
-   * minutes, as the consume loops do): a service started while a broker is down (its metadata
-   * still naming the dead broker as a leader) would otherwise fail its start at the first
-   * ListOffsets (issue #13's cluster run).
-   */
+  /** Reads where the topic ends, then follows it; retried while Kafka is unreachable (retryWhileUnreachable). */
   async start(): Promise<void> {
-    for (let failures = 0; ; failures++) {
-      const consumer = this.newConsumer();
-      try {
-        const ends = await consumer.listOffsets({ topics: [this.topic] });
-        (ends.get(this.topic) ?? []).forEach((end, partition) => end > 0n && this.pending.set(partition, end));
-        if (this.pending.size === 0) this.resolveReady();
-        await this.follow(consumer);
-        return;
-      } catch (error) {
-        await consumer.close(true).catch(() => undefined);
-        if (failures + 1 >= START_RETRY_ATTEMPTS || classifyFailure(error) !== 'infrastructure') throw error;
-        this.logger.warn({ err: error, topic: this.topic, failures: failures + 1 }, 'config view could not start; retrying');
-        await sleep(backoffMs(failures, 500, 10_000));
-      }
-    }
+    await retryWhileUnreachable(
+      async () => {
+        const consumer = this.newConsumer();
+        try {
+          const ends = await consumer.listOffsets({ topics: [this.topic] });
+          (ends.get(this.topic) ?? []).forEach((end, partition) => end > 0n && this.pending.set(partition, end));
+          if (this.pending.size === 0) this.resolveReady();
+          await this.follow(consumer);
+        } catch (error) {
+          await consumer.close(true).catch(() => undefined);
+          throw error;
+        }
+      },
+      (err, failures) => this.logger.warn({ err, topic: this.topic, failures }, 'config view could not start; retrying'),
+    );
   }
 
   private newConsumer(): Consumer<string, Buffer, string, string> {

@@ -4,7 +4,7 @@ import type { TopicContract } from '@cuewire/contracts';
 import { UndecodableRecordError, type AvroSerde } from './avro-serde.js';
 import { deadLetterRecord, type DeadLetterStage } from './consumer/dead-letter.record.js';
 import { partitionLags, type PartitionLag } from './consumer/consumer-lag.js';
-import { backoffMs, classifyFailure, describeFailure } from './consumer/failure.policy.js';
+import { backoffMs, classifyFailure, describeFailure, retryWhileUnreachable } from './consumer/failure.policy.js';
 import { KeyedQueue } from './consumer/keyed-queue.js';
 import { PartitionProgress } from './consumer/partition-progress.js';
 import { consumeAsGroup, type GroupConsumer, type GroupStream } from './group-consumer.factory.js';
@@ -17,8 +17,6 @@ import type { TypedProducer } from './typed-producer.js';
 
 /** Longest wait between two tries of a record during an outage: recovery is noticed within it. */
 const RETRY_CAP_MS = 5_000;
-/** Attempts to join the group at start (backoff capped at 10 s: about five minutes). */
-const START_RETRY_ATTEMPTS = 32;
 
 type RawMessage = Message<string, Buffer, string, string> & { metadata?: { consumer?: { generationId?: number } } };
 
@@ -160,23 +158,13 @@ export class ConsumeLoop<T> {
     return this.oldestOpenMs() > this.stuckAfterMs;
   }
 
-  /**
-   * Joins the group, retrying while Kafka is unreachable (a broker restarting, a coordinator
-   * or leader the metadata still names on a dead broker) for about START_RETRY_ATTEMPTS
-   * attempts, about five minutes, as services already wait for the registry: a replica started
-   * during a broker outage would otherwise exit and count on a supervisor to start it again.
-   */
+  /** Joins the group, retrying while Kafka is unreachable (retryWhileUnreachable). */
   async start(): Promise<void> {
-    for (let failures = 0; ; failures++) {
-      try {
-        await this.connect();
-        break;
-      } catch (error) {
-        if (this.stopping || failures + 1 >= START_RETRY_ATTEMPTS || classifyFailure(error) !== 'infrastructure') throw error;
-        this.options.logger.warn({ err: error, groupId: this.options.groupId, failures: failures + 1 }, 'joining the group failed; retrying');
-        await sleep(backoffMs(failures, 500, 10_000));
-      }
-    }
+    await retryWhileUnreachable(
+      () => this.connect(),
+      (err, failures) => this.options.logger.warn({ err, groupId: this.options.groupId, failures }, 'joining the group failed; retrying'),
+      () => this.stopping,
+    );
     this.started = true;
     this.unobserve = consumeMetrics.observe(this);
     this.commitTimer = setInterval(() => void this.commit(), this.options.commitIntervalMs ?? 200);

@@ -36,6 +36,27 @@ export function classifyFailure(error: unknown): FailureKind {
   return 'unknown';
 }
 
+/** Attempts at start-up while Kafka is unreachable (backoff capped at 10 s: about five minutes). */
+const START_RETRY_ATTEMPTS = 32;
+
+/**
+ * Runs a start-up step (joining a group, a first read of a topic), retrying it while Kafka is
+ * unreachable for about five minutes, as services already wait for the registry: a replica
+ * started during a broker outage (its metadata naming the dead broker) would otherwise exit.
+ * Any other failure, the last one, or a failure once `stopping()` holds is thrown.
+ */
+export async function retryWhileUnreachable<R>(step: () => Promise<R>, onRetry: (error: unknown, failures: number) => void, stopping: () => boolean = () => false): Promise<R> {
+  for (let failures = 0; ; failures++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (stopping() || failures + 1 >= START_RETRY_ATTEMPTS || classifyFailure(error) !== 'infrastructure') throw error;
+      onRetry(error, failures + 1);
+      await new Promise((resolve) => setTimeout(resolve, backoffMs(failures, 500, 10_000)));
+    }
+  }
+}
+
 /** Exponential backoff with full jitter, capped. */
 export function backoffMs(failures: number, baseMs = 100, capMs = 30_000): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(failures, 16));
