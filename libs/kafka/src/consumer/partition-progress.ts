@@ -29,6 +29,11 @@ export class PartitionProgress {
     return this.size > 0 ? this.open[this.head].at : undefined;
   }
 
+  /** The offset the stream must hand out next: one past the last tracked (offsets of a non-compacted topic are contiguous). */
+  get next(): bigint | undefined {
+    return this.lastTracked === null ? undefined : this.lastTracked + 1n;
+  }
+
   /** Starts tracking a fetched record; false for an offset at or before one already tracked (a re-fetch). */
   track(offset: bigint, at = Date.now()): boolean {
     if (this.lastTracked !== null && offset <= this.lastTracked) return false;
@@ -60,4 +65,33 @@ export class PartitionProgress {
   markCommitted(offset: bigint): void {
     if (this.committed === null || offset > this.committed) this.committed = offset;
   }
+}
+
+/**
+ * Where a fetched record belongs, given its partition's lane (`laneNext`: the offset the lane
+ * expects next, undefined without a lane) and where the group resumes the partition from
+ * (`resumeAt`: its committed offset, `any`, or undefined until the assignment's are read).
+ *
+ * - `next`: the lane's next record.
+ * - `start`: a new lane (or a re-fetch that went back) starting at or before the resume point:
+ *   everything from it comes again in order.
+ * - `early`: fetched before this assignment's resume points were read; dropped (the check
+ *   below fetches the partition again if the client moved past it meanwhile).
+ * - `skipped`: the records from `from` up to this one were never handed out in this lane (a
+ *   fetch sent before a rejoin and answered after it moves the client past them, and with
+ *   nothing committed the client keeps its position across a rejoin): the record is dropped and
+ *   the partition is fetched again from `from`. A lane started at such a record would commit
+ *   past the skipped ones (issue #13's lost webhooks).
+ *
+ * Relies on contiguous offsets: the consume loop reads only non-compacted topics written
+ * without transactions, where every offset holds a record.
+ */
+export type Placement = { readonly kind: 'next' | 'start' | 'early' } | { readonly kind: 'skipped'; readonly from: bigint };
+
+export function placeRecord(offset: bigint, laneNext: bigint | undefined, resumeAt: bigint | 'any' | undefined): Placement {
+  if (laneNext !== undefined && offset === laneNext) return { kind: 'next' };
+  if (laneNext !== undefined && offset > laneNext) return { kind: 'skipped', from: laneNext };
+  if (resumeAt === undefined) return { kind: 'early' };
+  if (resumeAt !== 'any' && offset > resumeAt) return { kind: 'skipped', from: resumeAt };
+  return { kind: 'start' };
 }
