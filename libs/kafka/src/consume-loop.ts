@@ -67,6 +67,12 @@ export interface ConsumeLoopOptions<T> {
   readonly unknownFailureAttempts?: number;
   /** Most time the broker holds a fetch open when there is nothing new. */
   readonly maxWaitTime?: number;
+  /**
+   * Resolves once the handlers' writes to other stores are durable (Redis replicas: DurableState);
+   * awaited before each commit, covering every record completed before it. A rejection holds the
+   * commit until the next try.
+   */
+  readonly beforeCommit?: () => Promise<void>;
 }
 
 /** One fetched record on its way to a durable outcome. */
@@ -114,6 +120,8 @@ export class ConsumeLoop<T> {
   private readonly gates = new Map<string, Promise<void>>();
   private readonly running = new Set<Promise<void>>();
   private pending = 0;
+  /** Commits held in a row because the handlers' state was not yet durable (beforeCommit). */
+  private commitHolds = 0;
   private started = false;
   private stopping = false;
   private reconnecting?: Promise<void>;
@@ -281,14 +289,11 @@ export class ConsumeLoop<T> {
     const laneKey = laneKeyOf(message.topic, message.partition);
     const lane = this.lanes.get(laneKey);
     const placement = placeRecord(message.offset, lane?.next, this.resumeAt.get(laneKey));
-    if (placement.kind === 'early') return;
+    if (placement.kind === 'early' || placement.kind === 'duplicate') return;
     if (placement.kind === 'skipped') return this.fetchAgain(message, laneKey, placement.from);
     let progress = lane!;
     if (placement.kind === 'start') {
-      // A new partition, or the stream went back (a re-fetch from the committed offset after an
-      // error or a rejoin): everything from here comes again in order, so the partition starts
-      // over; its records still open are abandoned (never committed) and handled again.
-      if (lane) this.pending -= lane.size;
+      // The partition's first record in this assignment (a rejoin or reconnect starts a new one).
       progress = new PartitionProgress(message.topic, message.partition);
       this.lanes.set(laneKey, progress);
     }
@@ -491,6 +496,13 @@ export class ConsumeLoop<T> {
       return offset === null ? [] : [{ key, lane, offset }];
     });
     if (offsets.length === 0) return;
+    try {
+      await this.options.beforeCommit?.();
+    } catch (error) {
+      if (this.commitHolds++ % 25 === 0) this.options.logger.warn({ err: error, groupId: this.options.groupId, holds: this.commitHolds }, 'state not yet durable; holding the commit');
+      return;
+    }
+    this.commitHolds = 0;
     try {
       await consumer.commit({ offsets: offsets.map(({ lane, offset }) => ({ topic: lane.topic, partition: lane.partition, offset, leaderEpoch: -1 })) });
       for (const { key, lane, offset } of offsets) {

@@ -75,10 +75,9 @@ describe('where a fetched record belongs (placeRecord)', () => {
     expect(placeRecord(12n, 10n, 0n)).toEqual({ kind: 'skipped', from: 10n });
   });
 
-  it('starts over when the stream goes back to or before the resume point, and fetches again when it goes back only part of the way', () => {
-    expect(placeRecord(40n, 90n, 40n)).toEqual({ kind: 'start' });
-    expect(placeRecord(35n, 90n, 40n)).toEqual({ kind: 'start' });
-    expect(placeRecord(60n, 90n, 40n)).toEqual({ kind: 'skipped', from: 40n });
+  it('drops a record the lane already has (overlapping fetches) or one already committed, without starting over', () => {
+    expect(placeRecord(60n, 90n, 40n)).toEqual({ kind: 'duplicate' });
+    expect(placeRecord(35n, undefined, 40n)).toEqual({ kind: 'duplicate' });
   });
 
   it('drops what arrives before the assignment’s resume points are known, and takes any start with no commit from latest', () => {

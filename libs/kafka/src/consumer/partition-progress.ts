@@ -73,10 +73,11 @@ export class PartitionProgress {
  * (`resumeAt`: its committed offset, `any`, or undefined until the assignment's are read).
  *
  * - `next`: the lane's next record.
- * - `start`: a new lane (or a re-fetch that went back) starting at or before the resume point:
- *   everything from it comes again in order.
- * - `early`: fetched before this assignment's resume points were read; dropped (the check
- *   below fetches the partition again if the client moved past it meanwhile).
+ * - `start`: the first record of a lane, at the resume point.
+ * - `duplicate`: one the lane already has (two fetches overlapping, as when leadership moves),
+ *   or one before the resume point (already committed): dropped.
+ * - `early`: fetched before this assignment's resume points were read; dropped (the loop then
+ *   sets the client's fetch position to them, so it comes again).
  * - `skipped`: the records from `from` up to this one were never handed out in this lane (a
  *   fetch sent before a rejoin and answered after it moves the client past them, and with
  *   nothing committed the client keeps its position across a rejoin): the record is dropped and
@@ -86,12 +87,14 @@ export class PartitionProgress {
  * Relies on contiguous offsets: the consume loop reads only non-compacted topics written
  * without transactions, where every offset holds a record.
  */
-export type Placement = { readonly kind: 'next' | 'start' | 'early' } | { readonly kind: 'skipped'; readonly from: bigint };
+export type Placement = { readonly kind: 'next' | 'start' | 'duplicate' | 'early' } | { readonly kind: 'skipped'; readonly from: bigint };
 
 export function placeRecord(offset: bigint, laneNext: bigint | undefined, resumeAt: bigint | 'any' | undefined): Placement {
-  if (laneNext !== undefined && offset === laneNext) return { kind: 'next' };
-  if (laneNext !== undefined && offset > laneNext) return { kind: 'skipped', from: laneNext };
+  if (laneNext !== undefined) {
+    if (offset === laneNext) return { kind: 'next' };
+    return offset < laneNext ? { kind: 'duplicate' } : { kind: 'skipped', from: laneNext };
+  }
   if (resumeAt === undefined) return { kind: 'early' };
-  if (resumeAt !== 'any' && offset > resumeAt) return { kind: 'skipped', from: resumeAt };
-  return { kind: 'start' };
+  if (resumeAt === 'any' || offset === resumeAt) return { kind: 'start' };
+  return offset < resumeAt ? { kind: 'duplicate' } : { kind: 'skipped', from: resumeAt };
 }
