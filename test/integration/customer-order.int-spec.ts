@@ -8,7 +8,8 @@ import { CustomerOrder } from '../../apps/dispatcher/src/deliveries/customer-ord
  */
 describe('customer order across deferrals and replicas (real Redis)', () => {
   const { redis, dispose } = isolatedRedis('it-order');
-  const [deferring, releasing] = [new CustomerOrder(redis), new CustomerOrder(redis)];
+  const config = { DISPATCH_ORDER_GRACE_MS: 60_000 };
+  const [deferring, releasing] = [new CustomerOrder(redis, config), new CustomerOrder(redis, config)];
 
   beforeAll(async () => {
     await redis.onModuleInit();

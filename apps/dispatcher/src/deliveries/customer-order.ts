@@ -1,25 +1,29 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Cluster, Redis } from 'ioredis';
+import { Counter } from 'prom-client';
+import { APP_CONFIG } from '@cuewire/platform';
 import { RedisConnection, RedisKeys } from '@cuewire/redis';
+import type { DispatcherEnv } from '../dispatcher.env.js';
 
 /**
  * Is an earlier delivery of this customer to this webhook waiting on a delay tier? Removes the
  * entries past their moment + grace first (a delivery that never came back), then answers
- * {wait, until, queued}: wait when another delivery heads the queue; until, the latest moment
+ * {wait, until, queued, expired}: wait when another delivery heads the queue; until, the latest moment
  * among the waiting ones; queued, whether the pair has a queue at all (then the caller reports
- * the outcome). KEYS: queue, due. ARGV: now, delivery id.
+ * the outcome); expired, how many it removed. KEYS: queue, due. ARGV: now, delivery id.
  */
 const CHECK = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return {0, 0, 0} end
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])) do
+if redis.call('EXISTS', KEYS[1]) == 0 then return {0, 0, 0, 0} end
+local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
+for _, id in ipairs(expired) do
   redis.call('ZREM', KEYS[1], id)
   redis.call('ZREM', KEYS[2], id)
 end
 local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
-if not head then return {0, 0, 0} end
+if not head then return {0, 0, 0, #expired} end
 local last = redis.call('ZREVRANGE', KEYS[2], 0, 0, 'WITHSCORES')[2]
-if head == ARGV[2] then return {0, last, 1} end
-return {1, last, 1}
+if head == ARGV[2] then return {0, last, 1, #expired} end
+return {1, last, 1, #expired}
 `;
 
 /**
@@ -43,13 +47,19 @@ redis.call('ZREM', KEYS[2], ARGV[1])
 return 1
 `;
 
+const orderHoldsExpired = new Counter({
+  name: 'cuewire_dispatch_order_holds_expired_total',
+  help: 'Deferred deliveries that stopped holding their customer’s later deliveries to a webhook because they had not come back within DISPATCH_ORDER_GRACE_MS of their moment',
+  labelNames: ['webhook'],
+});
+
 /** The keys the order scripts are given, in KEYS order (the slot spec checks they share the webhook's slot). */
 export function orderKeys(webhookId: string, customerId: string): [string, string] {
   return [RedisKeys.endpointOrder(webhookId, customerId), RedisKeys.endpointOrderDue(webhookId, customerId)];
 }
 
 type ScriptedRedis = (Redis | Cluster) & {
-  cuewireOrderCheck(...args: (string | number)[]): Promise<[number, number | string, number]>;
+  cuewireOrderCheck(...args: (string | number)[]): Promise<[number, number | string, number, number]>;
   cuewireOrderDefer(...args: (string | number)[]): Promise<number>;
   cuewireOrderSettle(...args: (string | number)[]): Promise<number>;
 };
@@ -75,16 +85,22 @@ export interface OrderCheck {
  * that deferred it does not see it come back (issue #13's cluster run: order broken with three
  * dispatchers). One script per step, keys under the webhook's hash tag (Cluster-safe). A pair
  * without a queue costs one `EXISTS` per delivery. An entry whose delivery never comes back
- * (its record lost with a wiped Redis or skipped) stops holding the others at its moment plus
- * `graceMs`.
+ * (its delay-tier record dead-lettered) stops holding the others at its moment plus `graceMs`,
+ * which must outlast how far the tiers lag behind under a backlog: a delivery that comes back
+ * after its hold ended is overtaken by the customer's later ones.
  */
 @Injectable()
 export class CustomerOrder implements OnModuleInit {
   private redis!: ScriptedRedis;
-  /** How long past its moment a waiting delivery that never comes back holds the others. */
-  graceMs = 60_000;
+  /** How long past its moment a waiting delivery that never comes back holds the others (DISPATCH_ORDER_GRACE_MS). */
+  graceMs: number;
 
-  constructor(private readonly connection: RedisConnection) {}
+  constructor(
+    private readonly connection: RedisConnection,
+    @Inject(APP_CONFIG) config: Pick<DispatcherEnv, 'DISPATCH_ORDER_GRACE_MS'>,
+  ) {
+    this.graceMs = config.DISPATCH_ORDER_GRACE_MS;
+  }
 
   onModuleInit(): void {
     const client = this.connection.client;
@@ -97,7 +113,9 @@ export class CustomerOrder implements OnModuleInit {
   }
 
   async check(webhookId: string, customerId: string, deliveryId: string, now = Date.now()): Promise<OrderCheck> {
-    const [wait, last, queued] = await this.redis.cuewireOrderCheck(...orderKeys(webhookId, customerId), now, deliveryId);
+    const [wait, last, queued, expired] = await this.redis.cuewireOrderCheck(...orderKeys(webhookId, customerId), now, deliveryId);
+    // Each one is a delivery the customer's later ones may now overtake if it still comes back.
+    if (expired > 0) orderHoldsExpired.inc({ webhook: webhookId }, expired);
     return { wait: wait === 1, until: Number(last) > 0 ? Number(last) - this.graceMs : 0, queued: queued === 1 };
   }
 
