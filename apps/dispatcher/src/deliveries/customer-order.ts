@@ -8,22 +8,24 @@ import type { DispatcherEnv } from '../dispatcher.env.js';
 /**
  * Is an earlier delivery of this customer to this webhook waiting on a delay tier? Removes the
  * entries past their moment + grace first (a delivery that never came back), then answers
- * {wait, until, queued, expired}: wait when another delivery heads the queue; until, the latest moment
+ * {wait, until, queued, expired, since}: wait when another delivery heads the queue; until, the latest moment
  * among the waiting ones; queued, whether the pair has a queue at all (then the caller reports
- * the outcome); expired, how many it removed. KEYS: queue, due. ARGV: now, delivery id.
+ * the outcome); expired, how many it removed; since, when this delivery was first deferred (0
+ * when it is not queued). KEYS: queue, due. ARGV: now, delivery id.
  */
 const CHECK = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return {0, 0, 0, 0} end
+if redis.call('EXISTS', KEYS[1]) == 0 then return {0, 0, 0, 0, 0} end
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
 for _, id in ipairs(expired) do
   redis.call('ZREM', KEYS[1], id)
   redis.call('ZREM', KEYS[2], id)
 end
 local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
-if not head then return {0, 0, 0, #expired} end
+if not head then return {0, 0, 0, #expired, 0} end
 local last = redis.call('ZREVRANGE', KEYS[2], 0, 0, 'WITHSCORES')[2]
-if head == ARGV[2] then return {0, last, 1, #expired} end
-return {1, last, 1, #expired}
+local since = redis.call('ZSCORE', KEYS[1], ARGV[2]) or 0
+if head == ARGV[2] then return {0, last, 1, #expired, since} end
+return {1, last, 1, #expired, since}
 `;
 
 /**
@@ -59,7 +61,7 @@ export function orderKeys(webhookId: string, customerId: string): [string, strin
 }
 
 type ScriptedRedis = (Redis | Cluster) & {
-  cuewireOrderCheck(...args: (string | number)[]): Promise<[number, number | string, number, number]>;
+  cuewireOrderCheck(...args: (string | number)[]): Promise<[number, number | string, number, number, number | string]>;
   cuewireOrderDefer(...args: (string | number)[]): Promise<number>;
   cuewireOrderSettle(...args: (string | number)[]): Promise<number>;
 };
@@ -71,6 +73,23 @@ export interface OrderCheck {
   readonly until: number;
   /** The pair has a queue: report this delivery's outcome with `settled` (it may be in it). */
   readonly queued: boolean;
+  /** When this delivery was first deferred (epoch ms; 0 when it is not in the queue). */
+  readonly waitingSince: number;
+}
+
+/** The longest a delivery that has waited long is put off at a time (deferralBackoffMs). */
+export const MAX_DEFERRAL_BACKOFF_MS = 30_000;
+
+/**
+ * How long to put off a delivery that comes back and must wait again, at least: a quarter of
+ * how long it has waited so far, up to 30 s. Under a backlog (an endpoint at its concurrency
+ * limit, customers queued behind a busy delivery) each deferral is a tier record produced,
+ * consumed and checked; deferring every second turned the 100,000-event cluster-chaos run's
+ * backlog into over a million tier records per dispatcher. Waiting long means the backlog is
+ * long: coming back less often costs at most a quarter more wait.
+ */
+export function deferralBackoffMs(waitingSince: number, now: number): number {
+  return waitingSince > 0 ? Math.min(MAX_DEFERRAL_BACKOFF_MS, Math.max(0, Math.floor((now - waitingSince) / 4))) : 0;
 }
 
 /**
@@ -113,10 +132,10 @@ export class CustomerOrder implements OnModuleInit {
   }
 
   async check(webhookId: string, customerId: string, deliveryId: string, now = Date.now()): Promise<OrderCheck> {
-    const [wait, last, queued, expired] = await this.redis.cuewireOrderCheck(...orderKeys(webhookId, customerId), now, deliveryId);
+    const [wait, last, queued, expired, since] = await this.redis.cuewireOrderCheck(...orderKeys(webhookId, customerId), now, deliveryId);
     // Each one is a delivery the customer's later ones may now overtake if it still comes back.
     if (expired > 0) orderHoldsExpired.inc({ webhook: webhookId }, expired);
-    return { wait: wait === 1, until: Number(last) > 0 ? Number(last) - this.graceMs : 0, queued: queued === 1 };
+    return { wait: wait === 1, until: Number(last) > 0 ? Number(last) - this.graceMs : 0, queued: queued === 1, waitingSince: Number(since) };
   }
 
   /** The delivery was handed to a delay tier until `notBefore`. */

@@ -16,7 +16,7 @@ import { LocalSlots } from '../endpoints/local-slots.js';
 import { DeliveryLogRepository } from '../log/delivery-log.repository.js';
 import { tierFor } from '../pipeline/delay-tiers.js';
 import { Semaphore } from '../pipeline/semaphore.js';
-import { CustomerOrder } from './customer-order.js';
+import { CustomerOrder, deferralBackoffMs } from './customer-order.js';
 import { DeliveryMarksRepository } from './delivery-marks.repository.js';
 import { countDeliveryResult } from './delivery.metrics.js';
 import { WebhookHttp } from './webhook-http.provider.js';
@@ -82,15 +82,16 @@ export class DeliveryExecutor {
     const order = ordered ? await this.order.check(request.webhookId, request.customerId, request.deliveryId) : undefined;
     if (order?.wait) {
       // An earlier delivery of this customer to this webhook is on a delay tier: go behind it.
-      await this.defer(request, history, order.until - Date.now() + 50, 'ordered');
+      await this.defer(request, history, Math.max(order.until - Date.now() + 50, deferralBackoffMs(order.waitingSince, Date.now())), 'ordered');
       return;
     }
-    const outcome = await this.step(pending);
+    const outcome = await this.step(pending, order?.waitingSince ?? 0);
     // Only a pair with a queue can hold this delivery (it joins one when it is deferred).
     if (order?.queued && outcome !== 'deferred') await this.durably('order', () => this.order.settled(request.webhookId, request.customerId, request.deliveryId));
   }
 
-  private async step(pending: PendingDelivery): Promise<'deferred' | void> {
+  /** `waitingSince`: when the delivery was first deferred (0: never), which spaces out its deferrals. */
+  private async step(pending: PendingDelivery, waitingSince = 0): Promise<'deferred' | void> {
     const { history } = pending;
     let { request } = pending;
     const webhook = this.webhooks.get(request.webhookId);
@@ -128,7 +129,7 @@ export class DeliveryExecutor {
       const { refused } = step;
       if (refused.kind === 'duplicate') return this.skipDuplicate(request);
       if (refused.kind === 'disabled') return this.park(webhook, request, history, `endpoint disabled: ${refused.reason}`);
-      return this.defer(request, history, refused.retryInMs, refused.kind);
+      return this.defer(request, history, Math.max(refused.retryInMs, deferralBackoffMs(waitingSince, Date.now())), refused.kind);
     }
     const { granted: admission, sent } = step;
     // The slots cover the request to the endpoint only: recording the outcome does not hold them.
