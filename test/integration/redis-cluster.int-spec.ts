@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { profileLimitsEnvSchema } from '@cuewire/contracts';
 import { ReadinessRegistry, type BaseEnv } from '@cuewire/platform';
 import { RedisConnection, RedisKeys } from '@cuewire/redis';
-import { clusterNodes, startRedisCluster, type StartedRedisCluster } from '../../tools/infra/redis-cluster.mjs';
+import { clusterHealthy, clusterNodes, startRedisCluster, type StartedRedisCluster } from '../../tools/infra/redis-cluster.mjs';
 import { CustomerContextRepository } from '../../apps/campaign-evaluator/src/customers/customer-context.repository.js';
 import { CustomerHistoryRepository } from '../../apps/campaign-evaluator/src/history/customer-history.repository.js';
 import { ScheduleProgressRepository } from '../../apps/campaign-evaluator/src/schedules/schedule-progress.repository.js';
@@ -153,6 +153,31 @@ describe('Redis Cluster (three masters with a replica each)', () => {
     expect(JSON.parse((await readOnReplica(replica.port, prefix + RedisKeys.profile(customer)))!)).toEqual({ durable: true });
   }, 30_000);
 
+  it('starts a client while the cluster is down (a master and its replica frozen) and is ready once it is back', async () => {
+    const victim = (await clusterNodes(cluster.ports[0])).find((n) => n.master && n.port !== cluster.ports[0])!;
+    const itsReplica = (await clusterNodes(cluster.ports[0])).find((n) => n.masterId === victim.id)!;
+    cluster.freeze(victim.port);
+    cluster.freeze(itsReplica.port);
+    const late = new RedisConnection({ REDIS_URL: 'redis://unused', REDIS_CLUSTER_NODES: cluster.nodes.map((n) => `${n.host}:${n.port}`), REDIS_KEY_PREFIX: prefix } as BaseEnv, new ReadinessRegistry());
+    try {
+      // Past the 2 s node timeout the others mark both failed: cluster_state:fail, which the new client's ready check sees.
+      await waitUntil(async () => (await clusterInfo(cluster.ports[0])).includes('cluster_state:fail'), 15_000);
+      const starting = late.onModuleInit();
+      await sleep(3_000);
+      cluster.thaw(victim.port);
+      cluster.thaw(itsReplica.port);
+      await Promise.race([starting, sleep(20_000).then(() => Promise.reject(new Error('the client never became ready')))]);
+      expect(await late.client.ping()).toBe('PONG');
+    } finally {
+      cluster.thaw(victim.port);
+      cluster.thaw(itsReplica.port);
+      await late.onApplicationShutdown();
+    }
+    // Every node agreeing and every replica linked again, and the suite's client answering, before the next test.
+    await waitUntil(() => clusterHealthy(cluster.ports), 30_000);
+    await waitUntil(async () => redis.client.ping().then(() => true, () => false), 15_000);
+  }, 60_000);
+
   it('survives a master killed -9: its replica takes over and the client carries on after retries', async () => {
     const profiles = new ProfileRepository(redis, profileLimitsEnvSchema.parse({}));
     const customer = 'cust-failover';
@@ -206,6 +231,16 @@ async function readOnReplica(port: number, key: string): Promise<string | null> 
     await node.connect();
     await node.call('READONLY');
     return await node.get(key);
+  } finally {
+    node.disconnect();
+  }
+}
+
+async function clusterInfo(port: number): Promise<string> {
+  const node = new Redis({ host: '127.0.0.1', port, lazyConnect: true });
+  try {
+    await node.connect();
+    return (await node.call('CLUSTER', 'INFO')) as string;
   } finally {
     node.disconnect();
   }

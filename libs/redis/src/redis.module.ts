@@ -99,7 +99,8 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown, Dur
   }
 
   async onModuleInit(): Promise<void> {
-    await this.client.connect();
+    if (this.client instanceof Cluster) await clusterReady(this.client);
+    else await this.client.connect();
     this.readiness.add({ name: 'redis', check: async () => void (await this.client.ping()) });
   }
 
@@ -132,6 +133,18 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown, Dur
   async onApplicationShutdown(): Promise<void> {
     await this.client.quit().catch(() => this.client.disconnect());
   }
+}
+
+/**
+ * Connects a Cluster client and resolves once it is ready. Not `await connect()` alone: when its
+ * first ready check finds the cluster failing over (`cluster_state:fail`), ioredis reconnects
+ * on its own but the promise `connect()` returned never settles, so a replica started during a
+ * master's failover hung in its start with nothing in its log (issue #13's cluster run). A
+ * failure `connect()` does report (no startup node answers) still fails the start.
+ */
+export function clusterReady(cluster: Cluster): Promise<void> {
+  const ready = new Promise<void>((resolve) => cluster.once('ready', () => resolve()));
+  return Promise.race([ready, cluster.connect()]);
 }
 
 @Global()
