@@ -5,21 +5,30 @@ import { RedisConnection, RedisKeys } from '@cuewire/redis';
 /**
  * Is an earlier delivery of this customer to this webhook waiting on a delay tier? Removes the
  * entries past their moment + grace first (a delivery that never came back), then answers
- * {wait, until, queued}: wait when another delivery heads the queue; until, the latest moment
- * among the waiting ones; queued, whether the pair has a queue at all (then the caller reports
- * the outcome). KEYS: queue, due. ARGV: now, delivery id.
+ * wait, until, queued: wait (1/0) when another delivery heads the queue; until, the latest
+ * moment among the waiting ones; queued (1/0), whether the pair has a queue at all (then the
+ * caller reports the outcome). A Lua function, so that the admission script checks the order in
+ * the same call (EndpointAdmissionRepository); CHECK below is the check on its own.
  */
-const CHECK = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return {0, 0, 0} end
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])) do
-  redis.call('ZREM', KEYS[1], id)
-  redis.call('ZREM', KEYS[2], id)
+export const ORDER_CHECK_LUA = `
+local function orderCheck(queue, due, now, id, grace)
+  if redis.call('EXISTS', queue) == 0 then return 0, 0, 0 end
+  for _, stale in ipairs(redis.call('ZRANGEBYSCORE', due, '-inf', now)) do
+    redis.call('ZREM', queue, stale)
+    redis.call('ZREM', due, stale)
+  end
+  local head = redis.call('ZRANGE', queue, 0, 0)[1]
+  if not head then return 0, 0, 0 end
+  local latest = redis.call('ZREVRANGE', due, 0, 0, 'WITHSCORES')[2]
+  local later = latest and tonumber(latest) - tonumber(grace) or 0
+  if head == id then return 0, later, 1 end
+  return 1, later, 1
 end
-local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
-if not head then return {0, 0, 0} end
-local last = redis.call('ZREVRANGE', KEYS[2], 0, 0, 'WITHSCORES')[2]
-if head == ARGV[2] then return {0, last, 1} end
-return {1, last, 1}
+`;
+
+/** KEYS: queue, due. ARGV: now, delivery id, grace (ms). */
+const CHECK = `${ORDER_CHECK_LUA}
+return {orderCheck(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3])}
 `;
 
 /**
@@ -49,7 +58,7 @@ export function orderKeys(webhookId: string, customerId: string): [string, strin
 }
 
 type ScriptedRedis = (Redis | Cluster) & {
-  cuewireOrderCheck(...args: (string | number)[]): Promise<[number, number | string, number]>;
+  cuewireOrderCheck(...args: (string | number)[]): Promise<[number, number, number]>;
   cuewireOrderDefer(...args: (string | number)[]): Promise<number>;
   cuewireOrderSettle(...args: (string | number)[]): Promise<number>;
 };
@@ -73,8 +82,10 @@ export interface OrderCheck {
  * The queue is in Redis, not in a process: a deferred delivery comes back through a delay
  * tier's consumer group, whose partitions another replica may own, so memory in the replica
  * that deferred it does not see it come back (issue #13's cluster run: order broken with three
- * dispatchers). One script per step, keys under the webhook's hash tag (Cluster-safe). A pair
- * without a queue costs one `EXISTS` per delivery. An entry whose delivery never comes back
+ * dispatchers). One script per step, keys under the webhook's hash tag (Cluster-safe). A
+ * delivery that is admitted has its order checked by the admission script, in the same call
+ * (where the pair has no queue that check is one `EXISTS`); `check` serves the paths without an
+ * admission (unknown or disabled webhook). An entry whose delivery never comes back
  * (its record lost with a wiped Redis or skipped) stops holding the others at its moment plus
  * `graceMs`.
  */
@@ -96,9 +107,10 @@ export class CustomerOrder implements OnModuleInit {
     this.redis = client as ScriptedRedis;
   }
 
+  /** The order check on its own, where no admission follows (an admission checks it in its own script). */
   async check(webhookId: string, customerId: string, deliveryId: string, now = Date.now()): Promise<OrderCheck> {
-    const [wait, last, queued] = await this.redis.cuewireOrderCheck(...orderKeys(webhookId, customerId), now, deliveryId);
-    return { wait: wait === 1, until: Number(last) > 0 ? Number(last) - this.graceMs : 0, queued: queued === 1 };
+    const [wait, until, queued] = await this.redis.cuewireOrderCheck(...orderKeys(webhookId, customerId), now, deliveryId, this.graceMs);
+    return { wait: wait === 1, until, queued: queued === 1 };
   }
 
   /** The delivery was handed to a delay tier until `notBefore`. */
