@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { jest } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ReadinessRegistry, type BaseEnv } from '@cuewire/platform';
 import { RedisConnection, RedisKeys } from '@cuewire/redis';
@@ -153,5 +154,37 @@ describe('endpoint admission (real Redis)', () => {
     // A duplicate in the queue is told so too (its outcome settles the queue).
     await order.deferred('wh-order', 'c3', 'msg_first', moment);
     expect(await admission.admit('wh-order', 'msg_first', limits, by('c3'))).toEqual({ kind: 'duplicate', queued: true });
+  });
+
+  it('answers the admissions of one turn with one script call per webhook, each as it would answer them one by one', async () => {
+    await granted(await admission.admit('wh-turn', 'msg_turn_sent', limits)).release(true);
+    const calls = jest.spyOn(redis.client as unknown as { cuewireAdmit: () => Promise<unknown> }, 'cuewireAdmit');
+    const rated = { ...limits, concurrency: 100, rate: { perSecond: 2, burst: 2 } };
+    const answers = await Promise.all([
+      admission.admit('wh-turn', 'msg_turn_sent', limits),
+      admission.admit('wh-turn', 'msg_turn_1', limits),
+      admission.admit('wh-turn-rated', 'msg_rated_1', rated),
+      admission.admit('wh-turn', 'msg_turn_2', limits),
+      admission.admit('wh-turn-rated', 'msg_rated_2', rated),
+      admission.admit('wh-turn', 'msg_turn_3', limits),
+      admission.admit('wh-turn-rated', 'msg_rated_3', rated),
+      admission.admit('wh-turn', 'msg_turn_4', limits),
+    ]);
+    expect(calls).toHaveBeenCalledTimes(2);
+    calls.mockRestore();
+    // The acknowledged one is a duplicate; the cap (3) and the rate's burst (2) count the grants before them in the same call.
+    expect(answers.map((a) => a.kind)).toEqual(['duplicate', 'granted', 'granted', 'granted', 'granted', 'granted', 'busy', 'busy']);
+    expect(await redis.client.zcard(RedisKeys.endpointInFlight('wh-turn'))).toBe(3);
+
+    // Their releases, in one turn too: every lease back, and only the succeeded ones marked.
+    const releases = jest.spyOn(redis.client as unknown as { cuewireRelease: () => Promise<unknown> }, 'cuewireRelease');
+    const leases = answers.filter((a) => a.kind === 'granted');
+    await Promise.all(leases.map((a, i) => a.release(i % 2 === 0)));
+    expect(releases).toHaveBeenCalledTimes(2);
+    releases.mockRestore();
+    expect(await redis.client.zcard(RedisKeys.endpointInFlight('wh-turn'))).toBe(0);
+    expect(await redis.client.zcard(RedisKeys.endpointInFlight('wh-turn-rated'))).toBe(0);
+    expect((await admission.admit('wh-turn', 'msg_turn_1', limits)).kind).toBe('duplicate');
+    expect((await admission.admit('wh-turn-rated', 'msg_rated_1', { ...rated, rate: undefined })).kind).toBe('granted');
   });
 });
