@@ -63,6 +63,21 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
     return client;
   }
 
+  /**
+   * Runs `send`, whose commands leave in one socket write on a single server (the connection is
+   * corked meanwhile): for commands that skip auto-pipelining, such as batched scripts. On a
+   * Cluster they leave as they are sent.
+   */
+  writeTogether(send: () => void): void {
+    const stream = this.client instanceof Redis ? this.client.stream : undefined;
+    stream?.cork();
+    try {
+      send();
+    } finally {
+      stream?.uncork();
+    }
+  }
+
   /** Values of keys that may live on different slots: one MGET on a single server, one GET per key (auto-pipelined per node) on a Cluster. */
   async getMany(keys: readonly string[]): Promise<(string | null)[]> {
     if (keys.length === 0) return [];

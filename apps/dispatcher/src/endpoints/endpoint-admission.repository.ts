@@ -44,8 +44,8 @@ type ScriptedRedis = (Redis | Cluster) & {
 /** Expired leases (only a crashed replica leaves them) are removed on one admission in this many. */
 const SWEEP_EVERY = 100;
 
-/** One turn's asks, as ioredis's auto-pipelining delimits a turn; a script call carries at most this many. */
-const TURN_BATCHES = { cache: false, maxBatchSize: 500, batchScheduleFn: (run: () => void) => setImmediate(run) } as const;
+/** A script call carries at most this many asks. */
+const MAX_BATCH = 500;
 
 interface AdmissionAsk {
   readonly webhookId: string;
@@ -69,20 +69,43 @@ interface ReleaseAsk {
  * per webhook each (ADMIT, RELEASE): a fetched batch starts many deliveries at once, and
  * receivers' answers arrive together. Per delivery that saves a command, its reply and its
  * promises on the client and a script run on the server. The turn ends where ioredis's
- * auto-pipelining ends it (setImmediate), and the calls are written at once rather than held for
- * the next one, so batching adds no round trip.
+ * auto-pipelining ends it (setImmediate); then the releases go first, so the leases they give
+ * back are free for the admissions after them, and all the calls leave in one socket write, at
+ * once rather than at the next turn's end, so batching adds no round trip.
  */
 @Injectable()
 export class EndpointAdmissionRepository implements OnModuleInit {
   private redis!: ScriptedRedis;
   private admitted = 0;
-  private readonly admissions = new DataLoader<AdmissionAsk, Admission>((asks) => perWebhook(asks, (same) => this.admitTogether(same)), TURN_BATCHES);
-  private readonly releases = new DataLoader<ReleaseAsk, void>((asks) => perWebhook(asks, (same) => this.releaseTogether(same)), TURN_BATCHES);
+  private readonly turn: { releases: (() => void)[]; admissions: (() => void)[]; ending: boolean } = { releases: [], admissions: [], ending: false };
+  private readonly admissions = new DataLoader<AdmissionAsk, Admission>((asks) => perWebhook(asks, (same) => this.admitTogether(same)), {
+    cache: false,
+    maxBatchSize: MAX_BATCH,
+    batchScheduleFn: (send) => this.atTurnEnd(this.turn.admissions, send),
+  });
+  private readonly releases = new DataLoader<ReleaseAsk, void>((asks) => perWebhook(asks, (same) => this.releaseTogether(same)), {
+    cache: false,
+    maxBatchSize: MAX_BATCH,
+    batchScheduleFn: (send) => this.atTurnEnd(this.turn.releases, send),
+  });
 
   constructor(private readonly connection: RedisConnection) {}
 
   onModuleInit(): void {
     this.redis = this.connection.defineBatchedScripts({ cuewireAdmit: ADMIT, cuewireRelease: RELEASE }) as ScriptedRedis;
+  }
+
+  private atTurnEnd(queue: (() => void)[], send: () => void): void {
+    queue.push(send);
+    if (this.turn.ending) return;
+    this.turn.ending = true;
+    setImmediate(() => {
+      const sends = [...this.turn.releases, ...this.turn.admissions];
+      this.turn.releases = [];
+      this.turn.admissions = [];
+      this.turn.ending = false;
+      this.connection.writeTogether(() => sends.forEach((s) => s()));
+    });
   }
 
   /** Without `ordered` (ordering off, or a batch, which has no customer) the customer's order is not looked at. */
