@@ -95,6 +95,7 @@ export class EndpointAdmissionRepository implements OnModuleInit {
     this.redis = this.connection.defineBatchedScripts({ cuewireAdmit: ADMIT, cuewireRelease: RELEASE }) as ScriptedRedis;
   }
 
+  /** The DataLoaders' schedule: both send at the same turn end, releases first, in one write. */
   private atTurnEnd(queue: (() => void)[], send: () => void): void {
     queue.push(send);
     if (this.turn.ending) return;
