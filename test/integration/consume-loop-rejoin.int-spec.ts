@@ -1,9 +1,9 @@
 import type { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Topics, type CustomerEvent } from '@cuewire/contracts';
-import { AvroSerde, ConsumeLoop, ensureTopics, recordOutput, TypedProducer, type ConsumedRecord } from '@cuewire/kafka';
+import { AvroSerde, ConsumeLoop, ensureTopics, recordOutput, type ConsumedRecord } from '@cuewire/kafka';
 import { testKafkaSettings, waitFor } from '@cuewire/testing';
-import { purchaseEvent, quietLogger, scratchTopic } from './kafka-env.js';
+import { loopHarness, purchaseEvent, quietLogger, scratchTopic } from './kafka-env.js';
 
 // What several replicas of one service do to each other (issue #13): a member joining or leaving
 // moves partitions while records of them are still in a handler. A record whose handler straddles
@@ -21,21 +21,11 @@ interface Run {
 }
 
 describe('consume loop: partitions revoked and reassigned while records are in flight', () => {
-  let producer: TypedProducer;
-  const loops: ConsumeLoop<CustomerEvent>[] = [];
-
-  beforeAll(() => {
-    producer = new TypedProducer(settings, serde);
-  });
-  afterEach(async () => {
-    await Promise.all(loops.splice(0).map((l) => l.stop()));
-  });
-  afterAll(async () => {
-    await producer.close();
-  });
+  const harness = loopHarness(settings, serde);
+  const { loops } = harness;
 
   async function member(group: string, input: typeof Topics.customerEvents, handler: (r: ConsumedRecord<CustomerEvent>) => Promise<void>) {
-    const loop = new ConsumeLoop<CustomerEvent>({ groupId: group, topics: [input], handler, settings, serde, producer, logger: quietLogger, maxInFlight: 200 });
+    const loop = new ConsumeLoop<CustomerEvent>({ groupId: group, topics: [input], handler, settings, serde, producer: harness.producer, logger: quietLogger, maxInFlight: 200 });
     await loop.start();
     loops.push(loop);
     return loop;
@@ -55,7 +45,7 @@ describe('consume loop: partitions revoked and reassigned while records are in f
       await sleep(slow(run.eventId) ? 6_000 : 2);
       run.end = Date.now();
     };
-    await producer.send(sent.map((e) => recordOutput(input, e.customerId, e)));
+    await harness.producer.send(sent.map((e) => recordOutput(input, e.customerId, e)));
     const group = `it-${input.name}`;
 
     await member(group, input, recording('a'));
@@ -77,7 +67,7 @@ describe('consume loop: partitions revoked and reassigned while records are in f
     expect(new Set(runs.filter((r) => r.start > joined).map((r) => r.member))).toEqual(new Set(['a', 'b']));
 
     // Both members gone, a newcomer of the group finds nothing left: every record was committed.
-    await Promise.all(loops.splice(0).map((l) => l.stop()));
+    await harness.stopLoops();
     const leftover: string[] = [];
     await member(group, input, async (r) => void leftover.push(r.value!.eventId));
     await sleep(3_000);
@@ -89,7 +79,7 @@ describe('consume loop: partitions revoked and reassigned while records are in f
     await ensureTopics(settings, [input, Topics.deadLetters]);
     const sent = Array.from({ length: 600 }, (_, i) => purchaseEvent(`f${i % 30}`, i));
     const handled = new Set<string>();
-    await producer.send(sent.slice(0, 300).map((e) => recordOutput(input, e.customerId, e)));
+    await harness.producer.send(sent.slice(0, 300).map((e) => recordOutput(input, e.customerId, e)));
     const loop = await member(`it-${input.name}`, input, async (r) => {
       await sleep(5);
       handled.add(r.value!.eventId);
@@ -101,7 +91,7 @@ describe('consume loop: partitions revoked and reassigned while records are in f
     const consumerOf = () => (loop as unknown as { consumer: EventEmitter }).consumer;
     const before = consumerOf();
     before.emit('error', new Error('NOT_COORDINATOR: the rejoin failed (simulated)'));
-    await producer.send(sent.slice(300).map((e) => recordOutput(input, e.customerId, e)));
+    await harness.producer.send(sent.slice(300).map((e) => recordOutput(input, e.customerId, e)));
 
     await waitFor('every record handled', () => handled.size >= sent.length, 60_000);
     expect(sent.filter((e) => !handled.has(e.eventId))).toEqual([]);

@@ -11,7 +11,7 @@ describe('endpoint admission (real Redis)', () => {
   const prefix = `it-adm-${randomUUID().slice(0, 8)}:`;
   const redis = new RedisConnection({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix } as BaseEnv, new ReadinessRegistry());
   const admission = new EndpointAdmissionRepository(redis);
-  const order = new CustomerOrder(redis);
+  const order = new CustomerOrder(redis, { DISPATCH_ORDER_GRACE_MS: 60_000 });
   const limits = { concurrency: 3, leaseMs: 10_000, probeLeaseMs: 500, deliveredTtlSeconds: 60 };
   let n = 0;
   /** A fresh delivery id per call, as in the dispatcher. */
@@ -82,7 +82,7 @@ describe('endpoint admission (real Redis)', () => {
 
   it('answers disabled (with the reason) before anything else', async () => {
     await redis.client.hset(RedisKeys.endpointHealth('wh-off'), 'disabled', '1', 'reason', 'answered 410 Gone');
-    expect(await admit('wh-off', limits)).toEqual({ kind: 'disabled', reason: 'answered 410 Gone', queued: false });
+    expect(await admit('wh-off', limits)).toEqual({ kind: 'disabled', reason: 'answered 410 Gone', queued: false, waitingSince: 0 });
   });
 
   it('while the circuit is open lets exactly one probe through per probe lease', async () => {
@@ -125,7 +125,7 @@ describe('endpoint admission (real Redis)', () => {
   it('marks a delivery acknowledged when its lease is released after a success, and answers duplicate for it from then on', async () => {
     const first = granted(await admission.admit('wh-dup', 'msg_once', limits));
     await first.release(true);
-    expect(await admission.admit('wh-dup', 'msg_once', limits)).toEqual({ kind: 'duplicate', queued: false });
+    expect(await admission.admit('wh-dup', 'msg_once', limits)).toEqual({ kind: 'duplicate', queued: false, waitingSince: 0 });
     const ttl = await redis.client.ttl(RedisKeys.deliveredMark('wh-dup', 'msg_once'));
     expect(ttl).toBeGreaterThan(50);
     expect(ttl).toBeLessThanOrEqual(60);
@@ -136,14 +136,15 @@ describe('endpoint admission (real Redis)', () => {
 
   it('checks the customer\'s order in the same script: behind an earlier deferred delivery it answers ordered, and says when the pair has a queue', async () => {
     const by = (customerId: string) => ({ customerId, graceMs: order.graceMs });
-    const moment = Date.now() + 5_000;
-    await order.deferred('wh-order', 'c1', 'msg_first', moment);
+    const deferredAt = Date.now();
+    const moment = deferredAt + 5_000;
+    await order.deferred('wh-order', 'c1', 'msg_first', moment, deferredAt);
     // The customer's next delivery goes behind the deferred one, without a lease.
-    expect(await admission.admit('wh-order', 'msg_next', limits, by('c1'))).toEqual({ kind: 'ordered', until: moment, queued: true });
+    expect(await admission.admit('wh-order', 'msg_next', limits, by('c1'))).toEqual({ kind: 'ordered', until: moment, queued: true, waitingSince: 0 });
     expect(await redis.client.zcard(RedisKeys.endpointInFlight('wh-order'))).toBe(0);
     // The deferred one, back from its tier, heads the queue: admitted, and told to report its outcome.
     const head = granted(await admission.admit('wh-order', 'msg_first', limits, by('c1')));
-    expect(head.queued).toBe(true);
+    expect(head).toMatchObject({ queued: true, waitingSince: deferredAt });
     // Another customer of the same webhook has no queue; an unordered admission does not look at it.
     expect(granted(await admission.admit('wh-order', 'msg_other', limits, by('c2'))).queued).toBe(false);
     expect(granted(await admission.admit('wh-order', 'msg_unordered', limits)).queued).toBe(false);
@@ -152,8 +153,8 @@ describe('endpoint admission (real Redis)', () => {
     await order.settled('wh-order', 'c1', 'msg_first');
     expect(granted(await admission.admit('wh-order', 'msg_next', limits, by('c1'))).queued).toBe(false);
     // A duplicate in the queue is told so too (its outcome settles the queue).
-    await order.deferred('wh-order', 'c3', 'msg_first', moment);
-    expect(await admission.admit('wh-order', 'msg_first', limits, by('c3'))).toEqual({ kind: 'duplicate', queued: true });
+    await order.deferred('wh-order', 'c3', 'msg_first', moment, deferredAt);
+    expect(await admission.admit('wh-order', 'msg_first', limits, by('c3'))).toEqual({ kind: 'duplicate', queued: true, waitingSince: deferredAt });
   });
 
   it('answers the admissions of one turn with one script call per webhook, each as it would answer them one by one', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CustomerEvent, TopicContract } from '@cuewire/contracts';
-import type { ConsumeLoopLogger } from '@cuewire/kafka';
+import { TypedProducer, type AvroSerde, type ConsumeLoop, type ConsumeLoopLogger, type KafkaSettings } from '@cuewire/kafka';
 
 /** A fresh topic with a real contract's schema, so tests never see each other's records. */
 export function scratchTopic<T>(contract: TopicContract<T>, label: string): TopicContract<T> {
@@ -30,4 +30,22 @@ export function purchaseEvent(customerId: string, n: number, properties = '{}'):
     source: 'it',
     properties,
   };
+}
+
+/**
+ * For a describe block of consume-loop tests: one producer for the block, and the loops a test
+ * starts (push them to `loops`), stopped after each test.
+ */
+export function loopHarness(settings: KafkaSettings, serde: AvroSerde) {
+  const harness = {
+    producer: undefined as unknown as TypedProducer,
+    loops: [] as ConsumeLoop<CustomerEvent>[],
+    stopLoops: async () => void (await Promise.all(harness.loops.splice(0).map((l) => l.stop()))),
+  };
+  beforeAll(() => {
+    harness.producer = new TypedProducer(settings, serde);
+  });
+  afterEach(() => harness.stopLoops());
+  afterAll(() => harness.producer.close());
+  return harness;
 }

@@ -135,6 +135,24 @@ describe('Redis Cluster (three masters with a replica each)', () => {
     expect((await dedupe.seen(refs)).filter(Boolean)).toHaveLength(30);
   });
 
+  it('holds replicated() until a replica has every write made before it (what a consume loop waits for before committing)', async () => {
+    const profiles = new ProfileRepository(redis, profileLimitsEnvSchema.parse({}));
+    const customer = 'cust-durable';
+    const owner = ownerOf(await slotRanges(cluster.ports[0]), calculateSlot(prefix + RedisKeys.profile(customer)));
+    const replica = (await clusterNodes(cluster.ports[0])).find((n) => n.masterId === owner.id)!;
+    await redis.replicated(); // the master's replica count is known
+    // A replica that acknowledges nothing (frozen for less than the 2 s node timeout: no failover).
+    cluster.freeze(replica.port);
+    try {
+      await profiles.merge(customer, { durable: true });
+      await expect(redis.replicated()).rejects.toThrow(/no replica of the Redis master .* acknowledged/);
+    } finally {
+      cluster.thaw(replica.port);
+    }
+    await redis.replicated();
+    expect(JSON.parse((await readOnReplica(replica.port, prefix + RedisKeys.profile(customer)))!)).toEqual({ durable: true });
+  }, 30_000);
+
   it('survives a master killed -9: its replica takes over and the client carries on after retries', async () => {
     const profiles = new ProfileRepository(redis, profileLimitsEnvSchema.parse({}));
     const customer = 'cust-failover';
@@ -166,6 +184,11 @@ describe('Redis Cluster (three masters with a replica each)', () => {
     const values = await redis.getMany(customers.slice(10).map((c) => RedisKeys.profile(c)));
     expect(values.every((v) => v !== null)).toBe(true);
     console.info(`failover: the write went through after ${Date.now() - started} ms and ${attempts} attempt(s)`);
+    // The promoted master has no replica (its old master is dead): nothing to wait for, no hold.
+    await waitUntil(async () => redis.replicated().then(() => true, () => false), 15_000);
+    const waited = Date.now();
+    await redis.replicated();
+    expect(Date.now() - waited).toBeLessThan(400);
   }, 60_000);
 });
 

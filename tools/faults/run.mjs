@@ -114,6 +114,7 @@ export async function runScenario(scenario, { infra, receiver, events, rate, set
     while (!done() && Date.now() < deadline) await sleep(2_000);
     if (!done()) await logOpenRecords(services);
     await sleep(10_000); // late extras and duplicates still count
+    row.diagnostics = await countersOf(services, DIAGNOSTIC_COUNTERS);
     const got = counts();
     for (const [campaign, expected] of Object.entries(load.expected)) {
       const lossy = !judged(campaign);
@@ -147,6 +148,22 @@ export async function runScenario(scenario, { infra, receiver, events, rate, set
     if (infra.deleteTopics) await infra.deleteTopics(`${runId}.`).catch((error) => log(`topic cleanup: ${error.message}`));
   }
   return row;
+}
+
+/** Counters that explain a result, summed over the processes still running at the end (a killed one's are gone). */
+const DIAGNOSTIC_COUNTERS = ['cuewire_kafka_fetch_rewinds_total', 'cuewire_dispatch_order_holds_expired_total', 'cuewire_kafka_records_dead_lettered_total'];
+
+async function countersOf(services, names) {
+  const sums = Object.fromEntries(names.map((n) => [n, 0]));
+  for (const s of services.services.values()) {
+    if (!s.running) continue;
+    const text = await fetch(`${s.url}/metrics`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text()).catch(() => '');
+    for (const line of text.split('\n')) {
+      const name = names.find((n) => line.startsWith(`${n}{`) || line.startsWith(`${n} `));
+      if (name) sums[name] += Number(line.split(' ').at(-1)) || 0;
+    }
+  }
+  return sums;
 }
 
 /** When a run does not settle: each process's consume loops holding a record open for over a minute (from its metrics). */
@@ -257,7 +274,7 @@ async function main() {
       log(`scenario ${scenario.key}: ${scenario.name}`);
       const row = await runScenario(scenario, { infra, receiver, events: Number(opts.events), rate: Number(opts.rate), settleTimeoutMs: Number(opts['settle-timeout']) * 1000, modules, replicas });
       rows.push(row);
-      log(`${scenario.key}: ${row.error ? `ERROR (${row.error.split('\n')[0]})` : verdict(row)} ${JSON.stringify(row.byCampaign ?? {})}${row.poisonDetail ? ` poison ${JSON.stringify(row.poisonDetail)}` : ''}`);
+      log(`${scenario.key}: ${row.error ? `ERROR (${row.error.split('\n')[0]})` : verdict(row)} ${JSON.stringify(row.byCampaign ?? {})}${row.poisonDetail ? ` poison ${JSON.stringify(row.poisonDetail)}` : ''} ${JSON.stringify(row.diagnostics ?? {})}`);
       if (row.duplicates > 0) log(`${scenario.key}: duplicate samples ${JSON.stringify(row.duplicateSamples)}`);
       if (row.orderViolations > 0) log(`${scenario.key}: order samples ${JSON.stringify(row.orderSamples)}`);
       if (row.extraSamples?.length > 0) log(`${scenario.key}: wrong firings ${JSON.stringify(row.extraSamples)}`);

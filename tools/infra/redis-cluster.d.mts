@@ -12,6 +12,10 @@ export interface StartedRedisCluster {
   nodes: { host: string; port: number }[];
   /** kill -9 of one node. */
   kill(port: number): void;
+  /** Freezes one node (SIGSTOP): its connections stay open, it answers nothing until `thaw`. */
+  freeze(port: number): void;
+  /** Continues a frozen node (SIGCONT). */
+  thaw(port: number): void;
   /** Starts a stopped node again on its data (it rejoins the cluster). */
   restart(port: number): Promise<void>;
   /** Starts again every node that does not answer, then waits until the cluster agrees. */

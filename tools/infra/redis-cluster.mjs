@@ -109,7 +109,7 @@ export async function clusterNodes(port) {
 
 /**
  * A cluster of its own for a test: started in `dir` on `firstPort`…, formed, and stopped (data
- * removed) by `stop()`. `kill(port)` is kill -9 of one node. Nodes a dead earlier run left in
+ * removed) by `stop()`. `kill(port)` is kill -9 of one node, `freeze`/`thaw` stop and continue it. Nodes a dead earlier run left in
  * `dir` are stopped first.
  */
 export async function startRedisCluster({ firstPort, dir, masters = 3, nodeTimeoutMs = 2_000, log = () => {} }) {
@@ -130,6 +130,9 @@ export async function startRedisCluster({ firstPort, dir, masters = 3, nodeTimeo
     ports,
     nodes: ports.map((port) => ({ host: HOST, port })),
     kill: (port) => process.kill(pids.get(port), 'SIGKILL'),
+    /** Freezes a node (SIGSTOP) until `thaw`: its connections stay open, it answers nothing. */
+    freeze: (port) => process.kill(pids.get(port), 'SIGSTOP'),
+    thaw: (port) => process.kill(pids.get(port), 'SIGCONT'),
     restart: start,
     /** Starts again every node that does not answer (on its data), then waits until the cluster agrees. */
     async heal() {

@@ -20,12 +20,19 @@ export const dispatcherEnvSchema = z.object({
   DISPATCH_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(20),
   /** How long a delivery may wait in-process for a free slot before it is handed to a delay tier. */
   DISPATCH_BUSY_WAIT_MS: z.coerce.number().int().min(0).default(2_000),
-  /** Records one topic's consumer holds uncommitted (in flight or waiting on an earlier offset) before it pauses fetching. */
   /**
    * `customer`: one customer's deliveries start in the order they were rendered (a receiver sees
    * a customer's messages in order, retries aside); `none`: every delivery starts at once.
    */
   DISPATCH_ORDERING: z.enum(['customer', 'none']).default('customer'),
+  /**
+   * How long past its moment a deferred delivery holds the customer's later ones to the same
+   * webhook when it does not come back (only a dead-lettered delay-tier record never does). Longer
+   * than the delay tiers ever lag: one that comes back late after the hold ended is overtaken
+   * (issue #13's cluster run: a 60 s hold let 535 deliveries overtake earlier ones under a backlog).
+   */
+  DISPATCH_ORDER_GRACE_MS: z.coerce.number().int().min(1_000).default(30 * 60_000),
+  /** Records one topic's consumer holds uncommitted (in flight or waiting on an earlier offset) before it pauses fetching. */
   DISPATCH_MAX_PENDING: z.coerce.number().int().min(10).default(20_000),
   /** Requests this process has out at once, across all endpoints and topics; the rest wait their turn (after their endpoint's slot). */
   DISPATCH_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(256),

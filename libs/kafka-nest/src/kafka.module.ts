@@ -4,6 +4,7 @@ import {
   Injectable,
   Logger,
   Module,
+  Optional,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
   type OnModuleInit,
@@ -11,7 +12,7 @@ import {
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { allTopics } from '@cuewire/contracts';
 import { AvroSerde, ConsumeLoop, ensureTopics, physicalTopic, TypedProducer, type KafkaSettings } from '@cuewire/kafka';
-import { APP_CONFIG, ReadinessRegistry, type BaseEnv } from '@cuewire/platform';
+import { APP_CONFIG, DURABLE_STATE, ReadinessRegistry, type BaseEnv, type DurableState } from '@cuewire/platform';
 import { consumeLoopsProbe } from './consume-loops.probe.js';
 import { KAFKA_SETTINGS, TOPICS_READY, toLoopLogger } from './kafka.tokens.js';
 import { consumerGroupId, KAFKA_CONSUMER, type KafkaConsumerOptions, type KafkaRecordHandler } from './kafka-consumer.decorator.js';
@@ -48,6 +49,7 @@ export class KafkaConsumersHost implements OnModuleInit, OnApplicationBootstrap,
     private readonly serde: AvroSerde,
     private readonly producer: TypedProducer,
     private readonly readiness: ReadinessRegistry,
+    @Optional() @Inject(DURABLE_STATE) private readonly durable?: DurableState,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -71,6 +73,8 @@ export class KafkaConsumersHost implements OnModuleInit, OnApplicationBootstrap,
         maxInFlight: meta.maxInFlight ?? this.config.KAFKA_MAX_IN_FLIGHT,
         stuckAfterMs: this.config.KAFKA_STUCK_AFTER_MS,
         startFrom: meta.startFrom,
+        // Offsets are committed only once the handlers' Redis writes are on a replica.
+        beforeCommit: this.durable ? () => this.durable!.replicated() : undefined,
       });
       await loop.start();
       this.loops.push(loop);

@@ -6,7 +6,8 @@ import { deadLetterRecord, type DeadLetterStage } from './consumer/dead-letter.r
 import { partitionLags, type PartitionLag } from './consumer/consumer-lag.js';
 import { backoffMs, classifyFailure, describeFailure, retryWhileUnreachable } from './consumer/failure.policy.js';
 import { KeyedQueue } from './consumer/keyed-queue.js';
-import { PartitionProgress } from './consumer/partition-progress.js';
+import { PartitionProgress, placeRecord } from './consumer/partition-progress.js';
+import { earliestOffset, laneKeyOf, readResumePoints, type ResumePoint } from './consumer/resume-points.js';
 import { consumeAsGroup, type GroupConsumer, type GroupStream } from './group-consumer.factory.js';
 import type { KafkaSettings } from './kafka-settings.js';
 import { consumeMetrics } from './kafka.metrics.js';
@@ -66,6 +67,12 @@ export interface ConsumeLoopOptions<T> {
   readonly unknownFailureAttempts?: number;
   /** Most time the broker holds a fetch open when there is nothing new. */
   readonly maxWaitTime?: number;
+  /**
+   * Resolves once the handlers' writes to other stores are durable (Redis replicas: DurableState);
+   * awaited before each commit, covering every record completed before it. A rejection holds the
+   * commit until the next try.
+   */
+  readonly beforeCommit?: () => Promise<void>;
 }
 
 /** One fetched record on its way to a durable outcome. */
@@ -93,8 +100,11 @@ interface InFlight {
  *
  * A rebalance or a reconnect starts a new epoch: records fetched under the old one that have not
  * started are dropped, and the ones running finish but are not committed; the new assignment
- * resumes from the committed offsets, so nothing uncommitted is skipped. Per-key order holds
- * across epochs, since a key's queue outlives them. `stop` stops fetching, lets running records
+ * resumes from the committed offsets, so nothing uncommitted is skipped. The loop does not take
+ * the client's word for that: each partition's records must start at the offset the group
+ * resumes from and follow one another without a gap, or the partition is fetched again from the
+ * first one missing (placeRecord; a fetch answered after a rejoin moves the client past records
+ * it never handed out). Per-key order holds across epochs, since a key's queue outlives them. `stop` stops fetching, lets running records
  * finish, commits, and leaves the group; a record that fails while stopping is never committed.
  */
 export class ConsumeLoop<T> {
@@ -102,10 +112,16 @@ export class ConsumeLoop<T> {
   private stream?: GroupStream;
   private epoch = 0;
   private lanes = new Map<string, PartitionProgress>();
+  /** Per partition of the current assignment: where the group resumes it (read after each join). */
+  private resumeAt = new Map<string, ResumePoint>();
+  /** Per partition: the offset last fetched again from, and how often in a row. */
+  private readonly rewound = new Map<string, { from: bigint; times: number }>();
   private readonly keys = new KeyedQueue();
   private readonly gates = new Map<string, Promise<void>>();
   private readonly running = new Set<Promise<void>>();
   private pending = 0;
+  /** Commits held in a row because the handlers' state was not yet durable (beforeCommit). */
+  private commitHolds = 0;
   private started = false;
   private stopping = false;
   private reconnecting?: Promise<void>;
@@ -116,6 +132,9 @@ export class ConsumeLoop<T> {
   private readonly stuckAfterMs: number;
 
   constructor(private readonly options: ConsumeLoopOptions<T>) {
+    // The check that nothing is skipped relies on every offset holding a record (placeRecord).
+    const compacted = options.topics.filter((t) => t.compacted).map((t) => t.name);
+    if (compacted.length > 0) throw new Error(`the consume loop reads only non-compacted topics; ${compacted.join(', ')} is compacted (read it with CompactedTopicView)`);
     this.maxInFlight = options.maxInFlight ?? 2_000;
     this.stuckAfterMs = options.stuckAfterMs ?? 60_000;
   }
@@ -185,9 +204,9 @@ export class ConsumeLoop<T> {
   private async connect(): Promise<void> {
     const { settings, groupId, topics } = this.options;
     const { consumer, stream } = await consumeAsGroup(settings, groupId, topics, { startFrom: this.options.startFrom, maxWaitTime: this.options.maxWaitTime });
-    this.newEpoch();
     this.consumer = consumer;
     this.stream = stream;
+    this.newEpoch();
     // Every (re)join after a rebalance: what was fetched before belongs to the old assignment.
     consumer.on('consumer:group:join', () => this.newEpoch());
     stream.on('data', (message: RawMessage) => this.accept(message));
@@ -206,9 +225,34 @@ export class ConsumeLoop<T> {
   private newEpoch(): void {
     this.epoch++;
     this.lanes = new Map();
+    this.resumeAt = new Map();
+    this.rewound.clear();
     this.gates.clear();
     this.pending = 0;
-    if (this.stream?.isPaused() && !this.stopping) this.stream.resume();
+    // Nothing is handed out until the new assignment's resume points are known (placeRecord).
+    this.stream?.pause();
+    void this.learnResumePoints(this.epoch);
+  }
+
+  /** Reads where the group resumes each assigned partition (retrying while Kafka is unreachable), then lets the stream flow. */
+  private async learnResumePoints(epoch: number): Promise<void> {
+    for (let failures = 0; epoch === this.epoch && !this.stopping; failures++) {
+      try {
+        const points = await readResumePoints(this.consumer!, this.options.startFrom ?? 'earliest');
+        if (epoch !== this.epoch) return;
+        this.resumeAt = points;
+        // The client fetches from there too, whatever it fetched meanwhile (records dropped as early).
+        for (const [laneKey, point] of points) {
+          const [topic, partition] = laneKey.split('\u0000');
+          if (point !== 'any') this.stream?.offsetsToFetch.set(`${topic}:${partition}`, point);
+        }
+        if (this.stream?.isPaused() && !this.stopping) this.stream.resume();
+        return;
+      } catch (error) {
+        if (failures % 10 === 0) this.options.logger.warn({ err: error, groupId: this.options.groupId, failures: failures + 1 }, 'reading the committed offsets failed; retrying');
+        await sleep(backoffMs(failures, 100, RETRY_CAP_MS));
+      }
+    }
   }
 
   private async disconnect(): Promise<void> {
@@ -242,21 +286,56 @@ export class ConsumeLoop<T> {
     const generation = message.metadata?.consumer?.generationId;
     if (generation !== undefined && generation !== this.consumer?.generationId) return;
     if (!this.isAssigned(message.topic, message.partition)) return;
-    const laneKey = `${message.topic}\u0000${message.partition}`;
-    let progress = this.lanes.get(laneKey);
-    if (!progress || !progress.track(message.offset)) {
-      // A new partition, or the stream went back (a re-fetch from the committed offset after an
-      // error or a rejoin): everything from here comes again in order, so the partition starts
-      // over; its records still open are abandoned (never committed) and handled again.
-      if (progress) this.pending -= progress.size;
+    const laneKey = laneKeyOf(message.topic, message.partition);
+    const lane = this.lanes.get(laneKey);
+    const placement = placeRecord(message.offset, lane?.next, this.resumeAt.get(laneKey));
+    if (placement.kind === 'early' || placement.kind === 'duplicate') return;
+    if (placement.kind === 'skipped') return this.fetchAgain(message, laneKey, placement.from);
+    let progress = lane!;
+    if (placement.kind === 'start') {
+      // The partition's first record in this assignment (a rejoin or reconnect starts a new one).
       progress = new PartitionProgress(message.topic, message.partition);
-      progress.track(message.offset);
       this.lanes.set(laneKey, progress);
     }
+    progress.track(message.offset);
     if (++this.pending >= this.maxInFlight) this.stream?.pause();
     const item: InFlight = { message, laneKey, progress, epoch: this.epoch };
     if (this.options.startAt) return this.gate(laneKey, item);
     this.schedule(item, undefined);
+  }
+
+  /**
+   * The client handed out a record past records it never did: drop it and move the client's
+   * fetch position back to the first one missing (the position map is the client's own; a
+   * stale answer that moves it forward again is caught the same way). Fetched again from the
+   * same offset several times over, the records may be gone (deleted by retention while the
+   * group lagged): then the partition goes on from the earliest one left.
+   */
+  private fetchAgain(message: RawMessage, laneKey: string, from: bigint): void {
+    this.stream?.offsetsToFetch.set(`${message.topic}:${message.partition}`, from);
+    const previous = this.rewound.get(laneKey);
+    const times = previous?.from === from ? previous.times + 1 : 1;
+    this.rewound.set(laneKey, { from, times });
+    if (times === 1) {
+      consumeMetrics.fetchRewinds.inc({ group: this.options.groupId, topic: message.topic });
+      this.options.logger.warn(
+        { groupId: this.options.groupId, topic: message.topic, partition: message.partition, offset: String(message.offset), from: String(from) },
+        'the client skipped records of a partition; fetching it again from the first one missing',
+      );
+    }
+    if (times === 5) void this.skipDeleted(message.topic, message.partition, laneKey, from, this.epoch);
+  }
+
+  /** Records from `from` deleted by retention: the partition's lane starts again at the earliest one left. */
+  private async skipDeleted(topic: string, partition: number, laneKey: string, from: bigint, epoch: number): Promise<void> {
+    const earliest = await earliestOffset(this.consumer!, topic, partition).catch(() => undefined);
+    if (earliest === undefined || earliest <= from || epoch !== this.epoch) return;
+    this.options.logger.error({ groupId: this.options.groupId, topic, partition, from: String(from), earliest: String(earliest) }, 'records deleted by retention before they were consumed; going on from the earliest left');
+    const lane = this.lanes.get(laneKey);
+    if (lane) this.pending -= lane.size;
+    this.lanes.delete(laneKey);
+    this.resumeAt.set(laneKey, earliest);
+    this.stream?.offsetsToFetch.set(`${topic}:${partition}`, earliest);
   }
 
   private isAssigned(topic: string, partition: number): boolean {
@@ -411,15 +490,27 @@ export class ConsumeLoop<T> {
   private async commitNow(): Promise<void> {
     const consumer = this.consumer;
     if (!consumer || !this.stream || this.stream.destroyed) return;
-    const lanes = [...this.lanes.values()];
-    const offsets = lanes.flatMap((lane) => {
+    const epoch = this.epoch;
+    const offsets = [...this.lanes].flatMap(([key, lane]) => {
       const offset = lane.pendingCommit();
-      return offset === null ? [] : [{ lane, offset }];
+      return offset === null ? [] : [{ key, lane, offset }];
     });
     if (offsets.length === 0) return;
     try {
+      await this.options.beforeCommit?.();
+    } catch (error) {
+      if (this.commitHolds++ % 25 === 0) this.options.logger.warn({ err: error, groupId: this.options.groupId, holds: this.commitHolds }, 'state not yet durable; holding the commit');
+      return;
+    }
+    this.commitHolds = 0;
+    try {
       await consumer.commit({ offsets: offsets.map(({ lane, offset }) => ({ topic: lane.topic, partition: lane.partition, offset, leaderEpoch: -1 })) });
-      for (const { lane, offset } of offsets) lane.markCommitted(offset);
+      for (const { key, lane, offset } of offsets) {
+        lane.markCommitted(offset);
+        // Where the group now resumes: a re-fetch that starts later than this skips records.
+        const known = this.resumeAt.get(key);
+        if (this.epoch === epoch && known !== undefined && (known === 'any' || offset > known)) this.resumeAt.set(key, offset);
+      }
     } catch (error) {
       // A partition revoked meanwhile, or the coordinator moving: the next commit (or the next
       // owner, replaying from the last commit) covers it.

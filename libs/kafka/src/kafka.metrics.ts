@@ -23,6 +23,11 @@ export const consumeMetrics = {
     help: 'Records sent to the dead-letter topic',
     labelNames: ['group', 'topic', 'stage'],
   }),
+  fetchRewinds: new Counter({
+    name: 'cuewire_kafka_fetch_rewinds_total',
+    help: 'Times a partition was fetched again because the client handed out a record past records it had not (a fetch answered after a rejoin)',
+    labelNames: ['group', 'topic'],
+  }),
   recordSeconds: new Histogram({
     name: 'cuewire_kafka_record_seconds',
     help: 'Time from a record starting to its outputs being acknowledged',

@@ -12,3 +12,4 @@ export * from './openapi/openapi-document.js';
 export * from './shutdown-deadline.js';
 export { ensureDefaultMetrics } from './metrics.js';
 export * from './single-flight-interval.js';
+export * from './durable-state.js';

@@ -1,7 +1,12 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Cluster, Redis } from 'ioredis';
-import { APP_CONFIG, ReadinessRegistry, type BaseEnv } from '@cuewire/platform';
+import { APP_CONFIG, DURABLE_STATE, ReadinessRegistry, type BaseEnv, type DurableState } from '@cuewire/platform';
 import { redisEndpointOf } from './redis-endpoint.js';
+
+/** Longest a commit waits for a replica to acknowledge; past it the commit is skipped and offered again. */
+const REPLICA_WAIT_MS = 500;
+/** How long a master's count of connected replicas is trusted before it is asked again. */
+const REPLICA_COUNT_TTL_MS = 2_000;
 
 /**
  * The process's Redis connection, to one server or to a Redis Cluster (REDIS_CLUSTER_NODES or a
@@ -10,8 +15,12 @@ import { redisEndpointOf } from './redis-endpoint.js';
  * keys goes through `getMany`, walking the key space through `scanKeys`.
  */
 @Injectable()
-export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
+export class RedisConnection implements OnModuleInit, OnApplicationShutdown, DurableState {
   readonly client: Redis | Cluster;
+  /** The replication round in flight, and the one after it that callers arriving meanwhile share. */
+  private round?: Promise<void>;
+  private nextRound?: Promise<void>;
+  private readonly replicaCounts = new Map<Redis, { count: number; at: number }>();
 
   constructor(@Inject(APP_CONFIG) config: BaseEnv, private readonly readiness: ReadinessRegistry) {
     const endpoint = redisEndpointOf(config);
@@ -38,6 +47,55 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
 
   get isCluster(): boolean {
     return this.client instanceof Cluster;
+  }
+
+  /**
+   * Resolves once every write this process made before the call is on a replica of its master.
+   * Replication is asynchronous: a master killed -9 after acknowledging a write, before its
+   * replica had it, fails over to a replica without it. The consume loops call this before
+   * committing offsets, so state whose record is committed survives a failover (issue #13:
+   * not-followed-by firings lost or wrong across a master failover). One `WAIT 1` per master per
+   * round (WAIT covers everything written before it on the connection, and the cluster client
+   * writes through one connection per node); concurrent callers share rounds. A master with no
+   * replica connected has nothing to fail over to and is not waited for. A single server: nothing
+   * to wait for (its AOF is written before a reply, and survives the process being killed).
+   */
+  replicated(): Promise<void> {
+    if (!(this.client instanceof Cluster)) return Promise.resolve();
+    if (!this.round) {
+      this.round = this.waitForReplicas(this.client).finally(() => (this.round = undefined));
+      return this.round;
+    }
+    // Writes made after the round in flight started are not covered by it: the next round is.
+    this.nextRound ??= this.round
+      .catch(() => undefined)
+      .then(() => {
+        this.nextRound = undefined;
+        return this.replicated();
+      });
+    return this.nextRound;
+  }
+
+  private async waitForReplicas(cluster: Cluster): Promise<void> {
+    await Promise.all(
+      cluster.nodes('master').map(async (node) => {
+        if ((await this.replicasOf(node)) === 0) return;
+        const acknowledged = Number(await node.call('WAIT', 1, REPLICA_WAIT_MS));
+        if (acknowledged >= 1) return;
+        this.replicaCounts.delete(node); // ask again next time: it may have lost its replica
+        throw new Error(`no replica of the Redis master ${node.options.host}:${node.options.port} acknowledged the writes within ${REPLICA_WAIT_MS} ms`);
+      }),
+    );
+  }
+
+  /** Replicas connected to a master (ROLE), remembered for a moment. */
+  private async replicasOf(node: Redis): Promise<number> {
+    const known = this.replicaCounts.get(node);
+    if (known && Date.now() - known.at < REPLICA_COUNT_TTL_MS) return known.count;
+    const role = (await node.call('ROLE')) as [string, unknown, unknown[]?];
+    const count = role[0] === 'master' ? (role[2]?.length ?? 0) : 0;
+    this.replicaCounts.set(node, { count, at: Date.now() });
+    return count;
   }
 
   async onModuleInit(): Promise<void> {
@@ -110,5 +168,8 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
 }
 
 @Global()
-@Module({ providers: [RedisConnection], exports: [RedisConnection] })
+@Module({
+  providers: [RedisConnection, { provide: DURABLE_STATE, useExisting: RedisConnection }],
+  exports: [RedisConnection, DURABLE_STATE],
+})
 export class RedisModule {}

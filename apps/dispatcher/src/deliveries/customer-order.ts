@@ -1,28 +1,35 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Cluster, Redis } from 'ioredis';
+import { Counter } from 'prom-client';
+import { APP_CONFIG } from '@cuewire/platform';
 import { RedisConnection, RedisKeys } from '@cuewire/redis';
+import type { DispatcherEnv } from '../dispatcher.env.js';
 
 /**
  * Is an earlier delivery of this customer to this webhook waiting on a delay tier? Removes the
  * entries past their moment + grace first (a delivery that never came back), then answers
- * wait, until, queued: wait (1/0) when another delivery heads the queue; until, the latest
- * moment among the waiting ones; queued (1/0), whether the pair has a queue at all (then the
- * caller reports the outcome). A Lua function, so that the admission script checks the order in
- * the same call (EndpointAdmissionRepository); CHECK below is the check on its own.
+ * wait, until, queued, expired, since: wait (1/0) when another delivery heads the queue; until,
+ * the latest moment among the waiting ones; queued (1/0), whether the pair has a queue at all
+ * (then the caller reports the outcome); expired, how many it removed; since, when this
+ * delivery was first deferred (0 when it is not queued). A Lua function, so that the admission
+ * script checks the order in the same call (EndpointAdmissionRepository); CHECK below is the
+ * check on its own.
  */
 export const ORDER_CHECK_LUA = `
 local function orderCheck(queue, due, now, id, grace)
-  if redis.call('EXISTS', queue) == 0 then return 0, 0, 0 end
-  for _, stale in ipairs(redis.call('ZRANGEBYSCORE', due, '-inf', now)) do
+  if redis.call('EXISTS', queue) == 0 then return 0, 0, 0, 0, 0 end
+  local expired = redis.call('ZRANGEBYSCORE', due, '-inf', now)
+  for _, stale in ipairs(expired) do
     redis.call('ZREM', queue, stale)
     redis.call('ZREM', due, stale)
   end
   local head = redis.call('ZRANGE', queue, 0, 0)[1]
-  if not head then return 0, 0, 0 end
+  if not head then return 0, 0, 0, #expired, 0 end
   local latest = redis.call('ZREVRANGE', due, 0, 0, 'WITHSCORES')[2]
   local later = latest and tonumber(latest) - tonumber(grace) or 0
-  if head == id then return 0, later, 1 end
-  return 1, later, 1
+  local since = tonumber(redis.call('ZSCORE', queue, id) or 0)
+  if head == id then return 0, later, 1, #expired, since end
+  return 1, later, 1, #expired, since
 end
 `;
 
@@ -52,13 +59,24 @@ redis.call('ZREM', KEYS[2], ARGV[1])
 return 1
 `;
 
+const orderHoldsExpired = new Counter({
+  name: 'cuewire_dispatch_order_holds_expired_total',
+  help: 'Deferred deliveries that stopped holding their customer’s later deliveries to a webhook because they had not come back within DISPATCH_ORDER_GRACE_MS of their moment',
+  labelNames: ['webhook'],
+});
+
+/** Counts holds an order check (on its own or in the admission script) found expired: each a delivery the customer's later ones may now overtake if it still comes back. */
+export function countExpiredHolds(webhookId: string, expired: number): void {
+  if (expired > 0) orderHoldsExpired.inc({ webhook: webhookId }, expired);
+}
+
 /** The keys the order scripts are given, in KEYS order (the slot spec checks they share the webhook's slot). */
 export function orderKeys(webhookId: string, customerId: string): [string, string] {
   return [RedisKeys.endpointOrder(webhookId, customerId), RedisKeys.endpointOrderDue(webhookId, customerId)];
 }
 
 type ScriptedRedis = (Redis | Cluster) & {
-  cuewireOrderCheck(...args: (string | number)[]): Promise<[number, number, number]>;
+  cuewireOrderCheck(...args: (string | number)[]): Promise<[number, number, number, number, number]>;
   cuewireOrderDefer(...args: (string | number)[]): Promise<number>;
   cuewireOrderSettle(...args: (string | number)[]): Promise<number>;
 };
@@ -70,6 +88,23 @@ export interface OrderCheck {
   readonly until: number;
   /** The pair has a queue: report this delivery's outcome with `settled` (it may be in it). */
   readonly queued: boolean;
+  /** When this delivery was first deferred (epoch ms; 0 when it is not in the queue). */
+  readonly waitingSince: number;
+}
+
+/** The longest a delivery that has waited long is put off at a time (deferralBackoffMs). */
+export const MAX_DEFERRAL_BACKOFF_MS = 30_000;
+
+/**
+ * How long to put off a delivery that comes back and must wait again, at least: a quarter of
+ * how long it has waited so far, up to 30 s. Under a backlog (an endpoint at its concurrency
+ * limit, customers queued behind a busy delivery) each deferral is a tier record produced,
+ * consumed and checked; deferring every second turned the 100,000-event cluster-chaos run's
+ * backlog into over a million tier records per dispatcher. Waiting long means the backlog is
+ * long: coming back less often costs at most a quarter more wait.
+ */
+export function deferralBackoffMs(waitingSince: number, now: number): number {
+  return waitingSince > 0 ? Math.min(MAX_DEFERRAL_BACKOFF_MS, Math.max(0, Math.floor((now - waitingSince) / 4))) : 0;
 }
 
 /**
@@ -86,16 +121,22 @@ export interface OrderCheck {
  * delivery that is admitted has its order checked by the admission script, in the same call
  * (where the pair has no queue that check is one `EXISTS`); `check` serves the paths without an
  * admission (unknown or disabled webhook). An entry whose delivery never comes back
- * (its record lost with a wiped Redis or skipped) stops holding the others at its moment plus
- * `graceMs`.
+ * (its delay-tier record dead-lettered) stops holding the others at its moment plus `graceMs`,
+ * which must outlast how far the tiers lag behind under a backlog: a delivery that comes back
+ * after its hold ended is overtaken by the customer's later ones.
  */
 @Injectable()
 export class CustomerOrder implements OnModuleInit {
   private redis!: ScriptedRedis;
-  /** How long past its moment a waiting delivery that never comes back holds the others. */
-  graceMs = 60_000;
+  /** How long past its moment a waiting delivery that never comes back holds the others (DISPATCH_ORDER_GRACE_MS). */
+  graceMs: number;
 
-  constructor(private readonly connection: RedisConnection) {}
+  constructor(
+    private readonly connection: RedisConnection,
+    @Inject(APP_CONFIG) config: Pick<DispatcherEnv, 'DISPATCH_ORDER_GRACE_MS'>,
+  ) {
+    this.graceMs = config.DISPATCH_ORDER_GRACE_MS;
+  }
 
   onModuleInit(): void {
     const client = this.connection.client;
@@ -109,8 +150,9 @@ export class CustomerOrder implements OnModuleInit {
 
   /** The order check on its own, where no admission follows (an admission checks it in its own script). */
   async check(webhookId: string, customerId: string, deliveryId: string, now = Date.now()): Promise<OrderCheck> {
-    const [wait, until, queued] = await this.redis.cuewireOrderCheck(...orderKeys(webhookId, customerId), now, deliveryId, this.graceMs);
-    return { wait: wait === 1, until, queued: queued === 1 };
+    const [wait, until, queued, expired, waitingSince] = await this.redis.cuewireOrderCheck(...orderKeys(webhookId, customerId), now, deliveryId, this.graceMs);
+    countExpiredHolds(webhookId, expired);
+    return { wait: wait === 1, until, queued: queued === 1, waitingSince };
   }
 
   /** The delivery was handed to a delay tier until `notBefore`. */

@@ -16,7 +16,7 @@ import { LocalSlots } from '../endpoints/local-slots.js';
 import { DeliveryLogRepository } from '../log/delivery-log.repository.js';
 import { tierFor } from '../pipeline/delay-tiers.js';
 import { Semaphore } from '../pipeline/semaphore.js';
-import { CustomerOrder } from './customer-order.js';
+import { CustomerOrder, deferralBackoffMs } from './customer-order.js';
 import { DeliveryMarksRepository } from './delivery-marks.repository.js';
 import { countDeferral, countDeliveryResult } from './delivery.metrics.js';
 import { WebhookHttp } from './webhook-http.provider.js';
@@ -105,7 +105,7 @@ export class DeliveryExecutor {
     if (!webhook || !revision?.send) {
       // No admission follows, so the customer's order is checked on its own.
       const order = ordered ? await this.order.check(request.webhookId, request.customerId, request.deliveryId) : undefined;
-      if (order?.wait) return this.defer(request, history, order.until - Date.now() + 50, 'ordered');
+      if (order?.wait) return this.defer(request, history, Math.max(order.until - Date.now() + 50, deferralBackoffMs(order.waitingSince, Date.now())), 'ordered');
       await this.notSendable(webhook, revision, request, history);
       return { deferred: false, queued: order?.queued ?? false };
     }
@@ -121,8 +121,7 @@ export class DeliveryExecutor {
     const step: { refused: Exclude<Admission, Granted> } | { granted: Granted; sent: Sent } = await this.requestSlots.run(async () => {
       const deadline = Date.now() + this.config.DISPATCH_BUSY_WAIT_MS;
       const local = await this.localSlots.acquire(webhook.id, this.config.DISPATCH_ENDPOINT_CONCURRENCY, this.config.DISPATCH_BUSY_WAIT_MS);
-      // Deferred without knowing the order: it joins the customer's queue, and its admission checks the order when it comes back.
-      if (!local) return { refused: { kind: 'busy', retryInMs: 1_000, queued: false } };
+      if (!local) return { refused: await this.busyHere(request, ordered) };
       try {
         const admission = await this.admit(webhook, request, deadline, ordered);
         return admission.kind === 'granted' ? { granted: admission, sent: await this.send(webhook, request) } : { refused: admission };
@@ -133,6 +132,8 @@ export class DeliveryExecutor {
     if ('refused' in step) {
       const { refused } = step;
       const { queued } = refused;
+      // A delivery that has waited long comes back less often (deferralBackoffMs).
+      const backoff = deferralBackoffMs(refused.waitingSince, Date.now());
       switch (refused.kind) {
         case 'duplicate':
           await this.skipDuplicate(request);
@@ -142,9 +143,9 @@ export class DeliveryExecutor {
           return { deferred: false, queued };
         case 'ordered':
           // An earlier delivery of this customer to this webhook is on a delay tier: go behind it.
-          return this.defer(request, history, refused.until - Date.now() + 50, 'ordered');
+          return this.defer(request, history, Math.max(refused.until - Date.now() + 50, backoff), 'ordered');
         default:
-          return this.defer(request, history, refused.retryInMs, refused.kind);
+          return this.defer(request, history, Math.max(refused.retryInMs, backoff), refused.kind);
       }
     }
     const { granted: admission, sent } = step;
@@ -155,6 +156,17 @@ export class DeliveryExecutor {
     await this.durably('release', () => admission.release(sent.verdict.kind === 'delivered'));
     const deferred = (await this.settle(webhook, request, history, sent)) === 'deferred';
     return { deferred, queued: admission.queued };
+  }
+
+  /**
+   * No local slot of the endpoint came free in time: no admission follows, so the customer's
+   * order (and how long this delivery has waited in it) is checked on its own.
+   */
+  private async busyHere(request: WebhookRequest, ordered: boolean): Promise<Exclude<Admission, Granted>> {
+    const order = ordered ? await this.order.check(request.webhookId, request.customerId, request.deliveryId) : undefined;
+    const { queued = false, waitingSince = 0 } = order ?? {};
+    if (order?.wait) return { kind: 'ordered', until: order.until, queued, waitingSince };
+    return { kind: 'busy', retryInMs: 1_000, queued, waitingSince };
   }
 
   /**

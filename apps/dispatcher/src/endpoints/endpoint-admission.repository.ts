@@ -3,6 +3,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import DataLoader from 'dataloader';
 import type { Cluster, Redis } from 'ioredis';
 import { RedisConnection } from '@cuewire/redis';
+import { countExpiredHolds } from '../deliveries/customer-order.js';
 import { ADMIT, admissionKeys, RELEASE } from './endpoint-admission.scripts.js';
 
 export interface AdmissionLimits {
@@ -34,10 +35,12 @@ export type Admission = (
 ) & {
   /** The customer's pair has an order queue (this delivery may be in it): report the outcome with CustomerOrder.settled. */
   readonly queued: boolean;
+  /** When this delivery was first deferred in its customer's order (0: it is not queued), which spaces out its deferrals. */
+  readonly waitingSince: number;
 };
 
 type ScriptedRedis = (Redis | Cluster) & {
-  cuewireAdmit(...args: (string | number)[]): Promise<[string, string | number, number][]>;
+  cuewireAdmit(...args: (string | number)[]): Promise<[string, string | number, number, number, number][]>;
   cuewireRelease(...args: (string | number)[]): Promise<number>;
 };
 
@@ -134,24 +137,28 @@ export class EndpointAdmissionRepository implements OnModuleInit {
       asks.find((a) => a.ordered)?.ordered?.graceMs ?? 0,
       ...asks.flatMap((a) => [a.token, a.ordered ? a.deliveryId : '']),
     );
-    return answers.map(([kind, detail, inQueue], i) => this.admission(asks[i], kind, detail, inQueue === 1));
+    return answers.map(([kind, detail, inQueue, waitingSince, expired], i) => {
+      countExpiredHolds(webhookId, expired);
+      return this.admission(asks[i], kind, detail, { queued: inQueue === 1, waitingSince });
+    });
   }
 
-  private admission(ask: AdmissionAsk, kind: string, detail: string | number, queued: boolean): Admission {
+  private admission(ask: AdmissionAsk, kind: string, detail: string | number, order: { queued: boolean; waitingSince: number }): Admission {
+    const { queued, waitingSince } = order;
     switch (kind) {
       case 'granted': {
         const { webhookId, deliveryId, token, limits } = ask;
-        return { kind, queued, release: (succeeded) => this.releases.load({ webhookId, deliveryId, token, succeeded, streak: detail, deliveredTtlSeconds: limits.deliveredTtlSeconds }) };
+        return { kind, queued, waitingSince, release: (succeeded) => this.releases.load({ webhookId, deliveryId, token, succeeded, streak: detail, deliveredTtlSeconds: limits.deliveredTtlSeconds }) };
       }
       case 'duplicate':
-        return { kind, queued };
+        return { kind, queued, waitingSince };
       case 'disabled':
-        return { kind, queued, reason: String(detail) };
+        return { kind, queued, waitingSince, reason: String(detail) };
       case 'paused':
       case 'busy':
-        return { kind, queued, retryInMs: Number(detail) };
+        return { kind, queued, waitingSince, retryInMs: Number(detail) };
       case 'ordered':
-        return { kind, queued, until: Number(detail) };
+        return { kind, queued, waitingSince, until: Number(detail) };
       default:
         throw new Error(`unexpected admission answer ${kind}`);
     }

@@ -14,12 +14,13 @@ import { ORDER_CHECK_LUA, orderKeys } from '../deliveries/customer-order.js';
  * theoretical arrival time: `burst` at once, `perSecond` sustained). All keys carry the webhook's
  * hash tag, so the script is Cluster-safe. A grant also says whether the endpoint has a failure
  * streak, so the release clears it without looking again. Every answer says whether the
- * customer's pair has an order queue (then the caller reports the outcome).
+ * customer's pair has an order queue (then the caller reports the outcome), when this delivery
+ * joined it, and how many expired holds the check removed.
  *
  * KEYS: health, probe, in-flight, rate, then per delivery: delivered mark, order queue, order due.
  * ARGV: now, concurrency, leaseMs, interval, burst, probeLeaseMs, sweep (1/0), order grace (ms),
  * then per delivery: lease token, delivery id to check the order for ('' = unordered).
- * Answers, in KEYS order: {kind, detail, queued (1/0)}.
+ * Answers, in KEYS order: {kind, detail, queued (1/0), first deferred at (0 = not queued), expired holds}.
  */
 export const ADMIT = `${ORDER_CHECK_LUA}
 local now = tonumber(ARGV[1])
@@ -35,27 +36,27 @@ local live = redis.call('ZCOUNT', KEYS[3], '(' .. ARGV[1], '+inf')
 local tat, rated = nil, false
 local leases = {}
 local function admitOne(mark, queue, due, token, orderedId)
-  local queued = 0
+  local queued, since, expired = 0, 0, 0
   if orderedId ~= '' then
     local wait, later
-    wait, later, queued = orderCheck(queue, due, ARGV[1], orderedId, ARGV[8])
-    if wait == 1 then return {'ordered', later, queued} end
+    wait, later, queued, expired, since = orderCheck(queue, due, ARGV[1], orderedId, ARGV[8])
+    if wait == 1 then return {'ordered', later, queued, since, expired} end
   end
-  if redis.call('EXISTS', mark) == 1 then return {'duplicate', 0, queued} end
-  if health[1] == '1' then return {'disabled', health[2] or '', queued} end
-  if openUntil > now and not redis.call('SET', KEYS[2], '1', 'PX', tonumber(ARGV[6]), 'NX') then return {'paused', openUntil - now, queued} end
-  if live >= concurrency then return {'busy', 50, queued} end
+  if redis.call('EXISTS', mark) == 1 then return {'duplicate', 0, queued, since, expired} end
+  if health[1] == '1' then return {'disabled', health[2] or '', queued, since, expired} end
+  if openUntil > now and not redis.call('SET', KEYS[2], '1', 'PX', tonumber(ARGV[6]), 'NX') then return {'paused', openUntil - now, queued, since, expired} end
+  if live >= concurrency then return {'busy', 50, queued, since, expired} end
   if interval > 0 then
     tat = tat or tonumber(redis.call('GET', KEYS[4]) or now)
     if tat < now then tat = now end
     local allowAt = tat + interval - interval * burst
-    if allowAt > now then return {'busy', math.ceil(allowAt - now), queued} end
+    if allowAt > now then return {'busy', math.ceil(allowAt - now), queued, since, expired} end
     tat, rated = tat + interval, true
   end
   live = live + 1
   leases[#leases + 1] = now + leaseMs
   leases[#leases + 1] = token
-  return {'granted', streak, queued}
+  return {'granted', streak, queued, since, expired}
 end
 local answers = {}
 for i = 0, (#KEYS - 4) / 3 - 1 do

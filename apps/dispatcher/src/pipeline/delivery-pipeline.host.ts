@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { RecordHeaders, Topics, type WebhookRequest, type WebhookRetry } from '@cuewire/contracts';
 import { AvroSerde, ConsumeLoop, recordOutput, TypedProducer, type KafkaSettings } from '@cuewire/kafka';
 import { consumeLoopsProbe, KAFKA_SETTINGS, TOPICS_READY, toLoopLogger } from '@cuewire/kafka-nest';
-import { APP_CONFIG, ReadinessRegistry, type BaseEnv } from '@cuewire/platform';
+import { APP_CONFIG, DURABLE_STATE, ReadinessRegistry, type BaseEnv, type DurableState } from '@cuewire/platform';
 import { DeliveryBatches } from '../batches/delivery-batches.js';
 import { DeliveryExecutor } from '../deliveries/delivery.executor.js';
 import type { DispatcherEnv } from '../dispatcher.env.js';
@@ -32,6 +32,7 @@ export class DeliveryPipelineHost implements OnModuleInit, OnApplicationBootstra
     private readonly executor: DeliveryExecutor,
     private readonly batches: DeliveryBatches,
     private readonly readiness: ReadinessRegistry,
+    @Inject(DURABLE_STATE) private readonly durable: DurableState,
   ) {}
 
   onModuleInit(): void {
@@ -48,6 +49,8 @@ export class DeliveryPipelineHost implements OnModuleInit, OnApplicationBootstra
       // A delivery may legitimately wait for its endpoint's slot or its retry for a while.
       stuckAfterMs: Math.max(this.config.KAFKA_STUCK_AFTER_MS, 5 * 60_000),
       maxWaitTime: 100,
+      // Offsets are committed only once the deliveries' Redis writes (marks, leases) are on a replica.
+      beforeCommit: () => this.durable.replicated(),
     };
     const group = (name: string) => `${this.config.KAFKA_GROUP_PREFIX}.${name}`;
     this.loops.push(

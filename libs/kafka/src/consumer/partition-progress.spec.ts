@@ -1,4 +1,4 @@
-import { PartitionProgress } from './partition-progress.js';
+import { PartitionProgress, placeRecord } from './partition-progress.js';
 
 describe('partition progress', () => {
   it('commits only the contiguous completed prefix while records finish out of order', () => {
@@ -57,5 +57,31 @@ describe('partition progress', () => {
     for (let i = 4_999n; i >= 0n; i--) p.complete(i);
     expect(p.pendingCommit()).toBe(5_000n);
     expect(p.size).toBe(0);
+  });
+});
+
+describe('where a fetched record belongs (placeRecord)', () => {
+  it('takes the lane’s next offset and starts a lane at the resume point', () => {
+    expect(placeRecord(7n, 7n, 0n)).toEqual({ kind: 'next' });
+    expect(placeRecord(40n, undefined, 40n)).toEqual({ kind: 'start' });
+  });
+
+  it('refuses a lane that would start past the committed offset: the records between were never handed out', () => {
+    // A stale fetch answered after the rejoin: the group resumes at 40, the client hands out 100.
+    expect(placeRecord(100n, undefined, 40n)).toEqual({ kind: 'skipped', from: 40n });
+  });
+
+  it('refuses a jump inside a lane (offsets of the topics it reads are contiguous)', () => {
+    expect(placeRecord(12n, 10n, 0n)).toEqual({ kind: 'skipped', from: 10n });
+  });
+
+  it('drops a record the lane already has (overlapping fetches) or one already committed, without starting over', () => {
+    expect(placeRecord(60n, 90n, 40n)).toEqual({ kind: 'duplicate' });
+    expect(placeRecord(35n, undefined, 40n)).toEqual({ kind: 'duplicate' });
+  });
+
+  it('drops what arrives before the assignment’s resume points are known, and takes any start with no commit from latest', () => {
+    expect(placeRecord(5n, undefined, undefined)).toEqual({ kind: 'early' });
+    expect(placeRecord(500n, undefined, 'any')).toEqual({ kind: 'start' });
   });
 });
