@@ -45,23 +45,25 @@ describe('quiet keys are bounded in time (real Redis)', () => {
     expect(await progress.get('one-off')).toEqual({ lastDone: 1_000, slot: undefined, after: undefined });
   });
 
-  it('the delivery log sweeper trims every webhook\'s slice, a quiet one\'s too, and drops slices left empty', async () => {
+  it('the delivery log sweeper trims every webhook\'s slice, a quiet one\'s too, drops slices left empty, and empties the global index earlier versions wrote', async () => {
     const config = { DISPATCH_LOG_RETENTION_HOURS: 72, DISPATCH_LOG_SWEEP_MS: 600_000 } as DispatcherEnv;
     const log = new DeliveryLogRepository(redis, config);
-    const request = (webhookId: string, deliveryId: string) => ({ webhookId, deliveryId, campaignId: 'c', customerId: 'cu', attempt: 1 }) as WebhookRequest;
+    const request = (webhookId: string, deliveryId: string) => ({ webhookId, deliveryId, campaignId: 'c', customerId: 'cu', attempt: 1, method: 'POST', url: 'http://x', headers: {}, body: Buffer.from('{}') }) as unknown as WebhookRequest;
     const now = Date.now();
     const old = now - 100 * 3_600_000; // older than the 72 h retention
-    await log.record(request('busy', 'd1'), { outcome: 'DELIVERED', latencyMs: 3, attemptedAt: old });
-    await log.record(request('busy', 'd2'), { outcome: 'DELIVERED', latencyMs: 3, attemptedAt: now });
-    await log.record(request('quiet', 'd3'), { outcome: 'DELIVERED', latencyMs: 3, attemptedAt: old });
-    await log.record(request('quiet', 'd4'), { outcome: 'DEAD', latencyMs: 3, attemptedAt: old });
+    await log.recordDead(request('busy', 'd1'), { latencyMs: 3, attemptedAt: old, error: 'receiver answered 500' });
+    await log.recordDead(request('busy', 'd2'), { latencyMs: 3, attemptedAt: now, error: 'receiver answered 500' });
+    await log.recordDead(request('quiet', 'd3'), { latencyMs: 3, attemptedAt: old, error: 'receiver answered 500' });
+    await redis.client.zadd(RedisKeys.deliveryLogByWebhook('quiet'), old, JSON.stringify({ deliveryId: 'd4', outcome: 'DELIVERED', at: old }));
+    await redis.client.zadd(RedisKeys.deliveryLog(), old, 'old-1', old, 'old-2');
 
     const removed = await new DeliveryLogSweeper(redis, config).sweep(now);
-    expect(removed).toBe(6); // three from the global log, one from "busy", two from "quiet"
+    expect(removed).toBe(5); // two from the old global index, one from "busy", two from "quiet"
     expect(await redis.client.zcard(RedisKeys.deliveryLogByWebhook('busy'))).toBe(1);
     expect(await redis.client.exists(RedisKeys.deliveryLogByWebhook('quiet'))).toBe(0);
-    expect(await redis.client.zcard(RedisKeys.deliveryLog())).toBe(1);
-    expect((await log.query({ from: 0, to: now, limit: 10, cursor: 0 })).items.map((e) => e.deliveryId)).toEqual(['d2']);
+    expect(await redis.client.exists(RedisKeys.deliveryLog())).toBe(0);
+    expect((await log.query({ webhookId: 'busy', outcome: 'DEAD', from: 0, to: now, limit: 10, cursor: 0 })).items.map((e) => e.deliveryId)).toEqual(['d2']);
+    expect((await log.requestForReplay('d3'))?.deliveryId).toBe('d3');
   });
 
   it('a disabled endpoint parks at most DISPATCH_PARKED_MAX deliveries; the rest are refused (and dead-lettered by the executor)', async () => {

@@ -42,7 +42,7 @@ export const dispatcherEnvSchema = z.object({
   DISPATCH_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).default(30_000),
   /** Failing without a success this long (and past the breaker threshold) disables the endpoint. */
   DISPATCH_DISABLE_AFTER_MS: z.coerce.number().int().min(0).default(24 * 3_600_000),
-  /** How long the delivery log (and dead requests for replay) is kept in Redis. */
+  /** How long dead deliveries (their requests and log entries, what replay reads) are kept in Redis. */
   DISPATCH_LOG_RETENTION_HOURS: z.coerce.number().min(1).default(72),
   /** The most deliveries kept parked per disabled endpoint; beyond it they go to the dead letters (replayable). */
   DISPATCH_PARKED_MAX: z.coerce.number().int().min(1).default(100_000),

@@ -58,9 +58,9 @@ export const RedisKeys = {
   endpointOrderDue: (webhookId: string, customerId: string) => `endpoint-order-due:{${webhookId}}:${customerId}`,
   /** dispatcher: an alert about a webhook was sent (expires after the alert period). */
   endpointAlerted: (webhookId: string) => `endpoint-alerted:{${webhookId}}`,
-  /** dispatcher: the delivery log, every attempt (sorted set of JSON entries by time). */
+  /** dispatcher, earlier versions: every attempt of every webhook (sorted set of JSON entries by time); no longer written, only trimmed until it is gone. */
   deliveryLog: () => 'delivery-log',
-  /** dispatcher: one webhook's slice of the delivery log (same entries). */
+  /** dispatcher: one webhook's dead deliveries (sorted set of JSON entries by time), what replay-failed reads. */
   deliveryLogByWebhook: (webhookId: string) => `delivery-log:{${webhookId}}`,
   /** control plane: which replica is changing a config object now (a lease; docs/decisions/0014-edge-safety.md). */
   configWriteLease: (kind: string, id: string) => `config-lease:{${kind}:${id}}`,

@@ -104,6 +104,39 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown, Dur
     this.readiness.add({ name: 'redis', check: async () => void (await this.client.ping()) });
   }
 
+  /**
+   * Defines Lua scripts whose callers batch their calls themselves (a call carries what one turn of
+   * the event loop asked for, as auto-pipelining would have gathered it), taking the number of
+   * keys as their first argument; sends EVALSHA, falling back to EVAL once per connection. Their
+   * calls skip auto-pipelining: a call made where the turn ends would otherwise wait for the
+   * next turn's flush. Returns the client, which now has the scripts as commands.
+   */
+  defineBatchedScripts(scripts: Readonly<Record<string, string>>): Redis | Cluster {
+    const client = this.client;
+    for (const [name, lua] of Object.entries(scripts)) {
+      if (name in client) continue;
+      client.defineCommand(name, { lua });
+      // A new array: ioredis shares its default one between clients.
+      client.options.autoPipeliningIgnoredCommands = [...(client.options.autoPipeliningIgnoredCommands ?? []), name];
+    }
+    return client;
+  }
+
+  /**
+   * Runs `send`, whose commands leave in one socket write on a single server (the connection is
+   * corked meanwhile): for commands that skip auto-pipelining, such as batched scripts. On a
+   * Cluster they leave as they are sent.
+   */
+  writeTogether(send: () => void): void {
+    const stream = this.client instanceof Redis ? this.client.stream : undefined;
+    stream?.cork();
+    try {
+      send();
+    } finally {
+      stream?.uncork();
+    }
+  }
+
   /** Values of keys that may live on different slots: one MGET on a single server, one GET per key (auto-pipelined per node) on a Cluster. */
   async getMany(keys: readonly string[]): Promise<(string | null)[]> {
     if (keys.length === 0) return [];

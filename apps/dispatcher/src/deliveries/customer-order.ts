@@ -8,24 +8,34 @@ import type { DispatcherEnv } from '../dispatcher.env.js';
 /**
  * Is an earlier delivery of this customer to this webhook waiting on a delay tier? Removes the
  * entries past their moment + grace first (a delivery that never came back), then answers
- * {wait, until, queued, expired, since}: wait when another delivery heads the queue; until, the latest moment
- * among the waiting ones; queued, whether the pair has a queue at all (then the caller reports
- * the outcome); expired, how many it removed; since, when this delivery was first deferred (0
- * when it is not queued). KEYS: queue, due. ARGV: now, delivery id.
+ * wait, until, queued, expired, since: wait (1/0) when another delivery heads the queue; until,
+ * the latest moment among the waiting ones; queued (1/0), whether the pair has a queue at all
+ * (then the caller reports the outcome); expired, how many it removed; since, when this
+ * delivery was first deferred (0 when it is not queued). A Lua function, so that the admission
+ * script checks the order in the same call (EndpointAdmissionRepository); CHECK below is the
+ * check on its own.
  */
-const CHECK = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return {0, 0, 0, 0, 0} end
-local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
-for _, id in ipairs(expired) do
-  redis.call('ZREM', KEYS[1], id)
-  redis.call('ZREM', KEYS[2], id)
+export const ORDER_CHECK_LUA = `
+local function orderCheck(queue, due, now, id, grace)
+  if redis.call('EXISTS', queue) == 0 then return 0, 0, 0, 0, 0 end
+  local expired = redis.call('ZRANGEBYSCORE', due, '-inf', now)
+  for _, stale in ipairs(expired) do
+    redis.call('ZREM', queue, stale)
+    redis.call('ZREM', due, stale)
+  end
+  local head = redis.call('ZRANGE', queue, 0, 0)[1]
+  if not head then return 0, 0, 0, #expired, 0 end
+  local latest = redis.call('ZREVRANGE', due, 0, 0, 'WITHSCORES')[2]
+  local later = latest and tonumber(latest) - tonumber(grace) or 0
+  local since = tonumber(redis.call('ZSCORE', queue, id) or 0)
+  if head == id then return 0, later, 1, #expired, since end
+  return 1, later, 1, #expired, since
 end
-local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
-if not head then return {0, 0, 0, #expired, 0} end
-local last = redis.call('ZREVRANGE', KEYS[2], 0, 0, 'WITHSCORES')[2]
-local since = redis.call('ZSCORE', KEYS[1], ARGV[2]) or 0
-if head == ARGV[2] then return {0, last, 1, #expired, since} end
-return {1, last, 1, #expired, since}
+`;
+
+/** KEYS: queue, due. ARGV: now, delivery id, grace (ms). */
+const CHECK = `${ORDER_CHECK_LUA}
+return {orderCheck(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3])}
 `;
 
 /**
@@ -55,13 +65,18 @@ const orderHoldsExpired = new Counter({
   labelNames: ['webhook'],
 });
 
+/** Counts holds an order check (on its own or in the admission script) found expired: each a delivery the customer's later ones may now overtake if it still comes back. */
+export function countExpiredHolds(webhookId: string, expired: number): void {
+  if (expired > 0) orderHoldsExpired.inc({ webhook: webhookId }, expired);
+}
+
 /** The keys the order scripts are given, in KEYS order (the slot spec checks they share the webhook's slot). */
 export function orderKeys(webhookId: string, customerId: string): [string, string] {
   return [RedisKeys.endpointOrder(webhookId, customerId), RedisKeys.endpointOrderDue(webhookId, customerId)];
 }
 
 type ScriptedRedis = (Redis | Cluster) & {
-  cuewireOrderCheck(...args: (string | number)[]): Promise<[number, number | string, number, number, number | string]>;
+  cuewireOrderCheck(...args: (string | number)[]): Promise<[number, number, number, number, number]>;
   cuewireOrderDefer(...args: (string | number)[]): Promise<number>;
   cuewireOrderSettle(...args: (string | number)[]): Promise<number>;
 };
@@ -102,8 +117,10 @@ export function deferralBackoffMs(waitingSince: number, now: number): number {
  * The queue is in Redis, not in a process: a deferred delivery comes back through a delay
  * tier's consumer group, whose partitions another replica may own, so memory in the replica
  * that deferred it does not see it come back (issue #13's cluster run: order broken with three
- * dispatchers). One script per step, keys under the webhook's hash tag (Cluster-safe). A pair
- * without a queue costs one `EXISTS` per delivery. An entry whose delivery never comes back
+ * dispatchers). One script per step, keys under the webhook's hash tag (Cluster-safe). A
+ * delivery that is admitted has its order checked by the admission script, in the same call
+ * (where the pair has no queue that check is one `EXISTS`); `check` serves the paths without an
+ * admission (unknown or disabled webhook). An entry whose delivery never comes back
  * (its delay-tier record dead-lettered) stops holding the others at its moment plus `graceMs`,
  * which must outlast how far the tiers lag behind under a backlog: a delivery that comes back
  * after its hold ended is overtaken by the customer's later ones.
@@ -131,11 +148,11 @@ export class CustomerOrder implements OnModuleInit {
     this.redis = client as ScriptedRedis;
   }
 
+  /** The order check on its own, where no admission follows (an admission checks it in its own script). */
   async check(webhookId: string, customerId: string, deliveryId: string, now = Date.now()): Promise<OrderCheck> {
-    const [wait, last, queued, expired, since] = await this.redis.cuewireOrderCheck(...orderKeys(webhookId, customerId), now, deliveryId);
-    // Each one is a delivery the customer's later ones may now overtake if it still comes back.
-    if (expired > 0) orderHoldsExpired.inc({ webhook: webhookId }, expired);
-    return { wait: wait === 1, until: Number(last) > 0 ? Number(last) - this.graceMs : 0, queued: queued === 1, waitingSince: Number(since) };
+    const [wait, until, queued, expired, waitingSince] = await this.redis.cuewireOrderCheck(...orderKeys(webhookId, customerId), now, deliveryId, this.graceMs);
+    countExpiredHolds(webhookId, expired);
+    return { wait: wait === 1, until, queued: queued === 1, waitingSince };
   }
 
   /** The delivery was handed to a delay tier until `notBefore`. */

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Topics, type DeliveryAttempt, type DeliveryOutcome, type DeliveryResult, type WebhookRequest, type WebhookRetry } from '@cuewire/contracts';
-import { deliveryHeaders, mayUseCurrentCredentials, nextRetryDelay, parseDuration, UnsendableRequestError, verdictForStatus, type AttemptVerdict } from '@cuewire/delivery';
+import { deliveryHeaders, mayUseCurrentCredentials, nextRetryDelay, parseDuration, UnsendableRequestError, verdictForStatus, type AttemptVerdict, type RevisionVerdict } from '@cuewire/delivery';
 import { backoffMs, classifyFailure, recordOutput, TypedProducer, type OutgoingRecord } from '@cuewire/kafka';
 import { APP_CONFIG } from '@cuewire/platform';
 import { isSuccessStatus, type Webhook } from '@cuewire/templating';
@@ -18,10 +18,21 @@ import { tierFor } from '../pipeline/delay-tiers.js';
 import { Semaphore } from '../pipeline/semaphore.js';
 import { CustomerOrder, deferralBackoffMs } from './customer-order.js';
 import { DeliveryMarksRepository } from './delivery-marks.repository.js';
-import { countDeliveryResult } from './delivery.metrics.js';
+import { countDeferral, countDeliveryResult } from './delivery.metrics.js';
 import { WebhookHttp } from './webhook-http.provider.js';
 
 type Granted = Extract<Admission, { kind: 'granted' }>;
+
+/** How a step ended, as far as the customer's order is concerned. */
+interface StepOutcome {
+  /** Handed to a delay tier: it is, or stays, in the customer's queue. */
+  readonly deferred: boolean;
+  /** The customer's pair has a queue, so the outcome is reported to it. */
+  readonly queued: boolean;
+}
+
+const DEFERRED: StepOutcome = { deferred: true, queued: true };
+const NOT_QUEUED: StepOutcome = { deferred: false, queued: false };
 
 /** An attempt's answer (or transport error) before its outcome is recorded. */
 interface Sent {
@@ -74,40 +85,33 @@ export class DeliveryExecutor {
       // Held until its batch has a durable outcome, so its record completes only then.
       if (webhook?.enabled && isBatched(webhook)) return this.batches.collect(webhook, request);
       // Batching turned off since it was rendered: alone. Disabled or unknown: parked or dead like any delivery.
-      await this.step({ request: webhook && !webhook.batch ? sentAlone(webhook, request) : request, history });
+      await this.step({ request: webhook && !webhook.batch ? sentAlone(webhook, request) : request, history }, false);
       return;
     }
     // A batch has no customer of its own; its items were collected in the order they were rendered.
     const ordered = this.config.DISPATCH_ORDERING === 'customer' && !request.batch;
-    const order = ordered ? await this.order.check(request.webhookId, request.customerId, request.deliveryId) : undefined;
-    if (order?.wait) {
-      // An earlier delivery of this customer to this webhook is on a delay tier: go behind it.
-      await this.defer(request, history, Math.max(order.until - Date.now() + 50, deferralBackoffMs(order.waitingSince, Date.now())), 'ordered');
-      return;
-    }
-    const outcome = await this.step(pending, order?.waitingSince ?? 0);
+    const { deferred, queued } = await this.step(pending, ordered);
     // Only a pair with a queue can hold this delivery (it joins one when it is deferred).
-    if (order?.queued && outcome !== 'deferred') await this.durably('order', () => this.order.settled(request.webhookId, request.customerId, request.deliveryId));
+    if (queued && !deferred) await this.durably('order', () => this.order.settled(request.webhookId, request.customerId, request.deliveryId));
   }
 
-  /** `waitingSince`: when the delivery was first deferred (0: never), which spaces out its deferrals. */
-  private async step(pending: PendingDelivery, waitingSince = 0): Promise<'deferred' | void> {
+  private async step(pending: PendingDelivery, ordered: boolean): Promise<StepOutcome> {
     const { history } = pending;
     let { request } = pending;
     const webhook = this.webhooks.get(request.webhookId);
-    if (!webhook || !webhook.enabled) {
-      // No admission here, so the acknowledged-delivery check is done on its own.
-      if (await this.marks.wasDelivered(request.webhookId, request.deliveryId)) return this.skipDuplicate(request);
-      if (!webhook) return this.dead(request, history, `webhook ${request.webhookId} is unknown to this dispatcher (deleted, or its config is invalid)`);
-      return this.park(webhook, request, history, 'webhook disabled');
-    }
     // A retry, a parked delivery or a replay rendered before the webhook moved host: never hand
     // the current credentials to the old host.
-    const revision = mayUseCurrentCredentials(request, webhook);
-    if (!revision.send) return this.dead(request, history, revision.reason);
+    const revision = webhook?.enabled ? mayUseCurrentCredentials(request, webhook) : undefined;
+    if (!webhook || !revision?.send) {
+      // No admission follows, so the customer's order is checked on its own.
+      const order = ordered ? await this.order.check(request.webhookId, request.customerId, request.deliveryId) : undefined;
+      if (order?.wait) return this.defer(request, history, Math.max(order.until - Date.now() + 50, deferralBackoffMs(order.waitingSince, Date.now())), 'ordered');
+      await this.notSendable(webhook, revision, request, history);
+      return { deferred: false, queued: order?.queued ?? false };
+    }
     if (request.batch) {
       const batch = await this.prepareBatch(webhook, request, history);
-      if (!batch) return;
+      if (!batch) return NOT_QUEUED;
       request = batch;
     }
     // One of the process-wide request slots (FIFO: a backlog waits here without a deadline),
@@ -117,9 +121,9 @@ export class DeliveryExecutor {
     const step: { refused: Exclude<Admission, Granted> } | { granted: Granted; sent: Sent } = await this.requestSlots.run(async () => {
       const deadline = Date.now() + this.config.DISPATCH_BUSY_WAIT_MS;
       const local = await this.localSlots.acquire(webhook.id, this.config.DISPATCH_ENDPOINT_CONCURRENCY, this.config.DISPATCH_BUSY_WAIT_MS);
-      if (!local) return { refused: { kind: 'busy', retryInMs: 1_000 } };
+      if (!local) return { refused: await this.busyHere(request, ordered) };
       try {
-        const admission = await this.admit(webhook, request.deliveryId, deadline);
+        const admission = await this.admit(webhook, request, deadline, ordered);
         return admission.kind === 'granted' ? { granted: admission, sent: await this.send(webhook, request) } : { refused: admission };
       } finally {
         local();
@@ -127,9 +131,22 @@ export class DeliveryExecutor {
     });
     if ('refused' in step) {
       const { refused } = step;
-      if (refused.kind === 'duplicate') return this.skipDuplicate(request);
-      if (refused.kind === 'disabled') return this.park(webhook, request, history, `endpoint disabled: ${refused.reason}`);
-      return this.defer(request, history, Math.max(refused.retryInMs, deferralBackoffMs(waitingSince, Date.now())), refused.kind);
+      const { queued } = refused;
+      // A delivery that has waited long comes back less often (deferralBackoffMs).
+      const backoff = deferralBackoffMs(refused.waitingSince, Date.now());
+      switch (refused.kind) {
+        case 'duplicate':
+          await this.skipDuplicate(request);
+          return { deferred: false, queued };
+        case 'disabled':
+          await this.park(webhook, request, history, `endpoint disabled: ${refused.reason}`);
+          return { deferred: false, queued };
+        case 'ordered':
+          // An earlier delivery of this customer to this webhook is on a delay tier: go behind it.
+          return this.defer(request, history, Math.max(refused.until - Date.now() + 50, backoff), 'ordered');
+        default:
+          return this.defer(request, history, Math.max(refused.retryInMs, backoff), refused.kind);
+      }
     }
     const { granted: admission, sent } = step;
     // The slots cover the request to the endpoint only: recording the outcome does not hold them.
@@ -137,7 +154,32 @@ export class DeliveryExecutor {
     // is retried in place until it is durable: failing the step would attempt the request again,
     // and could fork a second retry chain for the same delivery.
     await this.durably('release', () => admission.release(sent.verdict.kind === 'delivered'));
-    return this.settle(webhook, request, history, sent);
+    const deferred = (await this.settle(webhook, request, history, sent)) === 'deferred';
+    return { deferred, queued: admission.queued };
+  }
+
+  /**
+   * No local slot of the endpoint came free in time: no admission follows, so the customer's
+   * order (and how long this delivery has waited in it) is checked on its own.
+   */
+  private async busyHere(request: WebhookRequest, ordered: boolean): Promise<Exclude<Admission, Granted>> {
+    const order = ordered ? await this.order.check(request.webhookId, request.customerId, request.deliveryId) : undefined;
+    const { queued = false, waitingSince = 0 } = order ?? {};
+    if (order?.wait) return { kind: 'ordered', until: order.until, queued, waitingSince };
+    return { kind: 'busy', retryInMs: 1_000, queued, waitingSince };
+  }
+
+  /**
+   * A delivery that is not attempted: dead (rendered for the webhook's old host, or the webhook
+   * is unknown), parked (webhook disabled), or a duplicate of an acknowledged one. `revision` is
+   * there only for an enabled webhook.
+   */
+  private async notSendable(webhook: Webhook | undefined, revision: RevisionVerdict | undefined, request: WebhookRequest, history: readonly DeliveryAttempt[]): Promise<void> {
+    if (revision && !revision.send) return this.dead(request, history, revision.reason);
+    // No admission here, so the acknowledged-delivery check is done on its own.
+    if (await this.marks.wasDelivered(request.webhookId, request.deliveryId)) return this.skipDuplicate(request);
+    if (!webhook) return this.dead(request, history, `webhook ${request.webhookId} is unknown to this dispatcher (deleted, or its config is invalid)`);
+    return this.park(webhook, request, history, 'webhook disabled');
   }
 
   /** Retries one write after an attempt until Redis/Kafka take it; only a content failure ends it. */
@@ -169,14 +211,14 @@ export class DeliveryExecutor {
   }
 
   private async skipDuplicate(request: WebhookRequest): Promise<void> {
-    await Promise.all([
-      this.producer.send(this.results(request, 'SKIPPED_DUPLICATE', { latencyMs: 0 })),
-      this.log.record(request, { outcome: 'SKIPPED_DUPLICATE', latencyMs: 0 }),
-    ]);
+    await this.producer.send(this.results(request, 'SKIPPED_DUPLICATE', { latencyMs: 0 }));
   }
 
-  /** Admission, retried while the endpoint is busy in other replicas (or rate-limited) and the wait fits before the deadline. */
-  private async admit(webhook: Webhook, deliveryId: string, deadline: number): Promise<Admission> {
+  /**
+   * Admission (with the customer's order when `ordered`), retried while the endpoint is busy in
+   * other replicas (or rate-limited) and the wait fits before the deadline.
+   */
+  private async admit(webhook: Webhook, request: WebhookRequest, deadline: number, ordered: boolean): Promise<Admission> {
     const limits = {
       concurrency: this.config.DISPATCH_ENDPOINT_CONCURRENCY,
       rate: webhook.rateLimit,
@@ -185,7 +227,7 @@ export class DeliveryExecutor {
       deliveredTtlSeconds: this.config.DISPATCH_DELIVERED_TTL_SECONDS,
     };
     for (;;) {
-      const admission = await this.admission.admit(webhook.id, deliveryId, limits);
+      const admission = await this.admission.admit(webhook.id, request.deliveryId, limits, ordered ? { customerId: request.customerId, graceMs: this.order.graceMs } : undefined);
       if (admission.kind !== 'busy' || Date.now() + admission.retryInMs > deadline) return admission;
       await sleep(Math.min(admission.retryInMs, 25 + Math.random() * 25));
     }
@@ -197,7 +239,7 @@ export class DeliveryExecutor {
     if (!(await this.health.park(webhook.id, { request, history }))) {
       return this.dead(request, history, `${reason}, and its parked deliveries are at DISPATCH_PARKED_MAX (${this.config.DISPATCH_PARKED_MAX}): replay this one once the endpoint is enabled`);
     }
-    await Promise.all([this.producer.send(this.results(request, 'PARKED', { latencyMs: 0, error: reason })), this.log.record(request, { outcome: 'PARKED', latencyMs: 0, error: reason })]);
+    await this.producer.send(this.results(request, 'PARKED', { latencyMs: 0, error: reason }));
   }
 
   /** One HTTP attempt; transport errors become a retry verdict, a request that can never be sent a final one. */
@@ -230,7 +272,6 @@ export class DeliveryExecutor {
         // Each item of a batch the receiver accepted is acknowledged: no later batch carries it again.
         ...(request.batch ? [this.durably('marks', () => this.batches.markDelivered(webhook.id, request.batch!.items))] : []),
         this.durably('result', () => this.producer.send(this.results(request, 'DELIVERED', done))),
-        this.durably('log', () => this.log.record(request, { ...done, outcome: 'DELIVERED' })),
       ]);
       return;
     }
@@ -241,7 +282,6 @@ export class DeliveryExecutor {
       if (delay !== null) {
         const next = { ...request, attempt: request.attempt + 1, notBefore: Date.now() + delay };
         await this.durably('retry', () => this.producer.send([...this.results(request, 'RETRY_SCHEDULED', done), this.onTier(next, allAttempts, delay, 'retry')]));
-        await this.durably('log', () => this.log.record(request, { ...done, outcome: 'RETRY_SCHEDULED', nextAttemptAt: next.notBefore }));
         // The customer's later deliveries to this webhook go behind the retry, as behind any deferral.
         if (this.config.DISPATCH_ORDERING === 'customer' && !request.batch) await this.durably('order', () => this.order.deferred(request.webhookId, request.customerId, request.deliveryId, next.notBefore));
         return 'deferred';
@@ -252,15 +292,15 @@ export class DeliveryExecutor {
   }
 
   /** Moves a delivery onto a delay tier without using an attempt (endpoint busy or paused, or behind the customer's earlier one). */
-  private async defer(request: WebhookRequest, history: readonly DeliveryAttempt[], delayMs: number, reason: 'busy' | 'paused' | 'ordered'): Promise<'deferred'> {
+  private async defer(request: WebhookRequest, history: readonly DeliveryAttempt[], delayMs: number, reason: 'busy' | 'paused' | 'ordered'): Promise<StepOutcome> {
     const wait = Math.max(delayMs, 200);
     const notBefore = Date.now() + wait;
     // Queued before its tier record exists: a crash in between holds the customer's later
     // deliveries (until the moment plus grace) rather than letting them overtake this one.
     if (this.config.DISPATCH_ORDERING === 'customer' && !request.batch) await this.order.deferred(request.webhookId, request.customerId, request.deliveryId, notBefore);
     await this.producer.send([this.onTier({ ...request, notBefore }, history, wait, reason)]);
-    await this.log.record(request, { outcome: 'DEFERRED', latencyMs: 0, error: DEFERRAL_REASONS[reason] });
-    return 'deferred';
+    countDeferral(request.webhookId, reason);
+    return DEFERRED;
   }
 
   private async dead(request: WebhookRequest, history: readonly DeliveryAttempt[], reason: string, last?: DeliveryAttempt): Promise<void> {
@@ -271,8 +311,7 @@ export class DeliveryExecutor {
         recordOutput(Topics.webhookDeadLetters, recordKeyOf(request), { request: forTransit(request), history: [...history], reason, deadAt }),
       ]),
     );
-    await this.durably('replay-store', () => this.log.keepForReplay(request));
-    await this.durably('log', () => this.log.record(request, { ...(last ?? { latencyMs: 0 }), outcome: 'DEAD', error: reason }));
+    await this.durably('replay-store', () => this.log.recordDead(request, { ...(last ?? { latencyMs: 0 }), error: reason }));
   }
 
   private onTier(request: WebhookRequest, history: readonly DeliveryAttempt[], delayMs: number, reason: string): OutgoingRecord<WebhookRetry> {
@@ -315,12 +354,6 @@ export class DeliveryExecutor {
     } satisfies DeliveryResult);
   }
 }
-
-const DEFERRAL_REASONS = {
-  busy: 'endpoint at its concurrency or rate limit',
-  paused: 'endpoint paused (circuit open)',
-  ordered: "behind this customer's earlier delivery to the endpoint",
-};
 
 /** undici errors carry the useful part in `cause` or `code` (timeouts, resets, refusals). */
 function describe(error: unknown): string {

@@ -20,6 +20,17 @@ const outcomes = new Counter({
   labelNames: ['webhook', 'outcome'],
 });
 
+const deferrals = new Counter({
+  name: 'cuewire_delivery_deferrals_total',
+  help: "Deliveries handed to a delay tier without an attempt, by webhook and reason: busy (the endpoint's concurrency or rate limit), paused (circuit open), ordered (behind the customer's earlier delivery to the webhook)",
+  labelNames: ['webhook', 'reason'],
+});
+
+/** Counts one deferral: flow control, not an outcome, so it has no delivery result. */
+export function countDeferral(webhookId: string, reason: 'busy' | 'paused' | 'ordered'): void {
+  deferrals.inc({ webhook: webhookId, reason });
+}
+
 /** Counts one delivery result; an attempt (it carries `attemptedAt`) also fills the latency histogram. */
 export function countDeliveryResult(webhookId: string, outcome: DeliveryOutcome, d: Partial<DeliveryAttempt> & { latencyMs: number }): void {
   outcomes.inc({ webhook: webhookId, outcome });

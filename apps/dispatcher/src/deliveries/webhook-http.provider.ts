@@ -18,10 +18,11 @@ export class WebhookHttp extends WebhookHttpClient implements OnApplicationShutd
    * campaign; with DISPATCH_SEND_TRACEPARENT the receiver gets the trace as `traceparent`.
    */
   async attempt(req: OutboundRequest, ids: { readonly webhookId: string; readonly campaignId: string }): Promise<OutboundResponse> {
-    const span = tracer.startSpan('webhook attempt', {
-      kind: SpanKind.CLIENT,
-      attributes: { 'http.request.method': req.method, 'server.address': new URL(req.url).hostname, 'cuewire.webhook_id': ids.webhookId, 'cuewire.campaign_id': ids.campaignId },
-    });
+    const span = tracer.startSpan('webhook attempt', { kind: SpanKind.CLIENT });
+    // Without a tracer provider (TRACING_EXPORTER unset) the span records nothing: its attributes would be built for nothing.
+    if (span.isRecording()) {
+      span.setAttributes({ 'http.request.method': req.method, 'server.address': new URL(req.url).hostname, 'cuewire.webhook_id': ids.webhookId, 'cuewire.campaign_id': ids.campaignId });
+    }
     const ctx = trace.setSpan(context.active(), span);
     const headers = { ...req.headers };
     if (this.config.DISPATCH_SEND_TRACEPARENT) propagation.inject(ctx, headers);

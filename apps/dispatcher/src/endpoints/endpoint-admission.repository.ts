@@ -1,59 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
+import DataLoader from 'dataloader';
 import type { Cluster, Redis } from 'ioredis';
-import { RedisConnection, RedisKeys } from '@cuewire/redis';
-
-/**
- * May a delivery to this webhook start now? One script, one round trip, atomic across replicas:
- * an acknowledged delivery is a duplicate (never sent twice); then health (disabled → park;
- * circuit open → wait, unless this caller wins the one probe),
- * then the concurrency cap (a sorted set of leases scored by expiry; only leases not yet expired
- * are counted, so a crashed replica's leases never leak the cap; they are removed on every
- * `sweep` call and with the key when it is idle), then the rate limit (GCRA on
- * one key, the theoretical arrival time: `burst` at once, `perSecond` sustained). All keys
- * carry the webhook's hash tag, so the script is Cluster-safe. A grant also says whether the
- * endpoint has a failure streak, so the release clears it without looking again.
- *
- * KEYS: health, probe, in-flight, rate, delivered mark. ARGV: now, concurrency, token, leaseMs, interval, burst, probeLeaseMs, sweep (1/0).
- */
-const ADMIT = `
-local now = tonumber(ARGV[1])
-if redis.call('EXISTS', KEYS[5]) == 1 then return {'duplicate', 0} end
-local health = redis.call('HMGET', KEYS[1], 'disabled', 'reason', 'openUntil', 'consecutive')
-if health[1] == '1' then return {'disabled', health[2] or ''} end
-local openUntil = tonumber(health[3] or 0)
-if openUntil > now and not redis.call('SET', KEYS[2], '1', 'PX', tonumber(ARGV[7]), 'NX') then return {'paused', openUntil - now} end
-if ARGV[8] == '1' then redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now) end
-if redis.call('ZCOUNT', KEYS[3], '(' .. ARGV[1], '+inf') >= tonumber(ARGV[2]) then return {'busy', 50} end
-local interval = tonumber(ARGV[5])
-if interval > 0 then
-  local burst = tonumber(ARGV[6])
-  local tat = tonumber(redis.call('GET', KEYS[4]) or now)
-  if tat < now then tat = now end
-  local allowAt = tat + interval - interval * burst
-  if allowAt > now then return {'busy', math.ceil(allowAt - now)} end
-  redis.call('SET', KEYS[4], tat + interval, 'PX', math.ceil(interval * burst + 1000))
-end
-redis.call('ZADD', KEYS[3], now + tonumber(ARGV[4]), ARGV[3])
-redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[4]) * 2)
-if health[4] then return {'granted', 1} end
-return {'granted', 0}
-`;
-
-/**
- * Gives the lease back; after a success also marks the delivery acknowledged and ends the
- * failure streak the admission saw (a healthy endpoint costs nothing more). A failure another
- * replica counts between this admission and its success stays counted: the two were concurrent.
- * KEYS: in-flight, health, delivered mark. ARGV: token, succeeded (1/0), mark TTL (s), now, streak seen (1/0).
- */
-const RELEASE = `
-redis.call('ZREM', KEYS[1], ARGV[1])
-if ARGV[2] == '1' then
-  redis.call('SET', KEYS[3], ARGV[4], 'EX', tonumber(ARGV[3]))
-  if ARGV[5] == '1' then redis.call('HDEL', KEYS[2], 'consecutive', 'firstFailureAt', 'openUntil') end
-end
-return 1
-`;
+import { RedisConnection } from '@cuewire/redis';
+import { countExpiredHolds } from '../deliveries/customer-order.js';
+import { ADMIT, admissionKeys, RELEASE } from './endpoint-admission.scripts.js';
 
 export interface AdmissionLimits {
   readonly concurrency: number;
@@ -66,73 +17,174 @@ export interface AdmissionLimits {
   readonly deliveredTtlSeconds: number;
 }
 
-export type Admission =
+/** A delivery kept in its customer's order: the admission checks that order first. */
+export interface OrderedBy {
+  readonly customerId: string;
+  /** CustomerOrder.graceMs: how long past its moment a waiting delivery that never comes back holds the others. */
+  readonly graceMs: number;
+}
+
+export type Admission = (
   /** `release(true)` also records the delivery as acknowledged: call it once the receiver accepted it. */
   | { readonly kind: 'granted'; readonly release: (succeeded: boolean) => Promise<void> }
   | { readonly kind: 'duplicate' }
   | { readonly kind: 'disabled'; readonly reason: string }
-  | { readonly kind: 'paused' | 'busy'; readonly retryInMs: number };
-
-/** The keys ADMIT and RELEASE are given, in KEYS order (the slot spec checks they share the webhook's slot). */
-export function admissionKeys(webhookId: string, deliveryId: string): { admit: string[]; release: string[] } {
-  const health = RedisKeys.endpointHealth(webhookId);
-  const inFlight = RedisKeys.endpointInFlight(webhookId);
-  const mark = RedisKeys.deliveredMark(webhookId, deliveryId);
-  return { admit: [health, RedisKeys.endpointProbe(webhookId), inFlight, RedisKeys.endpointRate(webhookId), mark], release: [inFlight, health, mark] };
-}
+  | { readonly kind: 'paused' | 'busy'; readonly retryInMs: number }
+  /** An earlier delivery of the customer waits on a delay tier until at least `until`: go behind it. */
+  | { readonly kind: 'ordered'; readonly until: number }
+) & {
+  /** The customer's pair has an order queue (this delivery may be in it): report the outcome with CustomerOrder.settled. */
+  readonly queued: boolean;
+  /** When this delivery was first deferred in its customer's order (0: it is not queued), which spaces out its deferrals. */
+  readonly waitingSince: number;
+};
 
 type ScriptedRedis = (Redis | Cluster) & {
-  cuewireAdmit(...args: (string | number)[]): Promise<[string, string | number]>;
+  cuewireAdmit(...args: (string | number)[]): Promise<[string, string | number, number, number, number][]>;
   cuewireRelease(...args: (string | number)[]): Promise<number>;
 };
 
 /** Expired leases (only a crashed replica leaves them) are removed on one admission in this many. */
 const SWEEP_EVERY = 100;
 
+/** A script call carries at most this many asks. */
+const MAX_BATCH = 500;
+
+interface AdmissionAsk {
+  readonly webhookId: string;
+  readonly deliveryId: string;
+  readonly limits: AdmissionLimits;
+  readonly ordered?: OrderedBy;
+  readonly token: string;
+}
+
+interface ReleaseAsk {
+  readonly webhookId: string;
+  readonly deliveryId: string;
+  readonly token: string;
+  readonly succeeded: boolean;
+  readonly streak: string | number;
+  readonly deliveredTtlSeconds: number;
+}
+
+/**
+ * Admissions and releases asked for in one turn of the event loop go to Redis as one script call
+ * per webhook each (ADMIT, RELEASE): a fetched batch starts many deliveries at once, and
+ * receivers' answers arrive together. Per delivery that saves a command, its reply and its
+ * promises on the client and a script run on the server. The turn ends where ioredis's
+ * auto-pipelining ends it (setImmediate); then the releases go first, so the leases they give
+ * back are free for the admissions after them, and all the calls leave in one socket write, at
+ * once rather than at the next turn's end, so batching adds no round trip.
+ */
 @Injectable()
 export class EndpointAdmissionRepository implements OnModuleInit {
   private redis!: ScriptedRedis;
-  private admissions = 0;
+  private admitted = 0;
+  private readonly turn: { releases: (() => void)[]; admissions: (() => void)[]; ending: boolean } = { releases: [], admissions: [], ending: false };
+  private readonly admissions = new DataLoader<AdmissionAsk, Admission>((asks) => perWebhook(asks, (same) => this.admitTogether(same)), {
+    cache: false,
+    maxBatchSize: MAX_BATCH,
+    batchScheduleFn: (send) => this.atTurnEnd(this.turn.admissions, send),
+  });
+  private readonly releases = new DataLoader<ReleaseAsk, void>((asks) => perWebhook(asks, (same) => this.releaseTogether(same)), {
+    cache: false,
+    maxBatchSize: MAX_BATCH,
+    batchScheduleFn: (send) => this.atTurnEnd(this.turn.releases, send),
+  });
 
   constructor(private readonly connection: RedisConnection) {}
 
   onModuleInit(): void {
-    // defineCommand sends EVALSHA and falls back to EVAL once per connection: the script text is not resent per call.
-    const client = this.connection.client;
-    if (!('cuewireAdmit' in client)) {
-      client.defineCommand('cuewireAdmit', { numberOfKeys: 5, lua: ADMIT });
-      client.defineCommand('cuewireRelease', { numberOfKeys: 3, lua: RELEASE });
-    }
-    this.redis = client as ScriptedRedis;
+    this.redis = this.connection.defineBatchedScripts({ cuewireAdmit: ADMIT, cuewireRelease: RELEASE }) as ScriptedRedis;
   }
 
-  async admit(webhookId: string, deliveryId: string, limits: AdmissionLimits): Promise<Admission> {
-    const token = randomUUID();
-    const keys = admissionKeys(webhookId, deliveryId);
+  /** The DataLoaders' schedule: both send at the same turn end, releases first, in one write. */
+  private atTurnEnd(queue: (() => void)[], send: () => void): void {
+    queue.push(send);
+    if (this.turn.ending) return;
+    this.turn.ending = true;
+    setImmediate(() => {
+      const sends = [...this.turn.releases, ...this.turn.admissions];
+      this.turn.releases = [];
+      this.turn.admissions = [];
+      this.turn.ending = false;
+      this.connection.writeTogether(() => sends.forEach((s) => s()));
+    });
+  }
+
+  /** Without `ordered` (ordering off, or a batch, which has no customer) the customer's order is not looked at. */
+  admit(webhookId: string, deliveryId: string, limits: AdmissionLimits, ordered?: OrderedBy): Promise<Admission> {
+    return this.admissions.load({ webhookId, deliveryId, limits, ordered, token: randomUUID() });
+  }
+
+  /** The asks of one webhook; its limits are the same for all of them (read from its config when asked). */
+  private async admitTogether(asks: readonly AdmissionAsk[]): Promise<Admission[]> {
+    const [{ webhookId, limits }] = asks;
     const { rate } = limits;
-    const [kind, detail] = await this.redis.cuewireAdmit(
+    const before = this.admitted;
+    this.admitted += asks.length;
+    const keys = admissionKeys(webhookId, asks.map((a) => ({ deliveryId: a.deliveryId, customerId: a.ordered?.customerId ?? '' })));
+    const answers = await this.redis.cuewireAdmit(
+      keys.admit.length,
       ...keys.admit,
       Date.now(),
       limits.concurrency,
-      token,
       limits.leaseMs,
       rate ? 1000 / rate.perSecond : 0,
       rate?.burst ?? Math.max(1, Math.ceil(rate?.perSecond ?? 1)),
       limits.probeLeaseMs,
-      ++this.admissions % SWEEP_EVERY === 0 ? 1 : 0,
+      Math.floor(before / SWEEP_EVERY) !== Math.floor(this.admitted / SWEEP_EVERY) ? 1 : 0,
+      asks.find((a) => a.ordered)?.ordered?.graceMs ?? 0,
+      ...asks.flatMap((a) => [a.token, a.ordered ? a.deliveryId : '']),
     );
+    return answers.map(([kind, detail, inQueue, waitingSince, expired], i) => {
+      countExpiredHolds(webhookId, expired);
+      return this.admission(asks[i], kind, detail, { queued: inQueue === 1, waitingSince });
+    });
+  }
+
+  private admission(ask: AdmissionAsk, kind: string, detail: string | number, order: { queued: boolean; waitingSince: number }): Admission {
+    const { queued, waitingSince } = order;
     switch (kind) {
-      case 'granted':
-        return { kind, release: async (succeeded) => void (await this.redis.cuewireRelease(...keys.release, token, succeeded ? 1 : 0, limits.deliveredTtlSeconds, Date.now(), detail)) };
+      case 'granted': {
+        const { webhookId, deliveryId, token, limits } = ask;
+        return { kind, queued, waitingSince, release: (succeeded) => this.releases.load({ webhookId, deliveryId, token, succeeded, streak: detail, deliveredTtlSeconds: limits.deliveredTtlSeconds }) };
+      }
       case 'duplicate':
-        return { kind };
+        return { kind, queued, waitingSince };
       case 'disabled':
-        return { kind, reason: String(detail) };
+        return { kind, queued, waitingSince, reason: String(detail) };
       case 'paused':
       case 'busy':
-        return { kind, retryInMs: Number(detail) };
+        return { kind, queued, waitingSince, retryInMs: Number(detail) };
+      case 'ordered':
+        return { kind, queued, waitingSince, until: Number(detail) };
       default:
         throw new Error(`unexpected admission answer ${kind}`);
     }
   }
+
+  private async releaseTogether(asks: readonly ReleaseAsk[]): Promise<void[]> {
+    const keys = admissionKeys(asks[0].webhookId, asks.map((a) => ({ deliveryId: a.deliveryId, customerId: '' })));
+    await this.redis.cuewireRelease(keys.release.length, ...keys.release, asks[0].deliveredTtlSeconds, Date.now(), ...asks.flatMap((a) => [a.token, a.succeeded ? 1 : 0, a.streak]));
+    return asks.map(() => undefined);
+  }
+}
+
+/** Runs `together` once per webhook among `asks` and answers each ask in its place (a failed call fails its webhook's asks only). */
+async function perWebhook<A extends { readonly webhookId: string }, R>(asks: readonly A[], together: (same: A[]) => Promise<R[]>): Promise<(R | Error)[]> {
+  const groups = new Map<string, number[]>();
+  asks.forEach((ask, i) => groups.set(ask.webhookId, [...(groups.get(ask.webhookId) ?? []), i]));
+  const answers: (R | Error)[] = new Array(asks.length);
+  await Promise.all(
+    [...groups.values()].map(async (indexes) => {
+      try {
+        const results = await together(indexes.map((i) => asks[i]));
+        indexes.forEach((i, n) => (answers[i] = results[n]));
+      } catch (error) {
+        for (const i of indexes) answers[i] = error as Error;
+      }
+    }),
+  );
+  return answers;
 }

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { LocalSlots } from './local-slots.js';
 
 describe('LocalSlots', () => {
@@ -54,5 +55,23 @@ describe('LocalSlots', () => {
     expect(Date.now() - started).toBeLessThan(50);
     slow!();
     expect(await first).not.toBeNull();
+  });
+
+  it('keeps one timer per endpoint for a queue of any length, and each waiter still gives up at its own deadline', async () => {
+    jest.useFakeTimers();
+    try {
+      const slots = new LocalSlots();
+      const held = await slots.acquire('wh', 1, 0);
+      const early = Array.from({ length: 100 }, () => slots.acquire('wh', 1, 1_000));
+      const patient = slots.acquire('wh', 1, 2_000);
+      expect(jest.getTimerCount()).toBe(1);
+      jest.advanceTimersByTime(1_000);
+      expect(await Promise.all(early)).toEqual(early.map(() => null));
+      // The patient one gives up later, not with the others; until then the next free slot is its.
+      held!();
+      expect(await patient).not.toBeNull();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

@@ -1,10 +1,18 @@
+interface Waiter {
+  /** When it gives up (the caller's maxWaitMs after it started waiting). */
+  readonly until: number;
+  readonly answer: (granted: boolean) => void;
+}
+
 interface EndpointSlots {
   holders: number;
   /** When each current holder took its slot (for the age of the oldest). */
   readonly heldSince: Set<{ at: number }>;
-  readonly waiting: ((granted: boolean) => void)[];
+  waiting: Waiter[];
   /** Moving average of how long a slot is held (ms); undefined until the first release. */
   holdMs?: number;
+  /** One timer per endpoint, for the waiter that gives up first (not one per waiter: a backlog waits here by the hundred). */
+  giveUp?: { readonly at: number; readonly timer: NodeJS.Timeout };
 }
 
 /**
@@ -30,18 +38,29 @@ export class LocalSlots {
       return this.hold(key, endpoint);
     }
     if (this.expectedWaitMs(endpoint, limit) > maxWaitMs) return null;
-    const granted = await new Promise<boolean>((resolve) => {
-      const waiter = (ok: boolean) => {
-        clearTimeout(timer);
-        resolve(ok);
-      };
-      const timer = setTimeout(() => {
-        endpoint.waiting.splice(endpoint.waiting.indexOf(waiter), 1);
-        resolve(false);
-      }, maxWaitMs);
-      endpoint.waiting.push(waiter);
+    const granted = await new Promise<boolean>((answer) => {
+      const until = Date.now() + maxWaitMs;
+      endpoint.waiting.push({ until, answer });
+      this.giveUpAt(endpoint, until);
     });
     return granted ? this.hold(key, endpoint) : null;
+  }
+
+  /** Arms the endpoint's timer for `at`, unless it is armed for then or earlier. */
+  private giveUpAt(endpoint: EndpointSlots, at: number): void {
+    if (endpoint.giveUp && endpoint.giveUp.at <= at) return;
+    if (endpoint.giveUp) clearTimeout(endpoint.giveUp.timer);
+    endpoint.giveUp = { at, timer: setTimeout(() => this.giveUp(endpoint), Math.max(0, at - Date.now())).unref() };
+  }
+
+  /** Waiters past their deadline get no slot; the timer is armed again for those left. */
+  private giveUp(endpoint: EndpointSlots): void {
+    endpoint.giveUp = undefined;
+    const now = Date.now();
+    const expired = endpoint.waiting.filter((w) => w.until <= now);
+    if (expired.length > 0) endpoint.waiting = endpoint.waiting.filter((w) => w.until > now);
+    for (const w of expired) w.answer(false);
+    if (endpoint.waiting.length > 0) this.giveUpAt(endpoint, Math.min(...endpoint.waiting.map((w) => w.until)));
   }
 
   private expectedWaitMs(endpoint: EndpointSlots, limit: number): number {
@@ -64,7 +83,7 @@ export class LocalSlots {
       endpoint.holdMs = endpoint.holdMs === undefined ? held : 0.8 * endpoint.holdMs + 0.2 * held;
       const next = endpoint.waiting.shift();
       // The slot passes straight to the next waiter, so the count stays right.
-      if (next) return next(true);
+      if (next) return next.answer(true);
       endpoint.holders--;
     };
   }

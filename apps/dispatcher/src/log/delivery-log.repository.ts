@@ -6,7 +6,10 @@ import type { DispatcherEnv } from '../dispatcher.env.js';
 import { deliveriesOf, forTransit, type DeliveryRef } from '../batches/batch-requests.js';
 import { parseDelivery, serializeDelivery } from '../endpoints/endpoint-health.repository.js';
 
+/** Only DEAD is written now; earlier versions wrote the others too, and their entries stay until they age out. */
 export type LoggedOutcome = 'DELIVERED' | 'RETRY_SCHEDULED' | 'DEAD' | 'SKIPPED_DUPLICATE' | 'PARKED' | 'DEFERRED';
+
+type DeadAttempt = Partial<DeliveryAttempt> & { readonly latencyMs: number; readonly error: string };
 
 export interface DeliveryLogEntry {
   readonly deliveryId: string;
@@ -26,7 +29,7 @@ export interface DeliveryLogEntry {
 }
 
 export interface DeliveryLogQuery {
-  readonly webhookId?: string;
+  readonly webhookId: string;
   readonly campaignId?: string;
   readonly customerId?: string;
   readonly outcome?: LoggedOutcome;
@@ -40,10 +43,12 @@ export interface DeliveryLogQuery {
 const SCAN_CHUNK = 500;
 
 /**
- * The dispatcher's recent window of attempts in Redis sorted sets (global, and per webhook),
- * trimmed to DISPATCH_LOG_RETENTION_HOURS, with the requests of dead deliveries: what replay
- * reads. The delivery history people search is the history service's (PostgreSQL, fed by
- * the delivery-results topic).
+ * The dispatcher's replay store (ADR 0016): the requests of dead deliveries, and per webhook a window of their entries (a sorted set of
+ * JSON entries by time, what `replay-failed` reads), trimmed to DISPATCH_LOG_RETENTION_HOURS.
+ * Every outcome, attempted or not, is a record on the delivery-results topic; the history
+ * service keeps the searchable log from it (PostgreSQL). Entries of other outcomes, which
+ * earlier versions wrote here on every attempt (and into a global index) and nothing read, age
+ * out with the retention.
  */
 @Injectable()
 export class DeliveryLogRepository {
@@ -54,45 +59,40 @@ export class DeliveryLogRepository {
     @Inject(APP_CONFIG) private readonly config: DispatcherEnv,
   ) {}
 
-  /** One entry per delivery the request stands for (each item of a batch). */
-  async record(request: WebhookRequest, attempt: Partial<DeliveryAttempt> & { outcome: LoggedOutcome; latencyMs: number; nextAttemptAt?: number }): Promise<void> {
-    await Promise.all(deliveriesOf(request).map((delivery) => this.recordOne(request, delivery, attempt)));
+  /** A dead delivery's request, kept for replay, and its entry; for a batch, under each item's id. */
+  async recordDead(request: WebhookRequest, attempt: DeadAttempt): Promise<void> {
+    const text = serializeDelivery({ request: forTransit(request), history: [] });
+    const ttlSeconds = this.config.DISPATCH_LOG_RETENTION_HOURS * 3600;
+    await Promise.all(
+      deliveriesOf(request).flatMap((delivery) => [this.redis.client.set(RedisKeys.deliveryRequest(delivery.deliveryId), text, 'EX', ttlSeconds), this.recordEntry(request, delivery, attempt)]),
+    );
   }
 
-  private async recordOne(request: WebhookRequest, delivery: DeliveryRef, attempt: Partial<DeliveryAttempt> & { outcome: LoggedOutcome; latencyMs: number; nextAttemptAt?: number }): Promise<void> {
+  private async recordEntry(request: WebhookRequest, delivery: DeliveryRef, attempt: DeadAttempt): Promise<void> {
     const entry: DeliveryLogEntry = {
       deliveryId: delivery.deliveryId,
       webhookId: request.webhookId,
       campaignId: delivery.campaignId,
       customerId: delivery.customerId,
       attempt: request.attempt,
-      outcome: attempt.outcome,
+      outcome: 'DEAD',
       at: attempt.attemptedAt ?? Date.now(),
       statusCode: attempt.statusCode ?? null,
       latencyMs: attempt.latencyMs,
-      error: attempt.error ?? null,
+      error: attempt.error,
       responseExcerpt: attempt.responseExcerpt ?? null,
-      ...(attempt.nextAttemptAt ? { nextAttemptAt: attempt.nextAttemptAt } : {}),
       ...(request.batch?.id ? { batchId: request.batch.id } : {}),
     };
-    const member = JSON.stringify(entry);
-    // Two plain writes, not a transaction: the client pipelines them with the delivery's other
-    // commands, and a crash between them only leaves one index without the entry.
-    const writes: Promise<unknown>[] = [
-      this.redis.client.zadd(RedisKeys.deliveryLog(), entry.at, member),
-      this.redis.client.zadd(RedisKeys.deliveryLogByWebhook(entry.webhookId), entry.at, member),
-    ];
-    // Trimming on every write would cost a range delete per attempt; every 200th is plenty.
-    if (++this.writes % 200 === 0) {
-      const cutoff = Date.now() - this.config.DISPATCH_LOG_RETENTION_HOURS * 3_600_000;
-      writes.push(this.redis.client.zremrangebyscore(RedisKeys.deliveryLog(), '-inf', cutoff), this.redis.client.zremrangebyscore(RedisKeys.deliveryLogByWebhook(entry.webhookId), '-inf', cutoff));
-    }
+    const key = RedisKeys.deliveryLogByWebhook(entry.webhookId);
+    const writes: Promise<unknown>[] = [this.redis.client.zadd(key, entry.at, JSON.stringify(entry))];
+    // Trimming on every write would cost a range delete per entry; every 200th is plenty.
+    if (++this.writes % 200 === 0) writes.push(this.redis.client.zremrangebyscore(key, '-inf', Date.now() - this.config.DISPATCH_LOG_RETENTION_HOURS * 3_600_000));
     await Promise.all(writes);
   }
 
   /** Newest first, filtered; nextCursor is null at the end of the range. */
   async query(q: DeliveryLogQuery): Promise<{ items: DeliveryLogEntry[]; nextCursor: number | null }> {
-    const key = q.webhookId ? RedisKeys.deliveryLogByWebhook(q.webhookId) : RedisKeys.deliveryLog();
+    const key = RedisKeys.deliveryLogByWebhook(q.webhookId);
     const items: DeliveryLogEntry[] = [];
     let position = q.cursor;
     for (;;) {
@@ -105,12 +105,6 @@ export class DeliveryLogRepository {
       if (chunk.length < SCAN_CHUNK) return { items, nextCursor: null };
       position += chunk.length;
     }
-  }
-
-  /** Dead deliveries keep their request (for replay) as long as the log keeps their entries; a batch's, under each item's id. */
-  async keepForReplay(request: WebhookRequest): Promise<void> {
-    const text = serializeDelivery({ request: forTransit(request), history: [] });
-    await Promise.all(deliveriesOf(request).map((d) => this.redis.client.set(RedisKeys.deliveryRequest(d.deliveryId), text, 'EX', this.config.DISPATCH_LOG_RETENTION_HOURS * 3600)));
   }
 
   async requestForReplay(deliveryId: string): Promise<WebhookRequest | null> {

@@ -4,7 +4,8 @@ import { RedisConnection, RedisKeys } from '@cuewire/redis';
 import type { DispatcherEnv } from '../dispatcher.env.js';
 
 /**
- * Trims every slice of the delivery log to DISPATCH_LOG_RETENTION_HOURS, on a timer. Writes
+ * Trims every slice of the delivery log to DISPATCH_LOG_RETENTION_HOURS, on a timer, and the
+ * global index earlier versions wrote (no longer written: it empties and disappears). Writes
  * trim only the log of the webhook they write to (one in 200), so a webhook that goes quiet,
  * or is deleted, would keep its last entries for ever; this walks all of them (SCAN, per
  * master on a Cluster), and a slice left empty disappears with its last entry. Every replica

@@ -8,6 +8,9 @@ import { DeliveryExecutor } from '../deliveries/delivery.executor.js';
 import type { DispatcherEnv } from '../dispatcher.env.js';
 import { DELAY_TIERS, releaseAt, tierFor } from './delay-tiers.js';
 
+/** How long a delay tier's fetch waits for records (ten idle fetches a second per tier at the requests topic's 100 ms). */
+const TIER_MAX_WAIT_MS = 1_000;
+
 /**
  * Runs the shared at-least-once loop (libs/kafka ConsumeLoop) on the requests topic and on each
  * delay tier, each its own consumer group, so a tier waiting for its head record never holds
@@ -69,6 +72,9 @@ export class DeliveryPipelineHost implements OnModuleInit, OnApplicationBootstra
       this.loops.push(
         new ConsumeLoop<WebhookRetry>({
           ...common,
+          // A fetch answers as soon as a record arrives, so the wait only bounds how often an idle
+          // tier asks again; its records are due a second or more after their append anyway.
+          maxWaitTime: TIER_MAX_WAIT_MS,
           ordering: 'none',
           groupId: group(`dispatcher-${tier.topic.name.split('.')[2]}`),
           topics: [tier.topic],
