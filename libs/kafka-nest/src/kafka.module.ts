@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { allTopics } from '@cuewire/contracts';
-import { AvroSerde, ConsumeLoop, ensureTopics, physicalTopic, TypedProducer, type KafkaSettings } from '@cuewire/kafka';
+import { AvroSerde, ConsumeLoop, ensureTopics, physicalTopic, retryWhileUnreachable, TypedProducer, type KafkaSettings } from '@cuewire/kafka';
 import { APP_CONFIG, DURABLE_STATE, ReadinessRegistry, type BaseEnv, type DurableState } from '@cuewire/platform';
 import { consumeLoopsProbe } from './consume-loops.probe.js';
 import { KAFKA_SETTINGS, TOPICS_READY, toLoopLogger } from './kafka.tokens.js';
@@ -23,16 +23,16 @@ import { consumerGroupId, KAFKA_CONSUMER, type KafkaConsumerOptions, type KafkaR
  * the application is built (`bufferLogs`), and this step runs while it is built: a start that
  * hangs here (a broker or the registry not answering) would otherwise leave an empty log.
  */
-function startupStep(first: string, detail: () => string | undefined): { now(step: string): void; done(): void } {
+function startupStep(first: string, detail: () => string | undefined): { now(step: string): void; warn(msg: string): void; done(): void } {
   const started = Date.now();
   let current = first;
+  const warn = (msg: string) => process.stderr.write(`${JSON.stringify({ level: 40, time: Date.now(), pid: process.pid, context: 'KafkaModule', msg })}\n`);
   const timer = setInterval(() => {
     const why = detail();
-    const line = { level: 40, time: Date.now(), pid: process.pid, context: 'KafkaModule', msg: `start-up still ${current} after ${Math.round((Date.now() - started) / 1000)} s${why ? ` (last error: ${why})` : ''}` };
-    process.stderr.write(`${JSON.stringify(line)}\n`);
+    warn(`start-up still ${current} after ${Math.round((Date.now() - started) / 1000)} s${why ? ` (last error: ${why})` : ''}`);
   }, 10_000);
   timer.unref();
-  return { now: (step) => (current = step), done: () => clearInterval(timer) };
+  return { now: (step) => (current = step), warn, done: () => clearInterval(timer) };
 }
 
 /** Creates the topics, then starts one consume loop per @KafkaConsumer provider; stops them on shutdown. */
@@ -119,7 +119,11 @@ export class KafkaConsumersHost implements OnModuleInit, OnApplicationBootstrap,
       useFactory: async (settings: KafkaSettings, serde: AvroSerde) => {
         const step = startupStep('creating the topics', () => serde.lastRegistrationError);
         try {
-          await ensureTopics(settings, allTopics);
+          // A broker down at start (a replica started during an outage) is waited for, as the consume loops wait.
+          await retryWhileUnreachable(
+            () => ensureTopics(settings, allTopics),
+            (err, failures) => step.warn(`creating the topics failed (${failures}); retrying: ${String(err)}`),
+          );
           step.now('registering the topics\' schemas');
           await Promise.all(allTopics.map((t) => serde.schemaId(physicalTopic(settings, t), t.schema)));
           return true;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import DataLoader from 'dataloader';
 import { Topics } from '@cuewire/contracts';
-import { topicOffsetRanges, TransientError, type KafkaSettings } from '@cuewire/kafka';
+import { retryWhileUnreachable, topicOffsetRanges, TransientError, type KafkaSettings } from '@cuewire/kafka';
 import { KAFKA_SETTINGS, TOPICS_READY } from '@cuewire/kafka-nest';
 import { RedisConnection, RedisKeys } from '@cuewire/redis';
 
@@ -42,7 +42,11 @@ export class ProfileStateGuard implements OnModuleInit {
   /** A fresh install (nothing on the topic) starts complete; runs before the consumers start. */
   async onModuleInit(): Promise<void> {
     if (await this.intact()) return;
-    const ranges = await topicOffsetRanges(this.settings, Topics.customerProfileState);
+    // A broker down at start is waited for (as the consume loops wait), not a failed start.
+    const ranges = await retryWhileUnreachable(
+      () => topicOffsetRanges(this.settings, Topics.customerProfileState),
+      (err, failures) => this.logger.warn(`reading ${Topics.customerProfileState.name}'s offsets failed (${failures}); retrying: ${String(err)}`),
+    );
     const kept = ranges.reduce((sum, r) => sum + (r.end - r.start), 0n);
     if (kept === 0n) {
       await this.markComplete();
