@@ -64,7 +64,7 @@ describe('delivery history in PostgreSQL', () => {
     const again = await HistoryDatabase.open(config);
     await again.onApplicationShutdown();
     const { rows } = await db.pool.query<{ name: string }>('SELECT name FROM history_migrations');
-    expect(rows.map((r) => r.name)).toEqual(['0001_history-tables', '0002_variants', '0003_delivery-batch-ids']);
+    expect(rows.map((r) => r.name)).toEqual(['0001_history-tables', '0002_variants', '0003_delivery-batch-ids', '0004_unattributed-engagements']);
   });
 
   it('keeps one row for a result consumed twice', async () => {
@@ -182,6 +182,15 @@ describe('delivery history in PostgreSQL', () => {
       ['wh-mail', { sent: 3, delivered: 2, failed: 1, opened: 1, clicked: 1 }],
       ['wh-sms', { sent: 0, delivered: 0, failed: 1, opened: 0, clicked: 0 }],
     ]);
+  });
+
+  it('attributes an open that arrived before its delivery’s result to the webhook once the result is recorded', async () => {
+    const at = now - HOUR;
+    // The open comes through the engagements' consumer group first: no attempt to name its webhook yet.
+    await records.recordEngagement({ eventId: 'e-early', customerId: 'c-early', type: 'email_open', campaignId: 'camp-early', deliveryId: 'm-early', url: null, occurredAt: at + 1_000 });
+    await records.recordAttempt(result({ deliveryId: 'm-early', webhookId: 'wh-early', outcome: 'DELIVERED', campaignId: 'camp-early', attemptedAt: at }));
+    const figures = await new CampaignFiguresRepository(db).figures('camp-early', campaignFiguresQuery.parse({ from: String(at - HOUR), to: String(now), bucket: 'hour' }));
+    expect(figures.webhooks.map((w) => [w.webhookId, w.totals.opened])).toEqual([['wh-early', 1]]);
   });
 
   describe('retention', () => {

@@ -60,6 +60,14 @@ export class HistoryRecordsRepository {
         r.batchId,
       ],
     );
+    // Opens and clicks of this delivery that arrived before its result (they come through another
+    // consumer group) were recorded without a webhook: attribute them now. Engagements come after
+    // their delivery's attempt, so only the partitions from an hour before it are searched.
+    await this.db.pool.query(
+      `UPDATE engagements SET webhook_id = $2, variant = $3
+        WHERE delivery_id = $1 AND webhook_id IS NULL AND occurred_at >= to_timestamp($4::bigint / 1000.0) - interval '1 hour'`,
+      [r.deliveryId, r.webhookId, r.variant, r.attemptedAt],
+    );
   }
 
   async recordTrigger(t: CampaignTrigger): Promise<void> {
