@@ -226,10 +226,11 @@ describe('web console', () => {
     await page.keyboard.press('Enter');
     const link = page.getByRole('link', { name: /^Delivery msg_/ });
     await link.waitFor();
-    // The history service records the outcome a moment after the receiver answered: search again
-    // (Enter in the form, as a person would) until the delivered attempt is listed.
+    // The history service records the outcome a moment after the receiver answered (longer on a
+    // busy CI machine: it failed once at 15 s): search again (Enter in the form, as a person
+    // would) until the delivered attempt is listed.
     const delivered = page.getByRole('row').filter({ hasText: customer }).getByText('DELIVERED');
-    for (let tries = 0; tries < 30 && (await delivered.count()) === 0; tries++) {
+    for (let tries = 0; tries < 90 && (await delivered.count()) === 0; tries++) {
       await page.getByLabel('Customer id').press('Enter');
       await page.waitForTimeout(500);
     }
