@@ -6,6 +6,8 @@ import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-sc
  * first use; readers resolve any id they meet through the registry (cached).
  */
 const REGISTRATION_PATIENCE_MS = 5 * 60_000;
+/** Longest one registration request may take before it is given up and tried again. */
+const REGISTRATION_ATTEMPT_MS = 15_000;
 
 export class AvroSerde {
   private readonly registry: SchemaRegistry;
@@ -13,7 +15,10 @@ export class AvroSerde {
   /** The last error a registration is waiting out (for start-up diagnostics), cleared by the next success. */
   lastRegistrationError?: string;
 
-  constructor(schemaRegistryUrl: string) {
+  constructor(
+    schemaRegistryUrl: string,
+    private readonly attemptMs = REGISTRATION_ATTEMPT_MS,
+  ) {
     this.registry = new SchemaRegistry({ host: schemaRegistryUrl });
   }
 
@@ -37,10 +42,16 @@ export class AvroSerde {
     const giveUpAt = Date.now() + REGISTRATION_PATIENCE_MS;
     for (let attempt = 1; ; attempt++) {
       try {
-        const registered = await this.registry.register(
-          { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
-          // The registry enforces BACKWARD evolution per subject from the first registration on.
-          { subject: `${topic}-value`, compatibility: COMPATIBILITY.BACKWARD, updateConfig: true },
+        // A request that never answers (seen: a service's start hung here for 60 s with no error,
+        // right after the registry started) is given up and tried again, not waited on forever.
+        const registered = await withDeadline(
+          this.registry.register(
+            { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
+            // The registry enforces BACKWARD evolution per subject from the first registration on.
+            { subject: `${topic}-value`, compatibility: COMPATIBILITY.BACKWARD, updateConfig: true },
+          ),
+          this.attemptMs,
+          `no answer from the schema registry within ${this.attemptMs} ms`,
         );
         this.lastRegistrationError = undefined;
         return registered.id;
@@ -72,6 +83,13 @@ export class AvroSerde {
       throw new UndecodableRecordError(`Avro decode failed: ${message}`);
     }
   }
+}
+
+/** `work`, or an error once `ms` have passed without it settling. */
+function withDeadline<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 /**
