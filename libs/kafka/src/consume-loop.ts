@@ -104,8 +104,9 @@ interface InFlight {
  * the client's word for that: each partition's records must start at the offset the group
  * resumes from and follow one another without a gap, or the partition is fetched again from the
  * first one missing (placeRecord; a fetch answered after a rejoin moves the client past records
- * it never handed out). Per-key order holds across epochs, since a key's queue outlives them. `stop` stops fetching, lets running records
- * finish, commits, and leaves the group; a record that fails while stopping is never committed.
+ * it never handed out). Per-key order holds across epochs, since a key's queue outlives them.
+ * `stop` stops fetching, lets running records finish, commits, and leaves the group; a record
+ * that fails while stopping is never committed.
  */
 export class ConsumeLoop<T> {
   private consumer?: GroupConsumer;
@@ -242,10 +243,7 @@ export class ConsumeLoop<T> {
         if (epoch !== this.epoch) return;
         this.resumeAt = points;
         // The client fetches from there too, whatever it fetched meanwhile (records dropped as early).
-        for (const [laneKey, point] of points) {
-          const [topic, partition] = laneKey.split('\u0000');
-          if (point !== 'any') this.stream?.offsetsToFetch.set(`${topic}:${partition}`, point);
-        }
+        for (const [laneKey, point] of points) if (point !== 'any') this.seek(laneKey, point);
         if (this.stream?.isPaused() && !this.stopping) this.stream.resume();
         return;
       } catch (error) {
@@ -312,7 +310,7 @@ export class ConsumeLoop<T> {
    * group lagged): then the partition goes on from the earliest one left.
    */
   private fetchAgain(message: RawMessage, laneKey: string, from: bigint): void {
-    this.stream?.offsetsToFetch.set(`${message.topic}:${message.partition}`, from);
+    this.seek(laneKey, from);
     const previous = this.rewound.get(laneKey);
     const times = previous?.from === from ? previous.times + 1 : 1;
     this.rewound.set(laneKey, { from, times });
@@ -335,7 +333,13 @@ export class ConsumeLoop<T> {
     if (lane) this.pending -= lane.size;
     this.lanes.delete(laneKey);
     this.resumeAt.set(laneKey, earliest);
-    this.stream?.offsetsToFetch.set(`${topic}:${partition}`, earliest);
+    this.seek(laneKey, earliest);
+  }
+
+  /** Sets the client's fetch position of a partition (its own map, keyed `topic:partition`). */
+  private seek(laneKey: string, offset: bigint): void {
+    const [topic, partition] = laneKey.split('\u0000');
+    this.stream?.offsetsToFetch.set(`${topic}:${partition}`, offset);
   }
 
   private isAssigned(topic: string, partition: number): boolean {
@@ -490,10 +494,9 @@ export class ConsumeLoop<T> {
   private async commitNow(): Promise<void> {
     const consumer = this.consumer;
     if (!consumer || !this.stream || this.stream.destroyed) return;
-    const epoch = this.epoch;
-    const offsets = [...this.lanes].flatMap(([key, lane]) => {
+    const offsets = [...this.lanes.values()].flatMap((lane) => {
       const offset = lane.pendingCommit();
-      return offset === null ? [] : [{ key, lane, offset }];
+      return offset === null ? [] : [{ lane, offset }];
     });
     if (offsets.length === 0) return;
     try {
@@ -505,12 +508,7 @@ export class ConsumeLoop<T> {
     this.commitHolds = 0;
     try {
       await consumer.commit({ offsets: offsets.map(({ lane, offset }) => ({ topic: lane.topic, partition: lane.partition, offset, leaderEpoch: -1 })) });
-      for (const { key, lane, offset } of offsets) {
-        lane.markCommitted(offset);
-        // Where the group now resumes: a re-fetch that starts later than this skips records.
-        const known = this.resumeAt.get(key);
-        if (this.epoch === epoch && known !== undefined && (known === 'any' || offset > known)) this.resumeAt.set(key, offset);
-      }
+      for (const { lane, offset } of offsets) lane.markCommitted(offset);
     } catch (error) {
       // A partition revoked meanwhile, or the coordinator moving: the next commit (or the next
       // owner, replaying from the last commit) covers it.
