@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { egressProxyFrom, PrivateNetworkGuard, WebhookHttpClient, type OutboundRequest, type OutboundResponse } from '@cuewire/delivery';
 import { APP_CONFIG } from '@cuewire/platform';
 import type { DispatcherEnv } from '../dispatcher.env.js';
@@ -23,11 +23,9 @@ export class WebhookHttp extends WebhookHttpClient implements OnApplicationShutd
     if (span.isRecording()) {
       span.setAttributes({ 'http.request.method': req.method, 'server.address': new URL(req.url).hostname, 'cuewire.webhook_id': ids.webhookId, 'cuewire.campaign_id': ids.campaignId });
     }
-    const ctx = trace.setSpan(context.active(), span);
-    const headers = { ...req.headers };
-    if (this.config.DISPATCH_SEND_TRACEPARENT) propagation.inject(ctx, headers);
     try {
-      const response = await context.with(ctx, () => this.send({ ...req, headers }));
+      // The span's context is made active (and sent as traceparent) only where something reads it.
+      const response = await (span.isRecording() || this.config.DISPATCH_SEND_TRACEPARENT ? this.sendInSpan(span, req) : this.send(req));
       span.setAttribute('http.response.status_code', response.statusCode);
       if (response.statusCode >= 400) span.setStatus({ code: SpanStatusCode.ERROR, message: `receiver answered ${response.statusCode}` });
       return response;
@@ -37,6 +35,14 @@ export class WebhookHttp extends WebhookHttpClient implements OnApplicationShutd
     } finally {
       span.end();
     }
+  }
+
+  private sendInSpan(span: Span, req: OutboundRequest): Promise<OutboundResponse> {
+    const ctx = trace.setSpan(context.active(), span);
+    if (!this.config.DISPATCH_SEND_TRACEPARENT) return context.with(ctx, () => this.send(req));
+    const headers = { ...req.headers };
+    propagation.inject(ctx, headers);
+    return context.with(ctx, () => this.send({ ...req, headers }));
   }
 
   onApplicationShutdown(): Promise<void> {
