@@ -46,7 +46,12 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown, Dur
   }
 
   get isCluster(): boolean {
-    return this.client instanceof Cluster;
+    return this.cluster !== undefined;
+  }
+
+  /** The client as a cluster client, when it is one. */
+  private get cluster(): Cluster | undefined {
+    return this.client instanceof Cluster ? this.client : undefined;
   }
 
   /**
@@ -61,9 +66,10 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown, Dur
    * to wait for (its AOF is written before a reply, and survives the process being killed).
    */
   replicated(): Promise<void> {
-    if (!(this.client instanceof Cluster)) return Promise.resolve();
+    const { cluster } = this;
+    if (!cluster) return Promise.resolve();
     if (!this.round) {
-      this.round = this.waitForReplicas(this.client).finally(() => (this.round = undefined));
+      this.round = this.waitForReplicas(cluster).finally(() => (this.round = undefined));
       return this.round;
     }
     // Writes made after the round in flight started are not covered by it: the next round is.
@@ -99,7 +105,8 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown, Dur
   }
 
   async onModuleInit(): Promise<void> {
-    if (this.client instanceof Cluster) await clusterReady(this.client);
+    const { cluster } = this;
+    if (cluster) await clusterReady(cluster);
     else await this.client.connect();
     this.readiness.add({ name: 'redis', check: async () => void (await this.client.ping()) });
   }

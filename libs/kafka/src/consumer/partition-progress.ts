@@ -3,8 +3,9 @@
  * contiguous completed prefix. Records finish in any order (different keys run concurrently),
  * but an offset is committed only once every record before it is durable.
  *
- * A record fetched twice within one assignment (a re-fetch after an error) is refused by
- * `track`, so a duplicate can never hold the prefix open.
+ * The consume loop hands `track` only the record that follows on from the last one (placeRecord
+ * drops a record fetched twice and rewinds past a gap); `track` still refuses an offset at or
+ * before the last one tracked, as a guard, so a duplicate could never hold the prefix open.
  */
 export class PartitionProgress {
   private open: { offset: bigint; at: number }[] = [];
