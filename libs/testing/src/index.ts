@@ -10,3 +10,4 @@ export * from './isolated-database.js';
 export * from './isolated-redis.js';
 export * from './prometheus-scrape.js';
 export * from './otlp-receiver.js';
+export * from './late-forwarder.js';
