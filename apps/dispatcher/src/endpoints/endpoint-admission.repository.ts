@@ -4,7 +4,7 @@ import DataLoader from 'dataloader';
 import type { Cluster, Redis } from 'ioredis';
 import { RedisConnection } from '@cuewire/redis';
 import { countExpiredHolds } from '../deliveries/customer-order.js';
-import { ADMIT, admissionKeys, RELEASE } from './endpoint-admission.scripts.js';
+import { ADMIT, admitKeys, RELEASE, releaseKeys } from './endpoint-admission.scripts.js';
 
 export interface AdmissionLimits {
   readonly concurrency: number;
@@ -123,10 +123,10 @@ export class EndpointAdmissionRepository implements OnModuleInit {
     const { rate } = limits;
     const before = this.admitted;
     this.admitted += asks.length;
-    const keys = admissionKeys(webhookId, asks.map((a) => ({ deliveryId: a.deliveryId, customerId: a.ordered?.customerId ?? '' })));
+    const keys = admitKeys(webhookId, asks.map((a) => ({ deliveryId: a.deliveryId, customerId: a.ordered?.customerId ?? '' })));
     const answers = await this.redis.cuewireAdmit(
-      keys.admit.length,
-      ...keys.admit,
+      keys.length,
+      ...keys,
       Date.now(),
       limits.concurrency,
       limits.leaseMs,
@@ -165,8 +165,8 @@ export class EndpointAdmissionRepository implements OnModuleInit {
   }
 
   private async releaseTogether(asks: readonly ReleaseAsk[]): Promise<void[]> {
-    const keys = admissionKeys(asks[0].webhookId, asks.map((a) => ({ deliveryId: a.deliveryId, customerId: '' })));
-    await this.redis.cuewireRelease(keys.release.length, ...keys.release, asks[0].deliveredTtlSeconds, Date.now(), ...asks.flatMap((a) => [a.token, a.succeeded ? 1 : 0, a.streak]));
+    const keys = releaseKeys(asks[0].webhookId, asks.map((a) => a.deliveryId));
+    await this.redis.cuewireRelease(keys.length, ...keys, asks[0].deliveredTtlSeconds, Date.now(), ...asks.flatMap((a) => [a.token, a.succeeded ? 1 : 0, a.streak]));
     return asks.map(() => undefined);
   }
 }
@@ -174,7 +174,11 @@ export class EndpointAdmissionRepository implements OnModuleInit {
 /** Runs `together` once per webhook among `asks` and answers each ask in its place (a failed call fails its webhook's asks only). */
 async function perWebhook<A extends { readonly webhookId: string }, R>(asks: readonly A[], together: (same: A[]) => Promise<R[]>): Promise<(R | Error)[]> {
   const groups = new Map<string, number[]>();
-  asks.forEach((ask, i) => groups.set(ask.webhookId, [...(groups.get(ask.webhookId) ?? []), i]));
+  asks.forEach((ask, i) => {
+    const group = groups.get(ask.webhookId);
+    if (group) group.push(i);
+    else groups.set(ask.webhookId, [i]);
+  });
   const answers: (R | Error)[] = new Array(asks.length);
   await Promise.all(
     [...groups.values()].map(async (indexes) => {

@@ -100,13 +100,18 @@ export interface AdmittedDelivery {
   readonly customerId: string;
 }
 
-/** The keys ADMIT and RELEASE are given, in KEYS order (the slot spec checks they share the webhook's slot). */
-export function admissionKeys(webhookId: string, deliveries: readonly AdmittedDelivery[]): { admit: string[]; release: string[] } {
-  const health = RedisKeys.endpointHealth(webhookId);
-  const inFlight = RedisKeys.endpointInFlight(webhookId);
-  const marks = deliveries.map((d) => RedisKeys.deliveredMark(webhookId, d.deliveryId));
-  return {
-    admit: [health, RedisKeys.endpointProbe(webhookId), inFlight, RedisKeys.endpointRate(webhookId), ...deliveries.flatMap((d, i) => [marks[i], ...orderKeys(webhookId, d.customerId)])],
-    release: [inFlight, health, ...marks],
-  };
+/** The keys ADMIT is given, in KEYS order (the slot spec checks they share the webhook's slot with RELEASE's). */
+export function admitKeys(webhookId: string, deliveries: readonly AdmittedDelivery[]): string[] {
+  return [
+    RedisKeys.endpointHealth(webhookId),
+    RedisKeys.endpointProbe(webhookId),
+    RedisKeys.endpointInFlight(webhookId),
+    RedisKeys.endpointRate(webhookId),
+    ...deliveries.flatMap((d) => [RedisKeys.deliveredMark(webhookId, d.deliveryId), ...orderKeys(webhookId, d.customerId)]),
+  ];
+}
+
+/** The keys RELEASE is given, in KEYS order. */
+export function releaseKeys(webhookId: string, deliveryIds: readonly string[]): string[] {
+  return [RedisKeys.endpointInFlight(webhookId), RedisKeys.endpointHealth(webhookId), ...deliveryIds.map((id) => RedisKeys.deliveredMark(webhookId, id))];
 }
