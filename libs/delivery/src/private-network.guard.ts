@@ -29,6 +29,9 @@ export class BlockedDestinationError extends Error {
   override readonly name = 'BlockedDestinationError';
 }
 
+/** Addresses whose verdict is kept; the cache starts over when full. */
+const VERDICT_CACHE_SIZE = 1_000;
+
 export interface PrivateNetworkPolicy {
   /** CIDRs that are allowed although private, e.g. 127.0.0.0/8 in tests. */
   readonly allow: readonly string[];
@@ -42,6 +45,7 @@ export interface PrivateNetworkPolicy {
  */
 export class PrivateNetworkGuard {
   private readonly allowed: Cidr[];
+  private readonly verdicts = new Map<string, boolean>();
 
   constructor(private readonly policy: PrivateNetworkPolicy) {
     this.allowed = policy.allow.map((cidr) => {
@@ -57,7 +61,23 @@ export class PrivateNetworkGuard {
     });
   }
 
+  /** The verdict on an address depends only on it and the fixed allow list, so it is kept (a bounded cache). */
   isAllowedAddress(address: string): boolean {
+    let allowed = this.verdicts.get(address);
+    if (allowed === undefined) {
+      allowed = this.judge(address);
+      if (this.verdicts.size >= VERDICT_CACHE_SIZE) this.verdicts.clear();
+      this.verdicts.set(address, allowed);
+    }
+    return allowed;
+  }
+
+  /** Throws BlockedDestinationError when `hostname`'s `address` may not be connected to. */
+  assertAddressAllowed(hostname: string, address: string): void {
+    if (!this.isAllowedAddress(address)) throw new BlockedDestinationError(`destination ${hostname} resolves to private address ${address}`);
+  }
+
+  private judge(address: string): boolean {
     if (!ipaddr.isValid(address)) return false;
     const parsed = unmapped(ipaddr.parse(address));
     if (this.allowed.some(([range, bits]) => range.kind() === parsed.kind() && parsed.match(range, bits))) return true;
@@ -83,9 +103,7 @@ export class PrivateNetworkGuard {
     const family = isIP(host);
     const addresses = family ? [{ address: host, family }] : [...(await (this.policy.resolve ?? ((h) => lookup(h, { all: true })))(host))];
     if (addresses.length === 0) throw new BlockedDestinationError(`destination ${hostname} does not resolve`);
-    for (const { address } of addresses) {
-      if (!this.isAllowedAddress(address)) throw new BlockedDestinationError(`destination ${hostname} resolves to private address ${address}`);
-    }
+    for (const { address } of addresses) this.assertAddressAllowed(hostname, address);
     return addresses;
   }
 

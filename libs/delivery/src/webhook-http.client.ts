@@ -2,7 +2,7 @@ import { Agent, ProxyAgent, type Dispatcher } from 'undici';
 import { isIP } from 'node:net';
 import { bypassesProxy, type EgressProxy } from './egress-proxy.js';
 import { sendableHeaders, UnsendableRequestError } from './outbound-headers.js';
-import { BlockedDestinationError, type PrivateNetworkGuard } from './private-network.guard.js';
+import type { PrivateNetworkGuard } from './private-network.guard.js';
 
 export interface OutboundRequest {
   readonly method: string;
@@ -39,7 +39,7 @@ interface Target {
   readonly literal?: string;
 }
 
-/** URLs (and IP literals) whose parse (and verdict) is kept; the cache starts over when full. */
+/** URLs whose parse is kept; the cache starts over when full. */
 const TARGET_CACHE_SIZE = 1_000;
 
 /** The whole exchange took longer than the request's timeout (a retry verdict, as any transport error). */
@@ -79,7 +79,6 @@ export class WebhookHttpClient {
   private readonly proxy?: ProxyAgent;
   private readonly maxResponseBytes: number;
   private readonly targets = new Map<string, Target>();
-  private readonly literals = new Map<string, boolean>();
 
   constructor(private readonly options: WebhookHttpClientOptions) {
     this.maxResponseBytes = options.maxResponseBytes ?? 4096;
@@ -108,7 +107,7 @@ export class WebhookHttpClient {
     // Sockets never call lookup for an IP literal, so literals are checked here. Through a proxy
     // no socket of ours resolves the destination, so it is resolved and checked here; the proxy
     // resolves it again itself (docs/egress.md says how to close that gap there).
-    if (target.literal) this.assertLiteralAllowed(target.literal);
+    if (target.literal) this.options.guard.assertAddressAllowed(target.literal, target.literal);
     else if (dispatcher !== this.agent) await this.options.guard.assertAllowed(target.hostname);
     return this.exchange(dispatcher, target, req, headers);
   }
@@ -131,6 +130,9 @@ export class WebhookHttpClient {
       let chunks: Buffer[] = [];
       let size = 0;
       let settled = false;
+      // Built only when the deadline passes (an error captures a stack trace).
+      let timeoutError: Error | undefined;
+      const timedOut = () => (timeoutError ??= new RequestTimeoutError(`no complete answer within ${req.timeoutMs} ms`));
       const finish = (error?: Error) => {
         if (settled) return;
         settled = true;
@@ -145,14 +147,14 @@ export class WebhookHttpClient {
         chunks = [];
       };
       const deadline = setTimeout(() => {
-        const error = new RequestTimeoutError(`no complete answer within ${req.timeoutMs} ms`);
-        if (controller) controller.abort(error);
-        finish(error);
+        controller?.abort(timedOut());
+        finish(timedOut());
       }, req.timeoutMs);
       const handler: Dispatcher.DispatchHandler = {
         onRequestStart: (c) => {
           controller = c;
-          if (settled) c.abort(new RequestTimeoutError(`no complete answer within ${req.timeoutMs} ms`));
+          // Started only after the deadline passed (it waited for a connection): not sent at all.
+          if (settled) c.abort(timedOut());
         },
         onResponseStart: (_c, status, parsed) => {
           // 1xx answers (100 Continue, 103 Early Hints) come before the final one.
@@ -201,17 +203,6 @@ export class WebhookHttpClient {
     if (this.targets.size >= TARGET_CACHE_SIZE) this.targets.clear();
     this.targets.set(url, target);
     return target;
-  }
-
-  /** An IP literal's verdict depends only on the address and the fixed allow list: kept per address. */
-  private assertLiteralAllowed(address: string): void {
-    let allowed = this.literals.get(address);
-    if (allowed === undefined) {
-      allowed = this.options.guard.isAllowedAddress(address);
-      if (this.literals.size >= TARGET_CACHE_SIZE) this.literals.clear();
-      this.literals.set(address, allowed);
-    }
-    if (!allowed) throw new BlockedDestinationError(`destination ${address} resolves to private address ${address}`);
   }
 
   private dispatcherFor(hostname: string): Dispatcher {

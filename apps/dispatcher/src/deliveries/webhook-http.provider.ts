@@ -19,13 +19,14 @@ export class WebhookHttp extends WebhookHttpClient implements OnApplicationShutd
    */
   async attempt(req: OutboundRequest, ids: { readonly webhookId: string; readonly campaignId: string }): Promise<OutboundResponse> {
     const span = tracer.startSpan('webhook attempt', { kind: SpanKind.CLIENT });
+    const recording = span.isRecording();
     // Without a tracer provider (TRACING_EXPORTER unset) the span records nothing: its attributes would be built for nothing.
-    if (span.isRecording()) {
+    if (recording) {
       span.setAttributes({ 'http.request.method': req.method, 'server.address': new URL(req.url).hostname, 'cuewire.webhook_id': ids.webhookId, 'cuewire.campaign_id': ids.campaignId });
     }
     try {
       // The span's context is made active (and sent as traceparent) only where something reads it.
-      const response = await (span.isRecording() || this.config.DISPATCH_SEND_TRACEPARENT ? this.sendInSpan(span, req) : this.send(req));
+      const response = await (recording || this.config.DISPATCH_SEND_TRACEPARENT ? this.sendInSpan(span, req) : this.send(req));
       span.setAttribute('http.response.status_code', response.statusCode);
       if (response.statusCode >= 400) span.setStatus({ code: SpanStatusCode.ERROR, message: `receiver answered ${response.statusCode}` });
       return response;
