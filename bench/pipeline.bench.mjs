@@ -30,6 +30,7 @@ import { cleanup } from './lib/campaign-engine/cleanup.mjs'
 import { campaigns, COUNTRIES, customerEvent, customerId, profileJson, rng } from './lib/campaign-engine/fixtures.mjs'
 import { committed, cpuSeconds, rawLoop, redisCounters, redisDelta } from './lib/campaign-engine/measure.mjs'
 import { loadProfiles, produceEvents } from './lib/campaign-engine/setup.mjs'
+import { endOffsets, hopLatencies } from './lib/pipeline/hops.mjs'
 import { groupLags, peakRssMiB, percentile, rawRedisGets, rawUndici } from './lib/pipeline/measure.mjs'
 import { benchOptions } from './lib/options.mjs'
 
@@ -269,6 +270,13 @@ try {
 
   // ---- Phase 5: open loop at --rate for --duration; latency measured at the receiver.
   await ask({ cmd: 'reset-latencies' })
+  const hops = [
+    ['customer event (ingest or the load generator)', Topics.customerEvents],
+    ['enriched event (segmenter)', Topics.enrichedEvents],
+    ['campaign trigger (evaluator)', Topics.campaignTriggers],
+    ['webhook request (renderer)', Topics.webhookRequests],
+  ].map(([label, contract]) => ({ label, topic: physicalTopic(settings, contract) }))
+  const openFrom = await endOffsets(admin, hops.map((h) => h.topic), opts.partitions)
   await phase('open loop', async () => {
     const r = rng(4)
     const total = opts.rate * opts.duration
@@ -294,6 +302,8 @@ try {
     const lat = Float64Array.from((await stats(true)).latencies).sort()
     out.open = { offered: total, seconds: out.offeredMs / 1000, samples: lat.length, complete: s.complete, p50: percentile(lat, 50), p99: percentile(lat, 99), p999: percentile(lat, 99.9), max: lat[lat.length - 1] }
   })
+  // Where the latency builds up: each hop's records of the open loop, read back (not timed).
+  out.hops = await hopLatencies({ brokers: settings.brokers, serde: new AvroSerde(infra.schemaRegistryUrl), hops, from: openFrom })
   // Records in the dispatcher's retry tiers (deferrals and retries) and dead letters: where a latency tail comes from.
   const extraTopics = (await admin.listTopics()).filter((t) => t.startsWith(`${runId}.`) && /retry|dead-letter/.test(t))
   const ends = await admin.listOffsets({ topics: extraTopics.map((name) => ({ name, partitions: Array.from({ length: opts.partitions }, (_, partitionIndex) => ({ partitionIndex, timestamp: -1n })) })) })
@@ -371,5 +381,9 @@ function report() {
     const total = xs.filter((_, i) => i % step === 0).map((s) => Object.values(s.lags).reduce((a, b) => a + b, 0))
     console.log(`\nTotal lag every ${step} s, ${ph}: ${total.map(n).join(' ')}`)
   }
+  console.log('\nOpen loop, where the latency builds up: each stage\'s records of the open loop, (record timestamp − the load generator\'s sentAt), ms')
+  console.log('\n| written by | records | p50 | p99 | p99.9 | max |\n|---|---:|---:|---:|---:|---:|')
+  for (const h of out.hops) console.log(`| ${h.label} | ${n(h.count)} | ${n(h.p50)} | ${n(h.p99)} | ${n(h.p999)} | ${n(h.max)} |`)
+  console.log(`| webhook at the receiver (dispatcher) | ${n(out.open.samples)} | ${n(out.open.p50)} | ${n(out.open.p99)} | ${n(out.open.p999)} | ${n(out.open.max)} |`)
   console.log(`\nSetup: ${n(opts.profiles)} profiles in ${(out.profiles.ms / 1000).toFixed(1)} s (${out.profiles.avgBytes.toFixed(0)} B each), segment membership in ${(out.membership.ms / 1000).toFixed(1)} s (${Object.entries(out.membership.sizes).map(([k, v]) => `${k} ${n(v)}`).join(', ')}); ${out.config.campaigns} campaigns, ${out.config.segments} segments, ${out.config.webhooks} webhooks. Load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}. Removed Redis keys: ${JSON.stringify(out.cleaned)}.`)
 }

@@ -9,6 +9,13 @@ import type { ConsumeLoopLogger } from './consume-loop.js';
 import { backoffMs, retryWhileUnreachable } from './consumer/failure.policy.js';
 
 /**
+ * How long the broker holds a view's fetch open while the topic is quiet. A config record ends
+ * the wait at once, so this bounds only how often an idle view asks: every process holds three
+ * or four views, and at 100 ms they made a third of the stack's fetches at 1,000 events/s.
+ */
+const VIEW_MAX_WAIT_MS = 1_000;
+
+/**
  * An in-memory copy of a compacted topic (latest value per key), read from the beginning by
  * every process and followed live. `ready` resolves once everything written before start-up
  * has been read, so a service never acts on half-loaded config. Each process reads with its
@@ -113,7 +120,7 @@ export class CompactedTopicView<T> extends EventEmitter<{ change: [key: string, 
       bootstrapBrokers: [...this.settings.brokers],
       deserializers: { key: stringDeserializer, headerKey: stringDeserializer, headerValue: stringDeserializer },
       autocommit: false,
-      maxWaitTime: 100,
+      maxWaitTime: VIEW_MAX_WAIT_MS,
     });
   }
 

@@ -19,10 +19,24 @@ function slowSink() {
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('produce coalescer (group commit)', () => {
+  it('sends the records asked for in one turn of the event loop together, without waiting longer', async () => {
+    const sink = slowSink();
+    const coalescer = new ProduceCoalescer(sink);
+    const a = coalescer.send([rec('a')]);
+    await Promise.resolve(); // a later microtask of the same turn still joins
+    const b = coalescer.send([rec('b1'), rec('b2')]);
+    expect(sink.sends).toEqual([]);
+    await tick();
+    expect(sink.sends).toEqual([['a', 'b1', 'b2']]);
+    sink.pending[0].resolve();
+    await Promise.all([a, b]);
+  });
+
   it('sends records that arrive while a send is in flight together in the next send', async () => {
     const sink = slowSink();
     const coalescer = new ProduceCoalescer(sink);
     const a = coalescer.send([rec('a')]);
+    await tick();
     const b = coalescer.send([rec('b')]);
     const c = coalescer.send([rec('c1'), rec('c2')]);
     await tick();
@@ -39,6 +53,7 @@ describe('produce coalescer (group commit)', () => {
     const sink = slowSink();
     const coalescer = new ProduceCoalescer(sink);
     const a = coalescer.send([rec('a')]);
+    await tick();
     const b = coalescer.send([rec('b')]);
     await tick();
     sink.pending[0].reject(new Error('broker down'));

@@ -13,8 +13,9 @@ interface Waiting<T> {
 /**
  * Group commit for the produce path: the idempotent producer keeps one produce request in
  * flight, so one send per HTTP request would serialize requests on the broker round trip
- * (≈250–600 single-event requests/s here). While a send is in flight, new records wait and
- * all go out together in the next send; each caller still resolves only when its own records
+ * (≈250–600 single-event requests/s here). A send starts at the end of the turn of the event
+ * loop that first asked for it, carrying every record asked for in that turn; while a send is
+ * in flight, new records wait and all go out together in the next send; each caller still resolves only when its own records
  * are acknowledged, and a failed send fails exactly the callers whose records it carried.
  */
 export class ProduceCoalescer<T = OutgoingRecord> implements RecordSink<T> {
@@ -38,6 +39,10 @@ export class ProduceCoalescer<T = OutgoingRecord> implements RecordSink<T> {
     if (this.sending) return;
     this.sending = true;
     try {
+      // The first send waits out the current turn of the event loop, so that the callers it
+      // holds (records finished by one Redis reply, or fetched together) share it: at a trickle
+      // the first record of each fetch otherwise went alone, the rest in a second request.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       while (this.waiting.length > 0) {
         const group: Waiting<T>[] = [];
         let count = 0;

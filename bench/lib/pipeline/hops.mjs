@@ -1,0 +1,76 @@
+// Where the open loop's event → webhook latency builds up, hop by hop. After the open loop, the
+// records each stage wrote during it are read back from their topics: each carries the
+// load generator's `sentAt` (in the event's properties, copied into what each stage derives from
+// it), and Kafka's timestamp of the record says when that stage wrote it. The percentiles of
+// (record timestamp − sentAt) per topic, beside the receiver's (arrival − sentAt), show which hop
+// adds the tail. Records without a `sentAt` (written before the open loop) are not counted.
+import { randomUUID } from 'node:crypto'
+import { Consumer, MessagesStreamModes, stringDeserializer } from '@platformatic/kafka'
+import { percentile } from './measure.mjs'
+
+/** The next offset of every partition of each topic: where the records of a phase starting now begin. */
+export async function endOffsets(admin, topics, partitions) {
+  const ends = await admin.listOffsets({ topics: topics.map((name) => ({ name, partitions: Array.from({ length: partitions }, (_, partitionIndex) => ({ partitionIndex, timestamp: -1n })) })) })
+  return new Map(ends.map((t) => [t.name, t.partitions.map((p) => ({ partition: p.partitionIndex, offset: p.offset }))]))
+}
+
+// `sentAt` sits in the event's JSON properties, so downstream it may be inside an escaped JSON string.
+const SENT_AT = /sentAt\\*":\s*(\d{13})/
+
+/** JSON.stringify's replacer: bigints as strings, bytes (a rendered body) as their UTF-8 text. */
+function text(_key, v) {
+  if (typeof v === 'bigint') return String(v)
+  if (v && typeof v === 'object' && v.type === 'Buffer' && Array.isArray(v.data)) return Buffer.from(v.data).toString('utf8')
+  return v
+}
+
+/** (timestamp − sentAt) in ms of each record written to `topic` from `from` (endOffsets) up to its end now. */
+async function delaysOf({ brokers, serde, topic, from }) {
+  const consumer = new Consumer({
+    clientId: `bench-hops-${randomUUID()}`,
+    groupId: `bench-hops-${randomUUID()}`,
+    bootstrapBrokers: brokers,
+    deserializers: { key: stringDeserializer, headerKey: stringDeserializer, headerValue: stringDeserializer },
+    autocommit: false,
+    maxWaitTime: 100,
+  })
+  const delays = []
+  try {
+    const ends = await consumer.listOffsets({ topics: [topic] })
+    const pending = new Map(from.map(({ partition, offset }) => [partition, { from: offset, end: ends.get(topic)[partition] }]).filter(([, r]) => r.end > r.from))
+    if (pending.size === 0) return delays
+    const stream = await consumer.consume({ topics: [topic], mode: MessagesStreamModes.MANUAL, offsets: [...pending].map(([partition, r]) => ({ topic, partition, offset: r.from })) })
+    try {
+      for await (const message of stream) {
+        const range = pending.get(message.partition)
+        if (!range || message.offset < range.from || message.offset >= range.end) continue
+        if (message.offset + 1n >= range.end) pending.delete(message.partition)
+        if (message.value?.length) {
+          const value = await serde.decode(message.value)
+          const sentAt = SENT_AT.exec(JSON.stringify(value, text))?.[1]
+          if (sentAt) delays.push(Number(message.timestamp) - Number(sentAt))
+        }
+        if (pending.size === 0) break
+      }
+    } finally {
+      await stream.close().catch(() => undefined)
+    }
+  } finally {
+    await consumer.close(true).catch(() => undefined)
+  }
+  return delays
+}
+
+/**
+ * Per hop: how many of the open loop's records it wrote, and p50 / p99 / p99.9 / max of their
+ * (timestamp − sentAt); `hops` is [{ label, topic }] in pipeline order, `from` the endOffsets taken
+ * before the open loop.
+ */
+export async function hopLatencies({ brokers, serde, hops, from }) {
+  const rows = []
+  for (const { label, topic } of hops) {
+    const delays = Float64Array.from(await delaysOf({ brokers, serde, topic, from: from.get(topic) ?? [] })).sort()
+    rows.push({ label, count: delays.length, p50: percentile(delays, 50), p99: percentile(delays, 99), p999: percentile(delays, 99.9), max: delays[delays.length - 1] })
+  }
+  return rows
+}
