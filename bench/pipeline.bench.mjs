@@ -5,7 +5,7 @@
 // profiles and 20 segments in Redis. Beside each figure, the machine's raw limit from the same run.
 //
 //   npm run build && npm run bench -- pipeline [--events 200000] [--profiles 1000000] [--rate 1000]
-//     [--duration 60] [--partitions 6] [--settle 900]
+//     [--duration 60] [--partitions 6] [--settle 900] [--rest 30]
 // Without KAFKA_BROKERS / SCHEMA_REGISTRY_URL / REDIS_URL it starts (and at the end stops) its own
 // Kafka, registry and Redis on 23092 / 23081 / 23379 (below the ephemeral port range). BENCH_PROFILE=segmenter,campaign-evaluator
 // writes a V8 CPU profile of those services to .cuewire/bench-pipeline/prof/.
@@ -14,8 +14,9 @@
 // the control plane's API; (1) raw limits: Redis pipelined GET, undici POST; (2) segmenter +
 // evaluator alone on a backlog of --events, then the raw one-hop Kafka loop on the same events;
 // (3) dispatcher alone on the requests the renderer made of them; (4) closed loop: --events more,
-// half over HTTP, half to Kafka, as fast as taken, until every webhook arrived; (5) open loop:
-// --rate events/s for --duration s, event → webhook latency at the receiver.
+// half over HTTP, half to Kafka, as fast as taken, until every webhook arrived; (5) after --rest s
+// of quiet, open loop: --rate events/s for --duration s, event → webhook latency at the receiver,
+// and hop by hop from each stage's records (lib/pipeline/hops.mjs).
 import { fork } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, rmSync } from 'node:fs'
@@ -36,7 +37,7 @@ import { benchOptions } from './lib/options.mjs'
 
 const root = join(import.meta.dirname, '..')
 const dist = join(root, 'dist')
-const opts = benchOptions('pipeline', { events: 200_000, profiles: 1_000_000, rate: 1_000, duration: 60, partitions: 6, settle: 900 })
+const opts = benchOptions('pipeline', { events: 200_000, profiles: 1_000_000, rate: 1_000, duration: 60, partitions: 6, settle: 900, rest: 30 })
 const log = (msg) => process.stderr.write(`[pipeline ${new Date().toISOString().slice(11, 19)}] ${msg}\n`)
 if (!existsSync(join(dist, 'apps/dispatcher/src/main.js'))) { log('run `npm run build` first (the benchmark runs the built services from dist/)'); process.exit(1) }
 
@@ -269,6 +270,11 @@ try {
   })
 
   // ---- Phase 5: open loop at --rate for --duration; latency measured at the receiver.
+  // The open loop measures 1,000 events/s in a steady state, not the stack still settling after
+  // the closed loop's backlog (the consumers of delivery results, the broker): without this rest
+  // the first 20 s of the open loop had a p99 two to four times the rest's.
+  log(`resting ${opts.rest} s before the open loop`)
+  await sleep(opts.rest * 1000)
   await ask({ cmd: 'reset-latencies' })
   const hops = [
     ['customer event (ingest or the load generator)', Topics.customerEvents],
@@ -385,5 +391,7 @@ function report() {
   console.log('\n| written by | records | p50 | p99 | p99.9 | max |\n|---|---:|---:|---:|---:|---:|')
   for (const h of out.hops) console.log(`| ${h.label} | ${n(h.count)} | ${n(h.p50)} | ${n(h.p99)} | ${n(h.p999)} | ${n(h.max)} |`)
   console.log(`| webhook at the receiver (dispatcher) | ${n(out.open.samples)} | ${n(out.open.p50)} | ${n(out.open.p99)} | ${n(out.open.p999)} | ${n(out.open.max)} |`)
+  console.log('\np99 of each 5 s of the open loop (by sentAt), ms — a stall shows in one window, queueing in all:\n')
+  for (const h of out.hops) console.log(`- ${h.label}: ${h.p99ByWindow.map((x) => (x === null ? '–' : n(x))).join(' ')}`)
   console.log(`\nSetup: ${n(opts.profiles)} profiles in ${(out.profiles.ms / 1000).toFixed(1)} s (${out.profiles.avgBytes.toFixed(0)} B each), segment membership in ${(out.membership.ms / 1000).toFixed(1)} s (${Object.entries(out.membership.sizes).map(([k, v]) => `${k} ${n(v)}`).join(', ')}); ${out.config.campaigns} campaigns, ${out.config.segments} segments, ${out.config.webhooks} webhooks. Load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}. Removed Redis keys: ${JSON.stringify(out.cleaned)}.`)
 }

@@ -24,7 +24,7 @@ function text(_key, v) {
   return v
 }
 
-/** (timestamp − sentAt) in ms of each record written to `topic` from `from` (endOffsets) up to its end now. */
+/** { sentAt, delay: timestamp − sentAt } in ms of each record written to `topic` from `from` (endOffsets) up to its end now. */
 async function delaysOf({ brokers, serde, topic, from }) {
   const consumer = new Consumer({
     clientId: `bench-hops-${randomUUID()}`,
@@ -48,7 +48,7 @@ async function delaysOf({ brokers, serde, topic, from }) {
         if (message.value?.length) {
           const value = await serde.decode(message.value)
           const sentAt = SENT_AT.exec(JSON.stringify(value, text))?.[1]
-          if (sentAt) delays.push(Number(message.timestamp) - Number(sentAt))
+          if (sentAt) delays.push({ sentAt: Number(sentAt), delay: Number(message.timestamp) - Number(sentAt) })
         }
         if (pending.size === 0) break
       }
@@ -62,15 +62,21 @@ async function delaysOf({ brokers, serde, topic, from }) {
 }
 
 /**
- * Per hop: how many of the open loop's records it wrote, and p50 / p99 / p99.9 / max of their
- * (timestamp − sentAt); `hops` is [{ label, topic }] in pipeline order, `from` the endOffsets taken
- * before the open loop.
+ * Per hop: how many of the open loop's records it wrote, p50 / p99 / p99.9 / max of their
+ * (timestamp − sentAt), and the p99 of each `windowMs` of the open loop; `hops` is
+ * [{ label, topic }] in pipeline order, `from` the endOffsets taken before the open loop.
  */
-export async function hopLatencies({ brokers, serde, hops, from }) {
+export async function hopLatencies({ brokers, serde, hops, from, windowMs = 5_000 }) {
   const rows = []
   for (const { label, topic } of hops) {
-    const delays = Float64Array.from(await delaysOf({ brokers, serde, topic, from: from.get(topic) ?? [] })).sort()
-    rows.push({ label, count: delays.length, p50: percentile(delays, 50), p99: percentile(delays, 99), p999: percentile(delays, 99.9), max: delays[delays.length - 1] })
+    const samples = await delaysOf({ brokers, serde, topic, from: from.get(topic) ?? [] })
+    const delays = Float64Array.from(samples, (s) => s.delay).sort()
+    // The p99 of each `windowMs` of the open loop (by sentAt): a stall shows as one window, general queueing as all.
+    const first = Math.min(...samples.map((s) => s.sentAt))
+    const windows = []
+    for (const s of samples) (windows[Math.floor((s.sentAt - first) / windowMs)] ??= []).push(s.delay)
+    const p99ByWindow = Array.from(windows, (w) => (w ? percentile(Float64Array.from(w).sort(), 99) : null))
+    rows.push({ label, count: delays.length, p50: percentile(delays, 50), p99: percentile(delays, 99), p999: percentile(delays, 99.9), max: delays[delays.length - 1], p99ByWindow })
   }
   return rows
 }
