@@ -241,7 +241,8 @@ try {
   // ---- Phase 3: the dispatcher alone on the requests the renderer made of phase 2's triggers.
   await services.get('renderer').start()
   await drained(opts.settle * 1000)
-  out.requests = (await admin.listOffsets({ topics: [{ name: physicalTopic(settings, Topics.webhookRequests), partitions: Array.from({ length: opts.partitions }, (_, partitionIndex) => ({ partitionIndex, timestamp: -1n })) }] }))[0].partitions.reduce((s, x) => s + Number(x.offset), 0)
+  const requestsTopic = physicalTopic(settings, Topics.webhookRequests)
+  out.requests = (await endOffsets(admin, [requestsTopic], opts.partitions)).get(requestsTopic).reduce((s, x) => s + Number(x.offset), 0)
   await phase('dispatcher alone', async () => {
     const before = await stats()
     await services.get('dispatcher').start()
@@ -312,8 +313,8 @@ try {
   out.hops = await hopLatencies({ brokers: settings.brokers, serde: new AvroSerde(infra.schemaRegistryUrl), hops, from: openFrom })
   // Records in the dispatcher's retry tiers (deferrals and retries) and dead letters: where a latency tail comes from.
   const extraTopics = (await admin.listTopics()).filter((t) => t.startsWith(`${runId}.`) && /retry|dead-letter/.test(t))
-  const ends = await admin.listOffsets({ topics: extraTopics.map((name) => ({ name, partitions: Array.from({ length: opts.partitions }, (_, partitionIndex) => ({ partitionIndex, timestamp: -1n })) })) })
-  out.retries = Object.fromEntries(ends.map((t) => [t.name.slice(runId.length + 1), t.partitions.reduce((sum, x) => sum + Number(x.offset), 0)]).filter(([, count]) => count > 0))
+  const ends = await endOffsets(admin, extraTopics, opts.partitions)
+  out.retries = Object.fromEntries([...ends].map(([name, partitions]) => [name.slice(runId.length + 1), partitions.reduce((sum, x) => sum + Number(x.offset), 0)]).filter(([, count]) => count > 0))
   out.rss = Object.fromEntries(Object.entries(pids()).map(([app, pid]) => [app, peakRssMiB(pid)]))
   out.final = await stats()
 } catch (error) {

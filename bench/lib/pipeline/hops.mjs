@@ -72,7 +72,7 @@ export async function hopLatencies({ brokers, serde, hops, from, windowMs = 5_00
     const samples = await delaysOf({ brokers, serde, topic, from: from.get(topic) ?? [] })
     const delays = Float64Array.from(samples, (s) => s.delay).sort()
     // The p99 of each `windowMs` of the open loop (by sentAt): a stall shows as one window, general queueing as all.
-    const first = Math.min(...samples.map((s) => s.sentAt))
+    const first = samples.reduce((min, s) => Math.min(min, s.sentAt), Infinity) // no spread: a long open loop has more samples than a call takes arguments
     const windows = []
     for (const s of samples) (windows[Math.floor((s.sentAt - first) / windowMs)] ??= []).push(s.delay)
     const p99ByWindow = Array.from(windows, (w) => (w ? percentile(Float64Array.from(w).sort(), 99) : null))

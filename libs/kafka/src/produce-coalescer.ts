@@ -15,8 +15,9 @@ interface Waiting<T> {
  * flight, so one send per HTTP request would serialize requests on the broker round trip
  * (≈250–600 single-event requests/s here). A send starts at the end of the turn of the event
  * loop that first asked for it, carrying every record asked for in that turn; while a send is
- * in flight, new records wait and all go out together in the next send; each caller still resolves only when its own records
- * are acknowledged, and a failed send fails exactly the callers whose records it carried.
+ * in flight, new records wait and all go out together in the next send. Each caller still
+ * resolves only when its own records are acknowledged, and a failed send fails exactly the
+ * callers whose records it carried.
  */
 export class ProduceCoalescer<T = OutgoingRecord> implements RecordSink<T> {
   private waiting: Waiting<T>[] = [];
