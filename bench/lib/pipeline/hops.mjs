@@ -15,7 +15,17 @@ export async function endOffsets(admin, topics, partitions) {
 }
 
 // `sentAt` sits in the event's JSON properties, so downstream it may be inside an escaped JSON string.
-const SENT_AT = /sentAt\\*":\s*(\d{13})/
+const SENT_AT = /sentAt\\*":\s*(\d{13})/g
+
+/**
+ * The latest `sentAt` in a record: a sequence's trigger carries every event of the sequence, and
+ * the last one is what made it fire (the first may be from minutes before, even the closed loop).
+ */
+function latestSentAt(json) {
+  let latest
+  for (const [, at] of json.matchAll(SENT_AT)) if (latest === undefined || Number(at) > latest) latest = Number(at)
+  return latest
+}
 
 /** JSON.stringify's replacer: bigints as strings, bytes (a rendered body) as their UTF-8 text. */
 function text(_key, v) {
@@ -47,8 +57,8 @@ async function delaysOf({ brokers, serde, topic, from }) {
         if (message.offset + 1n >= range.end) pending.delete(message.partition)
         if (message.value?.length) {
           const value = await serde.decode(message.value)
-          const sentAt = SENT_AT.exec(JSON.stringify(value, text))?.[1]
-          if (sentAt) delays.push({ sentAt: Number(sentAt), delay: Number(message.timestamp) - Number(sentAt) })
+          const sentAt = latestSentAt(JSON.stringify(value, text))
+          if (sentAt !== undefined) delays.push({ sentAt, delay: Number(message.timestamp) - sentAt })
         }
         if (pending.size === 0) break
       }

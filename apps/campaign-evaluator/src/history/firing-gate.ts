@@ -40,6 +40,15 @@ export class FiringGate {
     await this.history.recordFired(customerId, campaign.id, triggerId, now, heldOut);
   }
 
+  /**
+   * Whether this campaign's decision reads the customer's history. One that does not cannot see
+   * another campaign's firing, so the two may be decided at the same time.
+   */
+  readsHistory(campaign: Campaign): boolean {
+    const reads = this.readsFor(campaign);
+    return reads.received || reads.clicked;
+  }
+
   /** Only what the checks above look at: most campaigns have no caps or rules and read neither list. */
   private readsFor(campaign: Campaign): HistoryReads {
     const rules = campaign.filters?.campaigns ?? [];
