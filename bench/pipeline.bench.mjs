@@ -5,7 +5,10 @@
 // profiles and 20 segments in Redis. Beside each figure, the machine's raw limit from the same run.
 //
 //   npm run build && npm run bench -- pipeline [--events 200000] [--profiles 1000000] [--rate 1000]
-//     [--duration 60] [--partitions 6] [--settle 900] [--rest 30]
+//     [--duration 60] [--partitions 6] [--settle 900] [--rest 30] [--layout services|single]
+// --layout single runs the closed and open loops with ingest, segmenter, evaluator, renderer and
+// dispatcher in one process of the single binary (apps/cuewire, CUEWIRE_TARGETS), as `npm start`
+// and the compose all-in-one profile do; the stages-alone phases still run each in its own process.
 // Without KAFKA_BROKERS / SCHEMA_REGISTRY_URL / REDIS_URL it starts (and at the end stops) its own
 // Kafka, registry and Redis on 23092 / 23081 / 23379 (below the ephemeral port range). BENCH_PROFILE=segmenter,campaign-evaluator
 // writes a V8 CPU profile of those services to .cuewire/bench-pipeline/prof/.
@@ -37,7 +40,10 @@ import { benchOptions } from './lib/options.mjs'
 
 const root = join(import.meta.dirname, '..')
 const dist = join(root, 'dist')
-const opts = benchOptions('pipeline', { events: 200_000, profiles: 1_000_000, rate: 1_000, duration: 60, partitions: 6, settle: 900, rest: 30 })
+const opts = benchOptions('pipeline', { events: 200_000, profiles: 1_000_000, rate: 1_000, duration: 60, partitions: 6, settle: 900, rest: 30, layout: 'services' })
+/** The services the single layout runs in one process (the control plane keeps its own). */
+const HOT_PATH = ['ingest', 'segmenter', 'campaign-evaluator', 'renderer', 'dispatcher']
+if (!['services', 'single'].includes(opts.layout)) throw new Error(`--layout is services (one process per service) or single (${HOT_PATH.join(', ')} in one process), not "${opts.layout}"`)
 const log = (msg) => process.stderr.write(`[pipeline ${new Date().toISOString().slice(11, 19)}] ${msg}\n`)
 if (!existsSync(join(dist, 'apps/dispatcher/src/main.js'))) { log('run `npm run build` first (the benchmark runs the built services from dist/)'); process.exit(1) }
 
@@ -169,8 +175,9 @@ try {
   const receiverUrl = (await new Promise((resolve) => receiver.once('message', resolve))).url
   const logDir = join(root, '.cuewire', 'bench-pipeline', 'logs', runId)
   services = new PipelineServices({ infra, runId, adminKey, logDir, extraEnv: { KAFKA_TOPIC_PARTITIONS: String(opts.partitions), DISPATCH_ENDPOINT_CONCURRENCY: '64' } })
-  const profiled = (process.env.BENCH_PROFILE ?? '').split(',').filter((app) => services.get(app))
-  for (const app of profiled) services.get(app).env = { ...services.env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${join(root, '.cuewire', 'bench-pipeline', 'prof', runId)} --cpu-prof-name=${app}.cpuprofile` }
+  const profiled = (process.env.BENCH_PROFILE ?? '').split(',').filter((app) => services.get(app) || app === 'cuewire')
+  const profileEnv = (app) => ({ NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${join(root, '.cuewire', 'bench-pipeline', 'prof', runId)} --cpu-prof-name=${app}.cpuprofile` })
+  for (const app of profiled.filter((a) => services.get(a))) services.get(app).env = { ...services.env, ...profileEnv(app) }
   const settings = { brokers: infra.kafkaBrokers.split(','), clientId: `${runId}-bench`, schemaRegistryUrl: infra.schemaRegistryUrl, partitions: opts.partitions, replicationFactor: 1, topicPrefix: `${runId}.` }
   await services.get('control-plane').start()
   const rawTarget = { name: 'bench.raw-out', schema: {}, compacted: false }
@@ -250,6 +257,12 @@ try {
     const s = await drained(opts.settle * 1000)
     out.dispatcherAlone = { delivered: s.accepted - before.accepted, ms: s.lastAt - ready }
   })
+
+  // ---- From here on, with --layout single, the hot path runs in one process of the single binary.
+  if (opts.layout === 'single') {
+    log(`one process from here on: ${HOT_PATH.join(', ')} stop and the single binary runs them (CUEWIRE_TARGETS)`)
+    await services.combine(HOT_PATH, 'cuewire', profiled.includes('cuewire') ? profileEnv('cuewire') : {})
+  }
 
   // ---- Phase 4: closed loop — schedule + on-demand + N events as fast as taken, until every webhook arrived.
   await phase('closed loop', async (p) => {
@@ -362,7 +375,8 @@ function report() {
   console.log(`| Redis pipelined GET (1,000 a pipeline, 4 in flight) | | ${n(rate(out.rawRedis.count, out.rawRedis.ms))}/s | |`)
   console.log(`\nWebhooks per event in phase 2: ${(out.requests / N).toFixed(3)}; receiver: ${out.final.unique} distinct deliveries, ${out.final.duplicates} duplicates, ${out.final.bad} bad signatures. Records in retry tiers / dead letters over the run: ${JSON.stringify(out.retries)}.`)
 
-  const apps = ['ingest', 'segmenter', 'campaign-evaluator', 'renderer', 'dispatcher', 'control-plane', 'receiver', 'load generator', ...(given ? [] : ['kafka', 'registry'])]
+  const apps = ['ingest', 'segmenter', 'campaign-evaluator', 'renderer', 'dispatcher', ...(opts.layout === 'single' ? ['cuewire'] : []), 'control-plane', 'receiver', 'load generator', ...(given ? [] : ['kafka', 'registry'])]
+  if (opts.layout === 'single') console.log(`\nLayout: single — from the closed loop on, ${HOT_PATH.join(', ')} run in one process (the \`cuewire\` row); the stages-alone phases ran each in its own.`)
   const shown = ['segmenter + evaluator alone', 'dispatcher alone', 'closed loop', 'open loop']
   console.log(`\n| CPU seconds (share of one core) | ${shown.join(' | ')} | peak RSS MiB |\n|---|${shown.map(() => '---:').join('|')}|---:|`)
   for (const app of apps) {

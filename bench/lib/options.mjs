@@ -16,6 +16,8 @@ export function benchOptions(name, defaults, argv = process.argv.slice(2)) {
     const value = m?.[2] ?? argv[i + 1]
     if (m && m[2] === undefined) i++
     if (!key || !(key in opts)) { process.stderr.write(`${name} bench: ignoring ${argv[i]}\n`); continue }
+    // An option whose default is a word takes a word (the caller checks which ones it knows).
+    if (typeof defaults[key] === 'string') { opts[key] = String(value); continue }
     if (!/^\d+$/.test(value) || Number(value) <= 0) throw new Error(`--${m[1]} needs a positive integer`)
     opts[key] = Number(value)
   }

@@ -249,8 +249,25 @@ export class PipelineServices {
     for (const app of PIPELINE_SERVICES) for (let k = 1; k <= (replicas[app] ?? 1); k++) this.addRunner(app);
   }
 
+  /** The process running `app`: its own, or the one it was combined into. */
   get(app) {
-    return this.services.get(app);
+    return this.services.get(app) ?? [...this.services.values()].find((s) => s.targets?.includes(app));
+  }
+
+  /**
+   * Stops the processes of `apps` (gracefully: they commit and leave their groups) and runs
+   * them all in one process of the single binary (`apps/cuewire`, `CUEWIRE_TARGETS`), which
+   * takes over their consumer groups from the committed offsets. `get(app)` then returns it.
+   */
+  async combine(apps, name = 'cuewire', env = {}) {
+    const runners = apps.flatMap((app) => this.replicasOf(app));
+    await Promise.all(runners.map((r) => r.stop()));
+    for (const r of runners) this.services.delete(r.name);
+    const runner = new ServiceRunner('cuewire', { ...this.env, ...env, CUEWIRE_TARGETS: apps.join(',') }, this.logDir, name);
+    runner.targets = [...apps];
+    this.services.set(name, runner);
+    await runner.start();
+    return runner;
   }
 
   /** Every process of `app`, the first one first. */
