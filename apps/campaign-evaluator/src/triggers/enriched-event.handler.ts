@@ -44,6 +44,12 @@ export class EnrichedEventHandler implements KafkaRecordHandler<EnrichedEvent> {
     const customer = { profile: parseJsonObject(enriched.profile, 'profile'), segments: enriched.segments };
     const properties = parseJsonObject(event.properties, 'properties');
     const now = this.clock();
+    // Which campaigns apply is decided first, without I/O (most are ruled out), so nothing
+    // below can fail between starting one campaign's writes and waiting for them.
+    const applying = this.catalog.concernedBy(event.type).flatMap((campaign) => {
+      const start = this.evaluate(campaign, enriched, properties, customer, now);
+      return start ? [{ start, readsHistory: this.gate.readsHistory(campaign) }] : [];
+    });
     // Campaigns whose gate reads no history (no caps, no rules on other campaigns, no
     // install-wide daily cap) cannot see each other: their Redis work runs together, in one
     // round trip where the client pipelines it. One that reads history waits for every campaign
@@ -55,11 +61,8 @@ export class EnrichedEventHandler implements KafkaRecordHandler<EnrichedEvent> {
     if (CLICKS.has(event.type) && typeof properties.campaignId === 'string') {
       running.push(this.history.recordClick(event.customerId, properties.campaignId, event.eventId, event.occurredAt).then(() => []));
     }
-    for (const campaign of this.catalog.concernedBy(event.type)) {
-      // Most campaigns are ruled out without I/O: no promise, no await for them.
-      const start = this.evaluate(campaign, enriched, properties, customer, now);
-      if (!start) continue;
-      if (!this.gate.readsHistory(campaign)) {
+    for (const { start, readsHistory } of applying) {
+      if (!readsHistory) {
         running.push(start());
         continue;
       }
