@@ -51,6 +51,10 @@ describe('fault suite (short version)', () => {
     expect(row.duplicates).toBe(0);
   }, 600_000);
 
+  it('the hot path handed over to one process mid-run, then kill -9 of that process: nothing lost', async () => {
+    expectNothingLost(await run('single-process'));
+  }, 600_000);
+
   it('poison records of every kind in every input topic are dead-lettered and everything else delivered', async () => {
     const row = await run('poison');
     expectNothingLost(row);

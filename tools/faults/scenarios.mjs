@@ -11,6 +11,9 @@ import { PIPELINE_SERVICES } from '../pipeline/stack.mjs';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const short = (app) => app.replace('campaign-', '');
 
+/** What the single-process layout runs in one process (ADR 0027): all but the control plane. */
+const HOT_PATH = PIPELINE_SERVICES.filter((app) => app !== 'control-plane');
+
 /** The services `--cluster` runs three of (control-plane and ingest stay one each). */
 export const CLUSTER_REPLICAS = { segmenter: 3, 'campaign-evaluator': 3, renderer: 3, dispatcher: 3 };
 
@@ -113,6 +116,19 @@ export const SCENARIOS = [
   { name: 'no fault (baseline)', key: 'baseline', strictDuplicates: true, inject: async () => undefined },
   ...PIPELINE_SERVICES.map(killAndRestart),
   ...PIPELINE_SERVICES.map(terminateAndRestart),
+  {
+    // ADR 0027: an install moves from one process per service to the hot path in one process
+    // while events flow, and that process then dies.
+    name: 'hot path handed over to one process, then kill -9 of it',
+    key: 'single-process',
+    inject: async ({ services, log }) => {
+      const combined = await services.combine(HOT_PATH);
+      log(`${HOT_PATH.join(', ')} handed over to one process of the single binary`);
+      await sleep(5_000);
+      await combined.restart('SIGKILL', 2_000);
+      log('the combined process killed -9 and started again');
+    },
+  },
   {
     name: 'registry down 60 s, segmenter restarted meanwhile',
     key: 'registry-outage',

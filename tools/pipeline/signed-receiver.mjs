@@ -18,7 +18,8 @@ export class SignedReceiver {
     this.badSignatures = 0;
     this.requests = 0;
     this.refused = 0;
-    this.latencies = [];
+    this.latencies = []; // arrival − sentAt, ms, of each body that carries a sentAt
+    this.sentAts = []; // the sentAt of each of those, in the same order
     this.fault = null;
   }
 
@@ -93,7 +94,10 @@ export class SignedReceiver {
       const key = payload.customer ?? '';
       customers.set(key, (customers.get(key) ?? new Set()).add(id));
     }
-    if (payload.sentAt) this.latencies.push(Date.now() - payload.sentAt);
+    if (payload.sentAt) {
+      this.latencies.push(Date.now() - payload.sentAt);
+      this.sentAts.push(payload.sentAt);
+    }
     if (payload.orderedSeq !== undefined && payload.orderedSeq >= 0 && payload.customer) {
       const customer = `${run}:${payload.customer}`;
       const last = this.lastSeq.get(customer) ?? -1;

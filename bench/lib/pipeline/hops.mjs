@@ -74,13 +74,15 @@ async function delaysOf({ brokers, serde, topic, from }) {
 /**
  * Per hop: how many of the open loop's records it wrote, p50 / p99 / p99.9 / max of their
  * (timestamp − sentAt), and the p99 of each `windowMs` of the open loop; `hops` is
- * [{ label, topic }] in pipeline order, `from` the endOffsets taken before the open loop.
+ * [{ label, topic }] in pipeline order, `from` the endOffsets taken before the open loop. The
+ * percentiles count only records of events sent at or after `since` (the end of the warm-up);
+ * the windows cover the whole open loop, warm-up included.
  */
-export async function hopLatencies({ brokers, serde, hops, from, windowMs = 5_000 }) {
+export async function hopLatencies({ brokers, serde, hops, from, since = 0, windowMs = 5_000 }) {
   const rows = []
   for (const { label, topic } of hops) {
     const samples = await delaysOf({ brokers, serde, topic, from: from.get(topic) ?? [] })
-    const delays = Float64Array.from(samples, (s) => s.delay).sort()
+    const delays = Float64Array.from(samples.filter((s) => s.sentAt >= since), (s) => s.delay).sort()
     // The p99 of each `windowMs` of the open loop (by sentAt): a stall shows as one window, general queueing as all.
     const first = samples.reduce((min, s) => Math.min(min, s.sentAt), Infinity) // no spread: a long open loop has more samples than a call takes arguments
     const windows = []

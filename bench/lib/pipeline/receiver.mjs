@@ -2,7 +2,8 @@
 // loop with the load generator): the fault suite's SignedReceiver (verifies every Standard
 // Webhooks signature, counts by webhook-id, records arrival − `sentAt` of each body), plus, per
 // first path segment ("phase" of the URL), the distinct deliveries accepted and the last arrival.
-// IPC: { cmd: 'stats', segment } → { unique, duplicates, bad, accepted, lastAt, latencies };
+// IPC: { cmd: 'stats', segment, latencies, since } → { unique, duplicates, bad, accepted, lastAt,
+// latencies } (only of bodies sent at or after `since`, when given);
 // { cmd: 'reset-latencies' }; { cmd: 'close' }. Started with the signing secret as argv[2].
 import { SignedReceiver } from '../../../tools/pipeline/signed-receiver.mjs'
 
@@ -25,9 +26,11 @@ process.send({ url: receiver.url })
 process.on('message', async (m) => {
   if (m.cmd === 'stats') {
     const s = receiver.segments.get(m.segment)
-    process.send({ unique: receiver.unique, duplicates: receiver.duplicates, bad: receiver.badSignatures, accepted: s?.ids.size ?? 0, lastAt: s?.lastAt ?? 0, latencies: m.latencies ? receiver.latencies : [] })
+    const latencies = !m.latencies ? [] : m.since === undefined ? receiver.latencies : receiver.latencies.filter((_, i) => receiver.sentAts[i] >= m.since)
+    process.send({ unique: receiver.unique, duplicates: receiver.duplicates, bad: receiver.badSignatures, accepted: s?.ids.size ?? 0, lastAt: s?.lastAt ?? 0, latencies })
   } else if (m.cmd === 'reset-latencies') {
     receiver.latencies = []
+    receiver.sentAts = []
     process.send({ ok: true })
   } else if (m.cmd === 'close') {
     await receiver.close()
