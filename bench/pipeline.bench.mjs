@@ -31,7 +31,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Admin } from '@platformatic/kafka'
 import { Redis } from 'ioredis'
-import { OwnInfrastructure, PipelineServices } from '../tools/pipeline/stack.mjs'
+import { HOT_PATH_SERVICES, OwnInfrastructure, PipelineServices } from '../tools/pipeline/stack.mjs'
 import { AdminApi, definitions, SECRET } from '../tools/pipeline/workload.mjs'
 import { cleanup } from './lib/campaign-engine/cleanup.mjs'
 import { campaigns, COUNTRIES, customerEvent, customerId, profileJson, rng } from './lib/campaign-engine/fixtures.mjs'
@@ -44,9 +44,7 @@ import { benchOptions } from './lib/options.mjs'
 const root = join(import.meta.dirname, '..')
 const dist = join(root, 'dist')
 const opts = benchOptions('pipeline', { events: 200_000, profiles: 1_000_000, rate: 1_000, duration: 60, partitions: 6, settle: 900, rest: 30, warmup: 20, layout: 'services' })
-/** The services the single layout runs in one process (the control plane keeps its own). */
-const HOT_PATH = ['ingest', 'segmenter', 'campaign-evaluator', 'renderer', 'dispatcher']
-if (!['services', 'single'].includes(opts.layout)) throw new Error(`--layout is services (one process per service) or single (${HOT_PATH.join(', ')} in one process), not "${opts.layout}"`)
+if (!['services', 'single'].includes(opts.layout)) throw new Error(`--layout is services (one process per service) or single (${HOT_PATH_SERVICES.join(', ')} in one process), not "${opts.layout}"`)
 const log = (msg) => process.stderr.write(`[pipeline ${new Date().toISOString().slice(11, 19)}] ${msg}\n`)
 if (!existsSync(join(dist, 'apps/dispatcher/src/main.js'))) { log('run `npm run build` first (the benchmark runs the built services from dist/)'); process.exit(1) }
 
@@ -264,8 +262,8 @@ try {
 
   // ---- From here on, with --layout single, the hot path runs in one process of the single binary.
   if (opts.layout === 'single') {
-    log(`one process from here on: ${HOT_PATH.join(', ')} stop and the single binary runs them (CUEWIRE_TARGETS)`)
-    await services.combine(HOT_PATH, 'cuewire', profiled.includes('cuewire') ? profileEnv('cuewire') : {})
+    log(`one process from here on: ${HOT_PATH_SERVICES.join(', ')} stop and the single binary runs them (CUEWIRE_TARGETS)`)
+    await services.combine(HOT_PATH_SERVICES, 'cuewire', profiled.includes('cuewire') ? profileEnv('cuewire') : {})
   }
 
   // ---- Phase 4: closed loop — schedule + on-demand + N events as fast as taken, until every webhook arrived.
@@ -382,7 +380,7 @@ function report() {
   console.log(`\nWebhooks per event in phase 2: ${(out.requests / N).toFixed(3)}; receiver: ${out.final.unique} distinct deliveries, ${out.final.duplicates} duplicates, ${out.final.bad} bad signatures. Records in retry tiers / dead letters over the run: ${JSON.stringify(out.retries)}.`)
 
   const apps = ['ingest', 'segmenter', 'campaign-evaluator', 'renderer', 'dispatcher', ...(opts.layout === 'single' ? ['cuewire'] : []), 'control-plane', 'receiver', 'load generator', ...(given ? [] : ['kafka', 'registry'])]
-  if (opts.layout === 'single') console.log(`\nLayout: single — from the closed loop on, ${HOT_PATH.join(', ')} run in one process (the \`cuewire\` row); the stages-alone phases ran each in its own.`)
+  if (opts.layout === 'single') console.log(`\nLayout: single — from the closed loop on, ${HOT_PATH_SERVICES.join(', ')} run in one process (the \`cuewire\` row); the stages-alone phases ran each in its own.`)
   const shown = ['segmenter + evaluator alone', 'dispatcher alone', 'closed loop', 'open loop']
   console.log(`\n| CPU seconds (share of one core) | ${shown.join(' | ')} | peak RSS MiB |\n|---|${shown.map(() => '---:').join('|')}|---:|`)
   for (const app of apps) {

@@ -6,13 +6,10 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { PIPELINE_SERVICES } from '../pipeline/stack.mjs';
+import { HOT_PATH_SERVICES, PIPELINE_SERVICES } from '../pipeline/stack.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const short = (app) => app.replace('campaign-', '');
-
-/** What the single-process layout runs in one process (ADR 0027): all but the control plane. */
-const HOT_PATH = PIPELINE_SERVICES.filter((app) => app !== 'control-plane');
 
 /** The services `--cluster` runs three of (control-plane and ingest stay one each). */
 export const CLUSTER_REPLICAS = { segmenter: 3, 'campaign-evaluator': 3, renderer: 3, dispatcher: 3 };
@@ -122,8 +119,8 @@ export const SCENARIOS = [
     name: 'hot path handed over to one process, then kill -9 of it',
     key: 'single-process',
     inject: async ({ services, log }) => {
-      const combined = await services.combine(HOT_PATH);
-      log(`${HOT_PATH.join(', ')} handed over to one process of the single binary`);
+      const combined = await services.combine(HOT_PATH_SERVICES);
+      log(`${HOT_PATH_SERVICES.join(', ')} handed over to one process of the single binary`);
       await sleep(5_000);
       await combined.restart('SIGKILL', 2_000);
       log('the combined process killed -9 and started again');

@@ -13,6 +13,8 @@ import { isAlive, ownedPid, redisPing, sleep, stopPid } from '../infra/process.m
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const PIPELINE_SERVICES = ['control-plane', 'ingest', 'segmenter', 'campaign-evaluator', 'renderer', 'dispatcher'];
+/** What the single-process layout runs in one process (ADR 0027): all but the control plane. */
+export const HOT_PATH_SERVICES = PIPELINE_SERVICES.filter((app) => app !== 'control-plane');
 
 export async function freePort() {
   return new Promise((resolve, reject) => {
