@@ -74,4 +74,28 @@ describe('LocalSlots', () => {
       jest.useRealTimers();
     }
   });
+
+  it('after some waiters give up, arms the timer for the earliest deadline left, wherever it is in the queue', async () => {
+    jest.useFakeTimers();
+    try {
+      const slots = new LocalSlots();
+      const held = await slots.acquire('wh', 1, 0);
+      const settled: string[] = [];
+      const wait = (name: string, ms: number) => slots.acquire('wh', 1, ms).then((r) => (settled.push(name), r));
+      const late = wait('late', 3_000);
+      const first = wait('first', 1_000);
+      const middle = wait('middle', 2_000);
+      await jest.advanceTimersByTimeAsync(1_000);
+      expect(settled).toEqual(['first']);
+      await jest.advanceTimersByTimeAsync(1_000);
+      expect(settled).toEqual(['first', 'middle']);
+      expect(await first).toBeNull();
+      expect(await middle).toBeNull();
+      // The one left still queues for the next free slot.
+      held!();
+      expect(await late).not.toBeNull();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

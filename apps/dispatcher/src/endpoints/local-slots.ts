@@ -57,10 +57,20 @@ export class LocalSlots {
   private giveUp(endpoint: EndpointSlots): void {
     endpoint.giveUp = undefined;
     const now = Date.now();
-    const expired = endpoint.waiting.filter((w) => w.until <= now);
-    if (expired.length > 0) endpoint.waiting = endpoint.waiting.filter((w) => w.until > now);
+    // One pass: the waiters left keep their order, and the earliest deadline among them arms the timer.
+    const left: Waiter[] = [];
+    const expired: Waiter[] = [];
+    let next = Infinity;
+    for (const w of endpoint.waiting) {
+      if (w.until <= now) expired.push(w);
+      else {
+        left.push(w);
+        next = Math.min(next, w.until);
+      }
+    }
+    endpoint.waiting = left;
     for (const w of expired) w.answer(false);
-    if (endpoint.waiting.length > 0) this.giveUpAt(endpoint, Math.min(...endpoint.waiting.map((w) => w.until)));
+    if (left.length > 0) this.giveUpAt(endpoint, next);
   }
 
   private expectedWaitMs(endpoint: EndpointSlots, limit: number): number {
