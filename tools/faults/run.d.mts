@@ -13,6 +13,8 @@ export interface FaultRow {
   badSignatures: number;
   poison: string;
   seconds: number;
+  /** Seconds from the first event sent to the last one accepted by ingest or Kafka. */
+  sendSeconds?: number;
   error?: string;
   byCampaign?: Record<string, string>;
   poisonDetail?: Record<string, string>;

@@ -80,6 +80,7 @@ export async function runScenario(scenario, { infra, receiver, events, rate, set
 
     let injected;
     let onDemand;
+    const sendStarted = Date.now();
     const sending = sendEvents({
       load,
       ingestUrl: () => services.get('ingest').url,
@@ -100,6 +101,8 @@ export async function runScenario(scenario, { infra, receiver, events, rate, set
       },
     });
     await sending;
+    // How long Kafka and ingest took to accept the events (the rate alone would take events / rate).
+    row.sendSeconds = Math.round((Date.now() - sendStarted) / 1000);
     await injected;
     await onDemand;
     log(`${scenario.key}: all ${load.events} events accepted in ${((Date.now() - started) / 1000).toFixed(0)} s; waiting for the webhooks`);

@@ -9,6 +9,17 @@ import type { OutgoingRecord } from './records.js';
 export const DEFAULT_MAX_MESSAGE_BYTES = 1_000_000;
 /** A record batch's header (61 bytes) plus a record's own framing (varints, attributes), rounded up. */
 const RECORD_OVERHEAD_BYTES = 96;
+/**
+ * Attempts of one produce request (a second apart) before its send fails to the caller, who
+ * retries it (consume loops, the dispatcher's durable writes) or answers 503 (ingest). The
+ * client's idempotent default is to retry forever, and with @platformatic/kafka 2.12.1 that
+ * can be for good: after a broker comes or goes, a partition's former leader answers
+ * NOT_LEADER_OR_FOLLOWER, the client's one metadata refresh can still name it (the broker
+ * answering has not heard of the move yet), and the retries after that never refresh again.
+ * Seen on three brokers: a send pending for minutes, and with it every send of the process
+ * (docs/reliability.md, "a producer retried forever against a partition's former leader").
+ */
+export const PRODUCE_ATTEMPTS = 10;
 
 type EncodedMessage = { topic: string; key: string; value: Buffer; headers?: Map<string, string> };
 
@@ -50,6 +61,8 @@ export class TypedProducer {
       bootstrapBrokers: [...settings.brokers],
       idempotent: true,
       acks: ProduceAcks.ALL,
+      retries: PRODUCE_ATTEMPTS,
+      retryDelay: 1_000,
       // Java-client key hashing: records from direct producers (any client) and from us land on
       // the same partition for the same customer, which per-customer ordering relies on.
       partitioner: compatibilityPartitioner,
@@ -85,13 +98,23 @@ export class TypedProducer {
     for (const message of messages) {
       const size = messageBytes(message);
       if (slice.length > 0 && bytes + size > this.maxMessageBytes) {
-        await this.producer.send({ messages: slice });
+        await this.sendSlice(slice);
         [slice, bytes] = [[], 0];
       }
       slice.push(message);
       bytes += size;
     }
-    if (slice.length > 0) await this.producer.send({ messages: slice });
+    if (slice.length > 0) await this.sendSlice(slice);
+  }
+
+  /** A failed send forgets the cluster's metadata, so the caller's retry starts from leaders asked afresh. */
+  private async sendSlice(messages: EncodedMessage[]): Promise<void> {
+    try {
+      await this.producer.send({ messages });
+    } catch (error) {
+      this.producer.clearMetadata();
+      throw error;
+    }
   }
 
   /** Writes already-encoded bytes (the dead-letter path keeps original bytes inside its record). */
