@@ -39,6 +39,8 @@ export function runScenario(
     modules: Record<string, unknown>;
     /** Processes per service ({ segmenter: 3, … }); one each when absent. */
     replicas?: Record<string, number>;
+    /** A Redis failover kills a master other than the one holding the durable timers (an open defect). */
+    spareTimersMaster?: boolean;
   },
 ): Promise<FaultRow>;
 export function verdict(row: FaultRow): string;

@@ -41,7 +41,7 @@ export async function builtModules() {
  * One scenario on `infra` (started); `replicas` ({ segmenter: 3, … }) runs that many processes of
  * a service, each in the same consumer group.
  */
-export async function runScenario(scenario, { infra, receiver, events, rate, settleTimeoutMs, modules, replicas = {} }) {
+export async function runScenario(scenario, { infra, receiver, events, rate, settleTimeoutMs, modules, replicas = {}, spareTimersMaster = false }) {
   const { TypedProducer, AvroSerde, recordOutput, Topics } = modules;
   const runId = `faults-${scenario.key}-${randomUUID().slice(0, 6)}`;
   const adminKey = `cwadmin_${randomBytes(24).toString('base64url')}`;
@@ -93,7 +93,7 @@ export async function runScenario(scenario, { infra, receiver, events, rate, set
         if (!injected && sent >= load.events * 0.4) {
           log(`${scenario.key}: injecting at ${sent} events`);
           injected = scenario.inject({
-            infra, services, receiver, log, env: services.env,
+            infra, services, receiver, log, env: services.env, spareTimersMaster,
             writePoison: () => writePoisonRecords({ runId, infra, modules, producer, serde, settings }),
           });
         }

@@ -69,11 +69,14 @@ export class ClusterInfrastructure {
     this.redis = await startRedisCluster({ firstPort: this.redisPort, dir: this.redisDir, nodeTimeoutMs: 5_000, log: this.log });
   }
 
-  /** kill -9 of one Redis master (as the first node that answers sees the cluster); returns its port, for `restartRedisNode`. */
-  async killRedisMaster() {
+  /**
+   * kill -9 of one Redis master (as the first node that answers sees the cluster), other than
+   * `sparePort` when given; returns its port, for `restartRedisNode`.
+   */
+  async killRedisMaster(sparePort) {
     for (const port of this.redis.ports) {
       const nodes = await clusterNodes(port).catch(() => undefined);
-      const master = nodes?.find((n) => n.master && !n.failed);
+      const master = nodes?.find((n) => n.master && !n.failed && n.port !== sparePort);
       if (!master) continue;
       this.redis.kill(master.port);
       return master.port;
