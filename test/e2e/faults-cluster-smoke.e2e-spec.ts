@@ -9,8 +9,8 @@ import { SECRET } from '../../tools/pipeline/workload.mjs';
 // registry and a Redis Cluster of three masters with a replica each, all started here from
 // empty on ports of their own, with two replicas of segmenter, evaluator, renderer and
 // dispatcher. `cluster-chaos` kills -9 and replaces a replica of each of the four services, kills
-// -9 a broker and a Redis master (failover; not the one holding the durable timers, below),
-// while events flow; every webhook expected must arrive, signed, once per id, in per-customer
+// -9 a broker and a Redis master (failover; the one holding the durable timers and some
+// customers' state), while events flow; every webhook expected must arrive, signed, once per id, in per-customer
 // order, and no "did not buy" may reach a buyer.
 const REPLICAS = { segmenter: 2, 'campaign-evaluator': 2, renderer: 2, dispatcher: 2 };
 const EVENTS = 2_000;
@@ -39,10 +39,7 @@ describe('fault suite on clusters (short version)', () => {
 
   it('replicas replaced, a broker and a Redis master killed -9 while events flow: nothing lost, nothing extra, order kept', async () => {
     const scenario = SCENARIOS.find((s) => s.key === 'cluster-chaos')!;
-    // The master failed over is not the one holding the durable timers: that failover still
-    // loses or adds not-followed-by firings (docs/reliability.md, open), which `npm run faults
-    // -- --cluster` keeps reporting.
-    const row: FaultRow = await runScenario(scenario, { infra, receiver, events: EVENTS, rate: RATE, settleTimeoutMs: 420_000, modules: await builtModules(), replicas: REPLICAS, spareTimersMaster: true });
+    const row: FaultRow = await runScenario(scenario, { infra, receiver, events: EVENTS, rate: RATE, settleTimeoutMs: 420_000, modules: await builtModules(), replicas: REPLICAS });
     console.log(`${row.scenario}: ${verdict(row)} ${JSON.stringify(row)}`);
     expect(row.error).toBeUndefined();
     expect(row.lost).toBe(0);

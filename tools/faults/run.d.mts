@@ -7,6 +7,10 @@ export interface FaultRow {
   delivered: number;
   lost: number;
   extra: number;
+  /** "Did not buy" webhooks to buyers whose purchase was appended after the wait's deadline (late data, not counted in `extra`). */
+  late?: number;
+  /** For each such webhook (up to 10): when the cart add and the purchases were appended. */
+  wrongNfbTiming?: string[];
   duplicates: number;
   firedTwice: number;
   orderViolations: number;
@@ -39,8 +43,6 @@ export function runScenario(
     modules: Record<string, unknown>;
     /** Processes per service ({ segmenter: 3, … }); one each when absent. */
     replicas?: Record<string, number>;
-    /** A Redis failover kills a master other than the one holding the durable timers (an open defect). */
-    spareTimersMaster?: boolean;
   },
 ): Promise<FaultRow>;
 export function verdict(row: FaultRow): string;

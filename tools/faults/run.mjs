@@ -24,11 +24,15 @@ import { ClusterInfrastructure } from '../pipeline/cluster-infra.mjs';
 import { OwnInfrastructure, PipelineServices } from '../pipeline/stack.mjs';
 import { SignedReceiver } from '../pipeline/signed-receiver.mjs';
 import { AdminApi, definitions, sendEvents, SECRET, workload } from '../pipeline/workload.mjs';
+import { followUpTiming } from './late-events.mjs';
 import { writePoisonRecords, readDeadLetters } from './poison.mjs';
 import { CLUSTER_REPLICAS, SCENARIOS, skipReason } from './scenarios.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dist = (p) => import(path.join(REPO, 'dist', p));
+
+/** The not-followed-by campaign's wait (cart add, then no purchase within it). */
+const NOT_FOLLOWED_WITHIN_MS = 30_000;
 
 const log = (msg) => console.error(`[faults ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
@@ -41,7 +45,7 @@ export async function builtModules() {
  * One scenario on `infra` (started); `replicas` ({ segmenter: 3, … }) runs that many processes of
  * a service, each in the same consumer group.
  */
-export async function runScenario(scenario, { infra, receiver, events, rate, settleTimeoutMs, modules, replicas = {}, spareTimersMaster = false }) {
+export async function runScenario(scenario, { infra, receiver, events, rate, settleTimeoutMs, modules, replicas = {} }) {
   const { TypedProducer, AvroSerde, recordOutput, Topics } = modules;
   const runId = `faults-${scenario.key}-${randomUUID().slice(0, 6)}`;
   const adminKey = `cwadmin_${randomBytes(24).toString('base64url')}`;
@@ -58,7 +62,7 @@ export async function runScenario(scenario, { infra, receiver, events, rate, set
   const row = { scenario: scenario.name, key: scenario.key, strictDuplicates: Boolean(scenario.strictDuplicates), orderNotGuaranteed: scenario.orderNotGuaranteed, events: load.events, expected: 0, delivered: 0, lost: 0, extra: 0, duplicates: 0, firedTwice: 0, orderViolations: 0, badSignatures: 0, poison: '', seconds: 0, restarts: 0 };
   try {
     await services.startAll();
-    const defs = definitions(`${receiver.url}/${runId}`, { scheduleAt: Date.now() + 3_600_000 });
+    const defs = definitions(`${receiver.url}/${runId}`, { scheduleAt: Date.now() + 3_600_000, notFollowedWithin: `PT${NOT_FOLLOWED_WITHIN_MS / 1000}S` });
     for (const w of defs.webhooks) await api.call('POST', '/v1/webhooks', w);
     await api.call('POST', '/v1/segments', defs.segment);
     for (const c of defs.campaigns) await api.call('POST', '/v1/campaigns', c);
@@ -93,7 +97,7 @@ export async function runScenario(scenario, { infra, receiver, events, rate, set
         if (!injected && sent >= load.events * 0.4) {
           log(`${scenario.key}: injecting at ${sent} events`);
           injected = scenario.inject({
-            infra, services, receiver, log, env: services.env, spareTimersMaster,
+            infra, services, receiver, log, env: services.env,
             writePoison: () => writePoisonRecords({ runId, infra, modules, producer, serde, settings }),
           });
         }
@@ -117,19 +121,40 @@ export async function runScenario(scenario, { infra, receiver, events, rate, set
     while (!done() && Date.now() < deadline) await sleep(2_000);
     if (!done()) await logOpenRecords(services);
     await sleep(10_000); // late extras and duplicates still count
-    row.diagnostics = await countersOf(services, DIAGNOSTIC_COUNTERS);
+    row.diagnostics = { ...(await countersOf(services, DIAGNOSTIC_COUNTERS)), ...(await outcomesOf(services, 'wh-nfb')) };
     const got = counts();
+    // A once-per-customer campaign is judged customer by customer (a wrong firing must not hide
+    // a missing one in the totals); the per-purchase campaign by its count of distinct webhooks.
+    const missing = {};
+    const wrong = {};
     for (const [campaign, expected] of Object.entries(load.expected)) {
       const lossy = !judged(campaign);
+      const should = load.firesFor[campaign];
+      const reached = new Set(receiver.customersOf(campaign, runId));
+      missing[campaign] = should ? [...should].filter((customer) => !reached.has(customer)) : [];
+      wrong[campaign] = should ? [...reached].filter((customer) => !should.has(customer)) : [];
+      const lost = should ? missing[campaign].length : Math.max(0, expected - got[campaign]);
       row.expected += expected;
-      row.delivered += Math.min(got[campaign], expected);
-      if (!lossy) row.lost += Math.max(0, expected - got[campaign]);
-      if (!lossy) row.extra += Math.max(0, got[campaign] - expected);
+      row.delivered += expected - lost;
+      if (!lossy) row.lost += lost;
+      if (!lossy) row.extra += should ? wrong[campaign].length : Math.max(0, got[campaign] - expected);
       row.firedTwice += receiver.firedMoreThanOnce(campaign, runId);
     }
     row.byCampaign = Object.fromEntries(Object.entries(load.expected).map(([c, n]) => [c, `${got[c]}/${n}`]));
-    // Customers a once-per-customer campaign reached though it should not have (what `extra` counts).
-    row.extraSamples = Object.entries(load.firesFor).flatMap(([c, should]) => receiver.customersOf(c, runId).filter((customer) => !should.has(customer)).slice(0, 10).map((customer) => `${c}:${customer}`));
+    // Customers a once-per-customer campaign reached though it should not have (what `extra` counts), and ones it missed.
+    row.extraSamples = Object.entries(wrong).flatMap(([c, customers]) => customers.slice(0, 10).map((customer) => `${c}:${customer}`));
+    row.lostSamples = Object.entries(missing).flatMap(([c, customers]) => customers.slice(0, 10).map((customer) => `${c}:${customer}`));
+    // A "did not buy" to a buyer whose purchase was accepted only after the wait's deadline is
+    // late data, not a wrong firing (the generator kept retrying a write Kafka or ingest refused):
+    // counted apart, with when the purchase was appended.
+    const wrongNfb = wrong['f-nfb'];
+    row.late = 0;
+    if (wrongNfb.length > 0 && judged('f-nfb')) {
+      const timing = await followUpTiming({ runId, infra, modules, serde, customers: wrongNfb, withinMs: NOT_FOLLOWED_WITHIN_MS });
+      row.late = timing.filter((t) => t.late).length;
+      row.extra = Math.max(0, row.extra - row.late);
+      row.wrongNfbTiming = timing.slice(0, 10).map((t) => `${t.customer}${t.late ? ' (late)' : ''}: ${t.detail}`);
+    }
     row.duplicates = receiver.duplicates - before.duplicates;
     row.duplicateSamples = receiver.duplicateSamples.filter((d) => d.url?.startsWith(`/${runId}/`));
     row.orderSamples = receiver.orderViolations.filter((v) => v.run === runId).slice(0, 5);
@@ -169,6 +194,21 @@ async function countersOf(services, names) {
   return sums;
 }
 
+/** A webhook's delivery outcomes (`nfb DELIVERED`, `nfb SKIPPED_DUPLICATE`, …), summed over the processes still running. */
+async function outcomesOf(services, webhookId) {
+  const sums = {};
+  const pattern = new RegExp(`^cuewire_delivery_outcomes_total\\{webhook="${webhookId}",outcome="([A-Z_]+)"\\} (\\d+)`);
+  for (const s of services.services.values()) {
+    if (!s.running) continue;
+    const text = await fetch(`${s.url}/metrics`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text()).catch(() => '');
+    for (const line of text.split('\n')) {
+      const match = pattern.exec(line);
+      if (match) sums[`${webhookId} ${match[1]}`] = (sums[`${webhookId} ${match[1]}`] ?? 0) + Number(match[2]);
+    }
+  }
+  return sums;
+}
+
 /** When a run does not settle: each process's consume loops holding a record open for over a minute (from its metrics). */
 async function logOpenRecords(services) {
   for (const s of services.services.values()) {
@@ -199,6 +239,7 @@ function printTable(rows) {
     ['duplicates (same id)', (r) => String(r.duplicates)],
     ['fired twice', (r) => String(r.firedTwice)],
     ['extra', (r) => String(r.extra)],
+    ['late follow-ups', (r) => String(r.late ?? 0)],
     ['order violations', (r) => String(r.orderViolations)],
     ['bad signatures', (r) => String(r.badSignatures)],
     ['poison → DLQ', (r) => r.poison || '–'],
@@ -281,6 +322,8 @@ async function main() {
       if (row.duplicates > 0) log(`${scenario.key}: duplicate samples ${JSON.stringify(row.duplicateSamples)}`);
       if (row.orderViolations > 0) log(`${scenario.key}: order samples ${JSON.stringify(row.orderSamples)}`);
       if (row.extraSamples?.length > 0) log(`${scenario.key}: wrong firings ${JSON.stringify(row.extraSamples)}`);
+      if (row.lostSamples?.length > 0) log(`${scenario.key}: customers a campaign missed ${JSON.stringify(row.lostSamples)}`);
+      if (row.wrongNfbTiming) log(`${scenario.key}: "did not buy" to buyers, when their purchase was appended: ${JSON.stringify(row.wrongNfbTiming)}`);
       // Written after every scenario, so a long run that is stopped keeps what it measured.
       writeResults(opts, rows);
       // A scenario that killed infrastructure leaves it running again for the next one.

@@ -71,14 +71,13 @@ async function bounceBroker({ infra, log }) {
 
 /**
  * Kill -9 a Redis master (its replica takes over after the 5 s node timeout), then start the old
- * node again: it rejoins as a replica. Says whether it held the durable timers (`timers:due`, one
- * key on one master), whose writes a failover may lose.
+ * node again: it rejoins as a replica. The master holding the durable timers (`timers:due`, one
+ * key on one master) when there is one: it holds customers' state as well, and the timer
+ * poller's writes besides, which makes its failover the one with the most to lose.
  */
-async function failOverRedis({ infra, log, env, spareTimersMaster }) {
+async function failOverRedis({ infra, log, env }) {
   const timers = await infra.redisMasterHolding(`${env.REDIS_KEY_PREFIX}timers:due`).catch(() => undefined);
-  // The failover of the master holding timers:due still loses or adds not-followed-by firings
-  // (docs/reliability.md, open): runs that must pass (npm test) fail over another master.
-  const port = await infra.killRedisMaster(spareTimersMaster ? timers : undefined);
+  const port = await infra.killRedisMaster(timers);
   log(`killed -9 the Redis master on ${port}${timers === undefined ? '' : timers === port ? ' (it held timers:due)' : ` (timers:due is on ${timers})`}`);
   await sleep(10_000);
   await infra.restartRedisNode(port);

@@ -70,13 +70,14 @@ export class ClusterInfrastructure {
   }
 
   /**
-   * kill -9 of one Redis master (as the first node that answers sees the cluster), other than
-   * `sparePort` when given; returns its port, for `restartRedisNode`.
+   * kill -9 of one Redis master: `preferred` when it is one, else the first master the first
+   * node that answers sees; returns its port, for `restartRedisNode`.
    */
-  async killRedisMaster(sparePort) {
+  async killRedisMaster(preferred) {
     for (const port of this.redis.ports) {
       const nodes = await clusterNodes(port).catch(() => undefined);
-      const master = nodes?.find((n) => n.master && !n.failed && n.port !== sparePort);
+      const masters = nodes?.filter((n) => n.master && !n.failed) ?? [];
+      const master = masters.find((n) => n.port === preferred) ?? masters[0];
       if (!master) continue;
       this.redis.kill(master.port);
       return master.port;

@@ -73,8 +73,9 @@ export class KafkaConsumersHost implements OnModuleInit, OnApplicationBootstrap,
         maxInFlight: meta.maxInFlight ?? this.config.KAFKA_MAX_IN_FLIGHT,
         stuckAfterMs: this.config.KAFKA_STUCK_AFTER_MS,
         startFrom: meta.startFrom,
-        // Offsets are committed only once the handlers' Redis writes are on a replica.
-        beforeCommit: this.durable ? () => this.durable!.replicated() : undefined,
+        // Offsets are committed only once the handlers' Redis writes are on a replica, and
+        // records are handled again when some may have been lost to a master's failover.
+        durableState: this.durable,
       });
       await loop.start();
       this.loops.push(loop);

@@ -68,11 +68,18 @@ export interface ConsumeLoopOptions<T> {
   /** Most time the broker holds a fetch open when there is nothing new. */
   readonly maxWaitTime?: number;
   /**
-   * Resolves once the handlers' writes to other stores are durable (Redis replicas: DurableState);
-   * awaited before each commit, covering every record completed before it. A rejection holds the
-   * commit until the next try.
+   * The store the handlers write to (Redis: DurableState). Before each commit the loop waits for
+   * its `replicated()`, covering every record completed before it (a rejection holds the commit
+   * until the next try); when its `losses` moved since the loop last started from its committed
+   * offsets, it starts from them again instead of committing.
    */
-  readonly beforeCommit?: () => Promise<void>;
+  readonly durableState?: CommitBarrier;
+}
+
+/** What a consume loop asks of the store its handlers write to before it commits (DurableState). */
+export interface CommitBarrier {
+  replicated(): Promise<void>;
+  readonly losses: number;
 }
 
 /** One fetched record on its way to a durable outcome. */
@@ -99,8 +106,10 @@ interface InFlight {
  * A record open longer than `stuckAfterMs` makes the loop report stuck.
  *
  * A rebalance or a reconnect starts a new epoch: records fetched under the old one that have not
- * started are dropped, and the ones running finish but are not committed; the new assignment
- * resumes from the committed offsets, so nothing uncommitted is skipped. The loop does not take
+ * started are dropped, the ones running finish but are not committed, and a commit waiting for
+ * the store's replicas is dropped; the new assignment resumes from the committed offsets, so
+ * nothing uncommitted is skipped. A possible loss of the store's writes (`durableState.losses`)
+ * starts a new epoch too, in place of the next commit (ADR 0029). The loop does not take
  * the client's word for that: each partition's records must start at the offset the group
  * resumes from and follow one another without a gap, or the partition is fetched again from the
  * first one missing (placeRecord; a fetch answered after a rejoin moves the client past records
@@ -121,8 +130,10 @@ export class ConsumeLoop<T> {
   private readonly gates = new Map<string, Promise<void>>();
   private readonly running = new Set<Promise<void>>();
   private pending = 0;
-  /** Commits held in a row because the handlers' state was not yet durable (beforeCommit). */
+  /** Commits held in a row because the handlers' state was not yet durable (durableState). */
   private commitHolds = 0;
+  /** The store's `losses` when the loop last started from its committed offsets. */
+  private lossesSeen = 0;
   private started = false;
   private stopping = false;
   private reconnecting?: Promise<void>;
@@ -224,6 +235,8 @@ export class ConsumeLoop<T> {
   }
 
   private newEpoch(): void {
+    // Every record of the new epoch is handled after this: its writes are after any loss so far.
+    this.lossesSeen = this.options.durableState?.losses ?? 0;
     this.epoch++;
     this.lanes = new Map();
     this.resumeAt = new Map();
@@ -499,13 +512,21 @@ export class ConsumeLoop<T> {
       return offset === null ? [] : [{ lane, offset }];
     });
     if (offsets.length === 0) return;
+    const { epoch, lossesSeen } = this;
+    const durable = this.options.durableState;
     try {
-      await this.options.beforeCommit?.();
+      await durable?.replicated();
     } catch (error) {
       if (this.commitHolds++ % 25 === 0) this.options.logger.warn({ err: error, groupId: this.options.groupId, holds: this.commitHolds }, 'state not yet durable; holding the commit');
       return;
     }
     this.commitHolds = 0;
+    // A rejoin meanwhile (or a replay): these offsets are the old assignment's, and a partition
+    // may be another member's now, already handling it again from the committed offset; the
+    // coordinator would take them under the new generation and move that member's committed
+    // offset past records it has not handled yet (the timer watermark reads those offsets).
+    if (epoch !== this.epoch) return;
+    if (durable && durable.losses !== lossesSeen) return this.replayAfterLoss(durable.losses);
     try {
       await consumer.commit({ offsets: offsets.map(({ lane, offset }) => ({ topic: lane.topic, partition: lane.partition, offset, leaderEpoch: -1 })) });
       for (const { lane, offset } of offsets) lane.markCommitted(offset);
@@ -514,6 +535,21 @@ export class ConsumeLoop<T> {
       // owner, replaying from the last commit) covers it.
       this.options.logger.warn({ err: error, groupId: this.options.groupId }, 'commit failed; will retry');
     }
+  }
+
+  /**
+   * Writes acknowledged by the store may have been lost since the loop last started from its
+   * committed offsets (a Redis master killed before its replica had them): the records completed
+   * since are not committed but handled again, from the committed offsets, as after a rebalance.
+   */
+  private replayAfterLoss(losses: number): void {
+    if (this.stopping) return;
+    consumeMetrics.lossReplays.inc({ group: this.options.groupId });
+    this.options.logger.warn(
+      { groupId: this.options.groupId, losses, uncommitted: this.pending },
+      'state store writes may have been lost; handling the records since the last commit again',
+    );
+    this.newEpoch();
   }
 }
 

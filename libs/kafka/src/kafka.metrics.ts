@@ -23,6 +23,11 @@ export const consumeMetrics = {
     help: 'Records sent to the dead-letter topic',
     labelNames: ['group', 'topic', 'stage'],
   }),
+  lossReplays: new Counter({
+    name: 'cuewire_kafka_loss_replays_total',
+    help: 'Times a consumer handled its records since the last commit again because the state store reported that acknowledged writes may have been lost (a Redis master failed over before its replica had them)',
+    labelNames: ['group'],
+  }),
   fetchRewinds: new Counter({
     name: 'cuewire_kafka_fetch_rewinds_total',
     help: 'Times a partition was fetched again because the client handed out a record past records it had not (a fetch answered after a rejoin)',

@@ -1,4 +1,4 @@
-import { Global, Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Cluster, Redis } from 'ioredis';
 import { APP_CONFIG, DURABLE_STATE, ReadinessRegistry, type BaseEnv, type DurableState } from '@cuewire/platform';
 import { redisEndpointOf } from './redis-endpoint.js';
@@ -21,6 +21,12 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown, Dur
   private round?: Promise<void>;
   private nextRound?: Promise<void>;
   private readonly replicaCounts = new Map<Redis, { count: number; at: number }>();
+  /** The master connections the last replication round asked, and those ready as masters since. */
+  private masters = new Set<Redis>();
+  private lossCount = 0;
+  /** Losses count from the client's start (its connections to seed nodes come and go before) to its shutdown. */
+  private counting = false;
+  private readonly logger = new Logger('RedisConnection');
 
   constructor(@Inject(APP_CONFIG) config: BaseEnv, private readonly readiness: ReadinessRegistry) {
     const endpoint = redisEndpointOf(config);
@@ -43,6 +49,23 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown, Dur
       slotsRefreshInterval: 2_000,
       clusterRetryStrategy: (times) => Math.min(200 * times, 2_000),
     });
+    // A master's connection ends when it is killed or leaves the topology (node connections do
+    // not reconnect): what was written through it and not yet confirmed may be gone. One that
+    // never connected carried nothing (the client tries a dead master again until it fails over).
+    // A connection ready as a master joins the masters a round checks, at once: one demoted
+    // before the next round (an old master restarted on its AOF serves its slots until it
+    // learns of the failover) is caught as well.
+    const connected = new WeakSet<Redis>();
+    this.client.on('+node', (node: Redis) =>
+      node.once('ready', () => {
+        connected.add(node);
+        if (!node.options.readOnly) this.masters.add(node);
+      }),
+    );
+    this.client.on('-node', (node: Redis) => {
+      const wasMaster = this.masters.delete(node) || !node.options.readOnly;
+      if (wasMaster && connected.has(node)) this.possiblyLost(node, 'its connection ended');
+    });
   }
 
   get isCluster(): boolean {
@@ -64,6 +87,11 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown, Dur
    * writes through one connection per node); concurrent callers share rounds. A master with no
    * replica connected has nothing to fail over to and is not waited for. A single server: nothing
    * to wait for (its AOF is written before a reply, and survives the process being killed).
+   *
+   * A round asks the masters of the moment: writes acknowledged by a master whose connection has
+   * ended since, or that has become a replica, are not covered by it (the promoted replica has
+   * no replica to wait for yet, and never had them). `losses` counts those moments, and a
+   * consume loop that sees it move processes again from its committed offsets (ADR 0029).
    */
   replicated(): Promise<void> {
     const { cluster } = this;
@@ -82,9 +110,18 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown, Dur
     return this.nextRound;
   }
 
+  get losses(): number {
+    return this.lossCount;
+  }
+
   private async waitForReplicas(cluster: Cluster): Promise<void> {
+    const masters = cluster.nodes('master');
+    // A master of the last round that is a replica now (failed over while still connected):
+    // WAIT on the new master does not cover what was written to it.
+    for (const node of this.masters) if (!masters.includes(node)) this.possiblyLost(node, 'it is no longer a master');
+    this.masters = new Set(masters);
     await Promise.all(
-      cluster.nodes('master').map(async (node) => {
+      masters.map(async (node) => {
         if ((await this.replicasOf(node)) === 0) return;
         const acknowledged = Number(await node.call('WAIT', 1, REPLICA_WAIT_MS));
         if (acknowledged >= 1) return;
@@ -92,6 +129,15 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown, Dur
         throw new Error(`no replica of the Redis master ${node.options.host}:${node.options.port} acknowledged the writes within ${REPLICA_WAIT_MS} ms`);
       }),
     );
+  }
+
+  /** Counts a moment writes may have been lost (`losses`), once per master connection. */
+  private possiblyLost(node: Redis, why: string): void {
+    this.masters.delete(node);
+    this.replicaCounts.delete(node);
+    if (!this.counting) return;
+    this.lossCount++;
+    this.logger.warn({ master: `${node.options.host}:${node.options.port}`, losses: this.lossCount }, `a Redis master's unconfirmed writes may be lost (${why}): consumers process again from their committed offsets`);
   }
 
   /** Replicas connected to a master (ROLE), remembered for a moment. */
@@ -106,8 +152,11 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown, Dur
 
   async onModuleInit(): Promise<void> {
     const { cluster } = this;
-    if (cluster) await clusterReady(cluster);
-    else await this.client.connect();
+    if (cluster) {
+      await clusterReady(cluster);
+      this.masters = new Set(cluster.nodes('master'));
+      this.counting = true;
+    } else await this.client.connect();
     this.readiness.add({ name: 'redis', check: async () => void (await this.client.ping()) });
   }
 
@@ -171,6 +220,7 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown, Dur
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.counting = false;
     await this.client.quit().catch(() => this.client.disconnect());
   }
 }

@@ -13,6 +13,17 @@ export interface SequenceRecord<S = AllOfState | NotFollowedByState> {
   readonly events: Readonly<Record<string, CustomerEvent>>;
 }
 
+/**
+ * What an update stores: the next record (null deletes it), the caller's result, and, when the
+ * record is only kept for a while (a not-followed-by state holding ended waits alone), until when.
+ */
+export interface Change<S, R> {
+  readonly next: SequenceRecord<S> | null;
+  readonly result: R;
+  /** Epoch ms; the record expires then (at most TTL_SECONDS after the write). */
+  readonly keepUntil?: number;
+}
+
 /** How long progress is kept after its last change (longer than any sensible window). */
 const TTL_SECONDS = 35 * 24 * 3600;
 
@@ -49,17 +60,18 @@ export class SequenceStateRepository {
   async update<S, R>(
     customerId: string,
     campaignId: string,
-    change: (current: SequenceRecord<S> | null) => Promise<{ next: SequenceRecord<S> | null; result: R }> | { next: SequenceRecord<S> | null; result: R },
+    change: (current: SequenceRecord<S> | null) => Promise<Change<S, R>> | Change<S, R>,
   ): Promise<R> {
     const key = RedisKeys.sequenceState(customerId, campaignId);
     for (let attempt = 0; attempt < 50; attempt++) {
       const [rev, data] = await this.redis.client.hmget(key, 'rev', 'data');
-      const { next, result } = await change(data ? (JSON.parse(data) as SequenceRecord<S>) : null);
+      const { next, result, keepUntil } = await change(data ? (JSON.parse(data) as SequenceRecord<S>) : null);
       const text = next === null ? '' : JSON.stringify(next);
       // Most events leave the progress as it was (a step of no pending wait, a filter that did
       // not match): nothing to write, and the read was a consistent picture to decide that on.
       if (text === (data ?? '')) return result;
-      const stored = await this.redis.client.eval(COMPARE_AND_SET, 1, key, rev ?? '0', text, TTL_SECONDS);
+      const ttl = keepUntil === undefined ? TTL_SECONDS : Math.min(TTL_SECONDS, Math.max(1, Math.ceil((keepUntil - Date.now()) / 1000)));
+      const stored = await this.redis.client.eval(COMPARE_AND_SET, 1, key, rev ?? '0', text, ttl);
       if (stored === 1) return result;
     }
     throw new TransientError(`sequence state of ${customerId} × ${campaignId} kept changing under us`);

@@ -6,6 +6,8 @@ import {
   emptyAllOf,
   emptyNotFollowedBy,
   isActive,
+  notFollowedByKeepUntil,
+  notFollowedByLive,
   notFollowedByOnEvent,
   parseDuration,
   type AllOfState,
@@ -33,6 +35,16 @@ function keepReferenced(events: Record<string, CustomerEvent>, ids: Iterable<str
   return Object.fromEntries([...ids].filter((id) => events[id]).map((id) => [id, events[id]]));
 }
 
+/**
+ * The record of a customer part-way through, who keeps the trigger (and version) they started
+ * under; null for none, or for a not-followed-by record holding no wait (only ended waits to
+ * recognise copies of): a new start takes the campaign as it is now.
+ */
+function partWay<S>(current: SequenceRecord<S> | null): SequenceRecord<S> | null {
+  if (current?.trigger.type === 'not-followed-by' && (current.state as NotFollowedByState).pending.length === 0) return null;
+  return current;
+}
+
 /** Feeds one event to the sequence campaigns (all-of, not-followed-by) and persists their progress. */
 @Injectable()
 export class SequenceEvaluator {
@@ -57,8 +69,9 @@ export class SequenceEvaluator {
   }
 
   private async allOf(campaign: Campaign, event: CustomerEvent, seq: SequenceEvent, profile: string): Promise<OutgoingRecord[]> {
-    const firedWith = await this.states.update<AllOfState, CustomerEvent[][]>(event.customerId, campaign.id, (current) => {
+    const firedWith = await this.states.update<AllOfState, CustomerEvent[][]>(event.customerId, campaign.id, (stored) => {
       // A customer part-way through keeps the trigger (and version) they started under.
+      const current = partWay(stored);
       const trigger = current?.trigger ?? campaign.trigger;
       if (trigger.type !== 'all-of') return { next: current, result: [] };
       const t = allOfOnEvent(trigger.events, parseDuration(trigger.within)!, current?.state ?? emptyAllOf(), seq);
@@ -72,11 +85,17 @@ export class SequenceEvaluator {
   }
 
   private async notFollowedBy(campaign: Campaign, event: CustomerEvent, seq: SequenceEvent): Promise<OutgoingRecord[]> {
+    let schedule: readonly { timerId: string; dueAt: number }[] = [];
     let cancel: readonly string[] = [];
-    await this.states.update<NotFollowedByState, void>(event.customerId, campaign.id, async (current) => {
+    const now = this.clock();
+    await this.states.update<NotFollowedByState, void>(event.customerId, campaign.id, async (stored) => {
+      const current = partWay(stored);
       const trigger = current?.trigger ?? campaign.trigger;
-      if (trigger.type !== 'not-followed-by') return { next: current, result: undefined };
-      const t = notFollowedByOnEvent(notFollowedBySpec(campaign.id, event.customerId, trigger), current?.state ?? emptyNotFollowedBy(), seq);
+      if (trigger.type !== 'not-followed-by') return { next: stored, result: undefined };
+      // A record with no wait passes its ended waits on to the new start.
+      const state = current?.state ?? (stored?.trigger.type === 'not-followed-by' ? stored.state : emptyNotFollowedBy());
+      const t = notFollowedByOnEvent(notFollowedBySpec(campaign.id, event.customerId, trigger), state, seq, now);
+      schedule = t.schedule;
       cancel = t.cancel;
       const events = { ...(current?.events ?? {}), [event.eventId]: event };
       const next: SequenceRecord<NotFollowedByState> = {
@@ -85,12 +104,17 @@ export class SequenceEvaluator {
         state: t.state,
         events: keepReferenced(events, t.state.pending.map((p) => p.eventId)),
       };
-      // A timer is scheduled before the state that refers to it is stored (scheduling is
-      // idempotent): a crash in between leaves a timer that finds nothing pending, never a
-      // pending wait without a timer.
-      await this.timers.schedule(t.schedule);
-      return { next: t.state.pending.length > 0 ? next : null, result: undefined };
+      // Kept while a wait is pending, then while its ended waits are remembered (a copy of a cart
+      // add arriving after the purchase must not start a wait again), then dropped.
+      return { next: notFollowedByLive(t.state, now) ? next : null, result: undefined, keepUntil: notFollowedByKeepUntil(t.state) };
     });
+    // The timer is scheduled once the wait it fires is stored: a poller claiming it finds the
+    // wait (scheduled first, a timer whose deadline had passed, the cart add being processed
+    // late, could be claimed, found with nothing pending and removed before the wait was
+    // written, which then never fired). A crash in between leaves a wait without a timer until
+    // the record is handled again: a replay of a waiting cart add schedules its timer again
+    // (as it must anyway: a Redis failover can lose the timer and keep the wait).
+    await this.timers.schedule(schedule);
     await this.timers.cancel(cancel);
     return [];
   }

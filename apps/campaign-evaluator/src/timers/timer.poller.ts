@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { customerQualifies, isActive, notFollowedByOnTimer, timerIdFor, type NotFollowedByState } from '@cuewire/campaigns';
+import { customerQualifies, isActive, notFollowedByKeepUntil, notFollowedByLive, notFollowedByOnTimer, timerIdFor, type NotFollowedByState } from '@cuewire/campaigns';
 import { TypedProducer } from '@cuewire/kafka';
 import { APP_CONFIG, singleFlightInterval } from '@cuewire/platform';
 import { Gauge } from 'prom-client';
@@ -85,21 +85,26 @@ export class TimerPoller implements OnApplicationBootstrap, OnApplicationShutdow
     return { timerId, campaignId, customerId, record, dueAt: wait?.dueAt };
   }
 
-  private async fire({ timerId, campaignId, customerId, record }: ClaimedTimer, now: number): Promise<void> {
+  private async fire({ timerId, campaignId, customerId }: ClaimedTimer, now: number): Promise<void> {
     const campaign = this.catalog.get(campaignId)!;
+    // Read again, after the watermark: the wait as loaded may have been followed since (the
+    // follow-up processed, and committed, between the load and the watermark check: a pipeline
+    // behind by more than the wait processes the cart add and the purchase after the deadline).
+    const record = await this.states.read<NotFollowedByState>(customerId, campaignId);
+    if (!record || record.trigger.type !== 'not-followed-by') return this.timers.complete(timerId);
     // The wait follows the trigger the customer started under, even if the campaign changed since.
-    const spec = notFollowedBySpec(campaignId, customerId, record!.trigger);
-    const t = notFollowedByOnTimer(spec, record!.state, timerId, now);
+    const spec = notFollowedBySpec(campaignId, customerId, record.trigger);
+    const t = notFollowedByOnTimer(spec, record.state, timerId, now);
     const [{ profile, context }] = await this.customers.load([customerId]);
     if (t.fired.length > 0 && isActive(campaign, now) && customerQualifies(campaign, context)) {
-      const asStarted = { ...campaign, version: record!.campaignVersion };
-      const triggers = await Promise.all(t.fired.map((ids) => this.emitter.forEvents(asStarted, customerId, ids.map((id) => record!.events[id]).filter(Boolean), profile, now)));
+      const asStarted = { ...campaign, version: record.campaignVersion };
+      const triggers = await Promise.all(t.fired.map((ids) => this.emitter.forEvents(asStarted, customerId, ids.map((id) => record.events[id]).filter(Boolean), profile, now)));
       await this.producer.send(triggers.flat());
     }
     await this.states.update<NotFollowedByState, void>(customerId, campaignId, (current) => {
       if (!current) return { next: null, result: undefined };
       const after = notFollowedByOnTimer(spec, current.state, timerId, now);
-      return { next: after.state.pending.length > 0 ? { ...current, state: after.state } : null, result: undefined };
+      return { next: notFollowedByLive(after.state, now) ? { ...current, state: after.state } : null, result: undefined, keepUntil: notFollowedByKeepUntil(after.state) };
     });
     await this.timers.complete(timerId);
   }

@@ -49,8 +49,9 @@ export class DeliveryPipelineHost implements OnModuleInit, OnApplicationBootstra
       // A delivery may legitimately wait for its endpoint's slot or its retry for a while.
       stuckAfterMs: Math.max(this.config.KAFKA_STUCK_AFTER_MS, 5 * 60_000),
       maxWaitTime: 100,
-      // Offsets are committed only once the deliveries' Redis writes (marks, leases) are on a replica.
-      beforeCommit: () => this.durable.replicated(),
+      // Offsets are committed only once the deliveries' Redis writes (marks, leases) are on a
+      // replica, and deliveries are handled again when some may have been lost to a failover.
+      durableState: this.durable,
     };
     const group = (name: string) => `${this.config.KAFKA_GROUP_PREFIX}.${name}`;
     this.loops.push(

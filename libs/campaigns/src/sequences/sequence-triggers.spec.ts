@@ -1,5 +1,5 @@
 import { allOfOnEvent, emptyAllOf } from './all-of.trigger.js';
-import { emptyNotFollowedBy, notFollowedByOnEvent, notFollowedByOnTimer, timerIdFor, type NotFollowedBySpec } from './not-followed-by.trigger.js';
+import { emptyNotFollowedBy, ENDED_MEMORY_MS, notFollowedByKeepUntil, notFollowedByLive, notFollowedByOnEvent, notFollowedByOnTimer, timerIdFor, type NotFollowedBySpec } from './not-followed-by.trigger.js';
 import type { SequenceEvent } from './sequence.types.js';
 
 const MIN = 60_000;
@@ -104,8 +104,52 @@ describe('not-followed-by trigger', () => {
     expect(notFollowedByOnTimer(spec, a.state, a.schedule[0].timerId, 29 * MIN).fired).toEqual([]);
   });
 
-  it('ignores the replay of an A it already waits on', () => {
+  it('starts no second wait for the replay of an A it already waits on, but asks for its timer again', () => {
     const a = notFollowedByOnEvent(spec, emptyNotFollowedBy(), ev('cart-1', 'cart_add', 0));
-    expect(notFollowedByOnEvent(spec, a.state, ev('cart-1', 'cart_add', 0)).schedule).toEqual([]);
+    const replay = notFollowedByOnEvent(spec, a.state, ev('cart-1', 'cart_add', 0));
+    expect(replay.state).toEqual(a.state);
+    // The same timer (id and due time): a Redis failover may have lost it while the wait survived.
+    expect(replay.schedule).toEqual(a.schedule);
+  });
+
+  // A client retrying a write that had gone through appends A again after B (and B again after
+  // it): a second wait, its deadline past by then, would fire before B's copy is processed.
+  it('starts no wait for a copy of an A whose wait B ended, even past its deadline', () => {
+    const a = notFollowedByOnEvent(spec, emptyNotFollowedBy(), ev('cart-1', 'cart_add', 0), 0);
+    const b = notFollowedByOnEvent(spec, a.state, ev('buy-1', 'purchase', MIN), MIN);
+    expect(b.state.pending).toEqual([]);
+    expect(notFollowedByLive(b.state, MIN)).toBe(true);
+    const copy = notFollowedByOnEvent(spec, b.state, ev('cart-1', 'cart_add', 0), 45 * MIN);
+    expect(copy.schedule).toEqual([]);
+    expect(copy.state.pending).toEqual([]);
+    // A new cart add (another event id) still waits.
+    expect(notFollowedByOnEvent(spec, copy.state, ev('cart-2', 'cart_add', 46 * MIN), 46 * MIN).schedule).toHaveLength(1);
+  });
+
+  it('starts no wait for a copy of an A whose wait fired', () => {
+    const a = notFollowedByOnEvent(spec, emptyNotFollowedBy(), ev('cart-1', 'cart_add', 0), 0);
+    const fired = notFollowedByOnTimer(spec, a.state, a.schedule[0].timerId, 30 * MIN);
+    expect(fired.fired).toEqual([['cart-1']]);
+    expect(notFollowedByOnEvent(spec, fired.state, ev('cart-1', 'cart_add', 0), 31 * MIN).schedule).toEqual([]);
+  });
+
+  it('forgets an ended wait ENDED_MEMORY_MS past its deadline, and then holds nothing', () => {
+    const a = notFollowedByOnEvent(spec, emptyNotFollowedBy(), ev('cart-1', 'cart_add', 0), 0);
+    const b = notFollowedByOnEvent(spec, a.state, ev('buy-1', 'purchase', MIN), MIN);
+    const forgetAt = 30 * MIN + ENDED_MEMORY_MS;
+    expect(notFollowedByKeepUntil(b.state)).toBe(forgetAt);
+    expect(notFollowedByKeepUntil(a.state)).toBeUndefined(); // a wait pending: kept as long as progress is
+    expect(notFollowedByLive(b.state, forgetAt - 1)).toBe(true);
+    expect(notFollowedByLive(b.state, forgetAt)).toBe(false);
+    expect(notFollowedByOnEvent(spec, b.state, ev('cart-1', 'cart_add', 0), forgetAt).schedule).toHaveLength(1);
+  });
+
+  it('remembers at most MAX_PENDING ended waits, the latest', () => {
+    let state = emptyNotFollowedBy();
+    for (let i = 0; i < 25; i++) {
+      state = notFollowedByOnEvent(spec, state, ev(`cart-${i}`, 'cart_add', i * MIN), i * MIN).state;
+      state = notFollowedByOnEvent(spec, state, ev(`buy-${i}`, 'purchase', i * MIN + 1), i * MIN + 1).state;
+    }
+    expect(state.ended?.map((e) => e.eventId)).toEqual(Array.from({ length: 20 }, (_, i) => `cart-${i + 5}`));
   });
 });
