@@ -8,7 +8,7 @@ import { CampaignCatalog } from '../catalog/campaign.catalog.js';
 import { CLOCK, type Clock } from '../clock.js';
 import { CustomerContextRepository } from '../customers/customer-context.repository.js';
 import { notFollowedBySpec } from '../sequences/sequence.evaluator.js';
-import { SequenceStateRepository, type SequenceRecord } from '../sequences/sequence-state.repository.js';
+import { SequenceStateRepository } from '../sequences/sequence-state.repository.js';
 import { TriggerEmitter } from '../firing/trigger.emitter.js';
 import { DueTimersRepository } from './due-timers.repository.js';
 import { ProcessedEventsWatermark } from './processed-events.watermark.js';
@@ -18,12 +18,11 @@ const waitingForLag = new Gauge({
   help: 'Due timers held back at the last poll because the evaluator has not yet processed the customer\'s events up to the deadline',
 });
 
-/** A claimed timer with the wait it belongs to (none when it was cancelled or already fired). */
+/** A claimed timer and the deadline of its wait (none when it was cancelled or already fired); `fire` reads the wait again. */
 interface ClaimedTimer {
   readonly timerId: string;
   readonly campaignId: string;
   readonly customerId: string;
-  readonly record: SequenceRecord<NotFollowedByState> | null;
   readonly dueAt?: number;
 }
 
@@ -82,7 +81,7 @@ export class TimerPoller implements OnApplicationBootstrap, OnApplicationShutdow
     const [campaignId, customerId] = timerId.split('\u0000');
     const record = await this.states.read<NotFollowedByState>(customerId, campaignId);
     const wait = record?.trigger.type === 'not-followed-by' ? record.state.pending.find((p) => timerIdFor(campaignId, customerId, p.eventId) === timerId) : undefined;
-    return { timerId, campaignId, customerId, record, dueAt: wait?.dueAt };
+    return { timerId, campaignId, customerId, dueAt: wait?.dueAt };
   }
 
   private async fire({ timerId, campaignId, customerId }: ClaimedTimer, now: number): Promise<void> {
